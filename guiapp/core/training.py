@@ -1,0 +1,157 @@
+"""Train a named architecture on MNIST exactly as the seed does, and save it with its card.
+
+The seed (Keras' ``mnist_cnn.py``) uses batch 128, 12 epochs, categorical
+cross-entropy and ``Adadelta()``. In that Keras, Adadelta's default learning rate
+was 1.0; Keras 3 changed the default to 0.001, which silently trains a far worse
+model. We therefore pass 1.0 (and the old rho/epsilon) explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from guiapp.core.architectures import DEFAULT_ARCHITECTURE, build_model, get_architecture
+from guiapp.core.atomic import atomic_path, refuse_overwrite
+from guiapp.core.data import NUM_CLASSES, MnistData, to_network_input
+from guiapp.core.errors import GuiappError, file_problem
+from guiapp.core.modelcard import card_path_for, write_card
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """The seed's hyperparameters; change them only on purpose."""
+
+    architecture: str = DEFAULT_ARCHITECTURE
+    epochs: int = 12
+    batch_size: int = 128
+    learning_rate: float = 1.0  # the seed's Keras 2 Adadelta default (Keras 3's is 0.001)
+    rho: float = 0.95
+    epsilon: float = 1e-7
+    seed: int = 0
+
+
+class TrainingProgress(Protocol):
+    """What a caller can observe while training runs (e.g. a progress bar)."""
+
+    def epoch_started(self, epoch: int, epochs: int, batches: int) -> None: ...
+
+    def batch_done(self, batch: int, logs: dict[str, float]) -> None: ...
+
+    def epoch_done(self, epoch: int, logs: dict[str, float]) -> None: ...
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    model_path: Path
+    card_path: Path
+    card: dict[str, Any]
+
+
+def _progress_callback(keras: Any, progress: TrainingProgress, epochs: int, batches: int) -> Any:
+    class _Forward(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            progress.epoch_started(epoch + 1, epochs, batches)
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            progress.batch_done(batch + 1, {k: float(v) for k, v in (logs or {}).items()})
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            progress.epoch_done(epoch + 1, {k: float(v) for k, v in (logs or {}).items()})
+
+    return _Forward()
+
+
+def check_output(out: Path, *, force: bool) -> None:
+    """Fail early (before loading data or training) if ``out`` cannot or may not be written."""
+    if out.suffix != ".keras":
+        raise GuiappError(file_problem(out, "the output must end in .keras", "e.g. --out models/my_model.keras"))
+    refuse_overwrite(out, card_path_for(out), force=force)
+
+
+def train(
+    data: MnistData,
+    out: Path,
+    config: TrainingConfig = TrainingConfig(),
+    *,
+    force: bool = False,
+    progress: TrainingProgress | None = None,
+) -> TrainingResult:
+    """Train, evaluate on the test set, then write ``out`` and its card atomically.
+
+    Nothing is written until training has finished, so an interrupt (Ctrl-C raises
+    ``KeyboardInterrupt`` out of this call) leaves any existing model untouched.
+    """
+    out = Path(out)
+    check_output(out, force=force)
+    if config.epochs < 1 or config.batch_size < 1:
+        raise GuiappError("epochs and batch size must be at least 1")
+    arch = get_architecture(config.architecture)
+
+    from guiapp.core.backend import keras, versions
+
+    k = keras()
+    model = build_model(arch, seed=config.seed)
+    optimizer = k.optimizers.Adadelta(
+        learning_rate=config.learning_rate, rho=config.rho, epsilon=config.epsilon
+    )
+    model.compile(loss="categorical_crossentropy", optimizer=optimizer, metrics=["accuracy"])
+
+    x_train, x_test = to_network_input(data.x_train), to_network_input(data.x_test)
+    y_train = k.utils.to_categorical(data.y_train, NUM_CLASSES)
+    y_test = k.utils.to_categorical(data.y_test, NUM_CLASSES)
+    batches = int(np.ceil(len(x_train) / config.batch_size))
+    callbacks = [_progress_callback(k, progress, config.epochs, batches)] if progress else []
+
+    started = time.perf_counter()
+    history = model.fit(
+        x_train, y_train,
+        batch_size=config.batch_size, epochs=config.epochs, verbose=0,
+        validation_data=(x_test, y_test),  # as in the seed
+        callbacks=callbacks,
+    )
+    seconds = time.perf_counter() - started
+    test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)
+
+    # Save a fresh, uncompiled copy: the shipped file holds no optimizer state.
+    clean = build_model(arch)
+    clean.set_weights(model.get_weights())
+    with atomic_path(out) as tmp:
+        clean.save(tmp)
+
+    epochs_log = [
+        {"epoch": i + 1, **{key: float(values[i]) for key, values in history.history.items()}}
+        for i in range(len(history.history.get("loss", [])))
+    ]
+    card = {
+        "architecture": arch.to_dict(),
+        "params": {
+            "total": int(clean.count_params()),
+            "trainable": int(sum(int(np.prod(w.shape)) for w in clean.trainable_weights)),
+        },
+        "hyperparameters": {
+            **{key: value for key, value in asdict(config).items() if key != "architecture"},
+            "optimizer": "Adadelta",
+            "loss": "categorical_crossentropy",
+            "validation_data": "test set (as in the seed)",
+        },
+        "epochs_completed": len(epochs_log),
+        "history": epochs_log,
+        "test": {"accuracy": float(test_accuracy), "loss": float(test_loss), "samples": int(len(x_test))},
+        "data": {
+            "source": Path(data.source).name,
+            "train_samples": int(len(x_train)),
+            "test_samples": int(len(x_test)),
+            "sha256": data.sha256(),
+        },
+        "training_seconds": round(seconds, 1),
+        "versions": versions(),
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    card_path = write_card(out, card)
+    return TrainingResult(model_path=out, card_path=card_path, card=card)

@@ -1,0 +1,26 @@
+"""Where the shipped files live, from a source checkout and from an installed wheel alike.
+
+In a checkout (or an editable install) ``models/`` and ``resources/`` sit at the top of
+the repository, beside the ``guiapp`` package. The wheel carries them inside the
+package as ``guiapp/_shipped/models`` and ``guiapp/_shipped/resources`` (see
+``pyproject.toml``). Every other module asks this one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> Path:
+    inside_wheel = PACKAGE_DIR / "_shipped" / name
+    if inside_wheel.is_dir():
+        return inside_wheel
+    return PACKAGE_DIR.parent / name
+
+
+MODELS_DIR = _shipped("models")
+RESOURCES_DIR = _shipped("resources")
+DEFAULT_MODEL = MODELS_DIR / "mnist_cnn.keras"
+MNIST_SAMPLES = RESOURCES_DIR / "mnist_samples.npz"
