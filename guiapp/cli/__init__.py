@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from guiapp import __version__
@@ -21,6 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the app on the shipped model.",
     )
     parser.add_argument("--version", action="version", version=f"guiapp {__version__}")
+    parser.add_argument("--model", type=Path, metavar="PATH",
+                        help="open the app on this .keras model (default: the shipped one, or the last used)")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH",
+                        help="render the window offscreen with an MNIST test digit to a PNG, then exit")
+    parser.add_argument("--sample", type=int, default=0, metavar="N",
+                        help="with --screenshot: which of the shipped MNIST test digits (default: 0)")
+    parser.add_argument("--force", action="store_true", help="with --screenshot: overwrite an existing PNG")
     parser.set_defaults(run=_open_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
@@ -29,12 +37,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    print(
-        "guiapp: the drawing window is not in this version yet — "
-        "use the commands meanwhile (guiapp --help), e.g. `guiapp summary` or `guiapp predict IMAGE`.",
-        file=sys.stderr,
-    )
-    return 1
+    if args.screenshot is not None:
+        from guiapp.core.atomic import refuse_overwrite
+
+        if args.screenshot.suffix.lower() != ".png":
+            raise GuiappError(f"{args.screenshot}: the screenshot must be a .png file")
+        refuse_overwrite(args.screenshot, force=args.force)
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from guiapp.ui.app import take_screenshot
+
+        return take_screenshot(args.screenshot, args.sample, args.model)
+    from guiapp.ui.app import run_window
+
+    return run_window(args.model)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from guiapp import paths
 from guiapp.cli.progress import EpochProgressBar
 from guiapp.core.architectures import ARCHITECTURES, DEFAULT_ARCHITECTURE
 from guiapp.core.data import load_mnist
+from guiapp.core.errors import GuiappError
 from guiapp.core.training import TrainingConfig, check_output, train
 
 
@@ -31,6 +32,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch-size", type=_positive_int, default=TrainingConfig.batch_size, metavar="N",
                         help="batch size (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=TrainingConfig.seed, help="random seed (default: %(default)s)")
+    parser.add_argument("--ema", type=float, default=0.0, metavar="MOMENTUM",
+                        help="beyond the seed: ship an exponential moving average of the weights "
+                        "(e.g. 0.999); 0 (default) trains exactly as the seed")
     parser.add_argument("--out", type=Path, metavar="PATH",
                         help="output .keras file (default: ./ARCH.keras); its card is written beside it as .json")
     parser.add_argument("--force", action="store_true", help="overwrite an existing model and card")
@@ -46,7 +50,10 @@ def _positive_int(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     out = args.out or Path(f"{args.arch}.keras")
-    config = TrainingConfig(architecture=args.arch, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed)
+    if not 0.0 <= args.ema < 1.0:
+        raise GuiappError(f"--ema must be at least 0 and below 1, not {args.ema}")
+    config = TrainingConfig(architecture=args.arch, epochs=args.epochs, batch_size=args.batch_size,
+                            seed=args.seed, ema=args.ema)
     check_output(out, force=args.force)  # before minutes of loading and training
     data = load_mnist(args.data)
     print(f"training {args.arch} on {len(data.x_train):,} images from {data.source} → {out}", file=sys.stderr)

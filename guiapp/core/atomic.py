@@ -21,7 +21,7 @@ def refuse_overwrite(*paths: Path, force: bool) -> None:
     for path in paths:
         if path.exists():
             raise OutputExistsError(
-                file_problem(path, "already exists", "pass --force to overwrite it, or choose another --out")
+                file_problem(path, "already exists", "pass --force to overwrite it, or choose another path")
             )
 
 
@@ -32,6 +32,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result should read like any new file
     try:
         yield tmp
         with open(tmp, "rb+") as handle:

@@ -183,7 +183,7 @@ def _conv2d(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
 
 
 def _pooling(kind: str) -> Callable[[Mapping[str, Any], Shape], _Computed]:
-    what = "the largest value" if kind.startswith("Max") else "the average"
+    what = "the max" if kind.startswith("Max") else "the mean"
 
     def compute(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
         _channels_last(cfg)
@@ -269,7 +269,7 @@ def _identity(kind: str) -> Callable[[Mapping[str, Any], Shape], _Computed]:
         family = IDENTITY_KINDS[kind]
         if family == "dropout":
             rate = float(cfg.get("rate", 0.0))
-            first = f"identity at inference (drops {rate:.0%} of values only while training)"
+            first = f"identity at inference ({rate:.0%} dropped only in training)"
         elif family == "noise":
             first = "identity at inference (adds noise only while training)"
         else:

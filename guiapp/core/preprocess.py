@@ -8,9 +8,14 @@ small and off-centre, which the network never saw in training.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PIL import Image
 from scipy import ndimage
+
+if TYPE_CHECKING:
+    from guiapp.core.strokes import Drawing
 
 FRAME = 28  # the network's input size
 BOX = 20  # MNIST digits are scaled to fit this box
@@ -61,3 +66,10 @@ def mnist_preprocess(image: np.ndarray) -> np.ndarray:
     top, bottom, left, right = bbox
     digit = fit_into_box(image[top:bottom, left:right])
     return centre_by_mass(digit)
+
+
+def drawing_to_network_input(drawing: Drawing) -> np.ndarray:
+    """Strokes (and any picture under them) → the network's 28×28 input, as the canvas shows it."""
+    from guiapp.core.strokes import rasterize
+
+    return mnist_preprocess(rasterize(drawing))

@@ -34,6 +34,8 @@ class TrainingConfig:
     rho: float = 0.95
     epsilon: float = 1e-7
     seed: int = 0
+    keras2_loss: bool = True  # cross-entropy on clipped probabilities, as the seed's Keras computed it
+    ema: float = 0.0  # > 0: keep an exponential moving average of the weights (Keras' use_ema) and ship it
 
 
 class TrainingProgress(Protocol):
@@ -67,6 +69,23 @@ def _progress_callback(keras: Any, progress: TrainingProgress, epochs: int, batc
     return _Forward()
 
 
+def keras2_categorical_crossentropy(y_true: Any, y_pred: Any) -> Any:
+    """Categorical cross-entropy exactly as the seed's Keras 2 computed it.
+
+    Keras 3 notices that ``y_pred`` comes from a softmax and works on the logits instead;
+    Keras 2 normalised and clipped the probabilities to [ε, 1 − ε] (ε = 1e-7) first, so
+    a training digit the network is already sure of stops pulling on the weights. That
+    detail is part of reproducing the seed's accuracy.
+    """
+    from guiapp.core.backend import keras
+
+    ops = keras().ops
+    epsilon = 1e-7
+    y_pred = y_pred / ops.sum(y_pred, axis=-1, keepdims=True)
+    y_pred = ops.clip(y_pred, epsilon, 1.0 - epsilon)
+    return -ops.sum(y_true * ops.log(y_pred), axis=-1)
+
+
 def check_output(out: Path, *, force: bool) -> None:
     """Fail early (before loading data or training) if ``out`` cannot or may not be written."""
     if out.suffix != ".keras":
@@ -98,9 +117,11 @@ def train(
     k = keras()
     model = build_model(arch, seed=config.seed)
     optimizer = k.optimizers.Adadelta(
-        learning_rate=config.learning_rate, rho=config.rho, epsilon=config.epsilon
+        learning_rate=config.learning_rate, rho=config.rho, epsilon=config.epsilon,
+        **({"use_ema": True, "ema_momentum": config.ema} if config.ema > 0 else {}),
     )
-    model.compile(loss="categorical_crossentropy", optimizer=optimizer, metrics=["accuracy"])
+    loss = keras2_categorical_crossentropy if config.keras2_loss else "categorical_crossentropy"
+    model.compile(loss=loss, optimizer=optimizer, metrics=["accuracy"])
 
     x_train, x_test = to_network_input(data.x_train), to_network_input(data.x_test)
     y_train = k.utils.to_categorical(data.y_train, NUM_CLASSES)
@@ -137,7 +158,8 @@ def train(
         "hyperparameters": {
             **{key: value for key, value in asdict(config).items() if key != "architecture"},
             "optimizer": "Adadelta",
-            "loss": "categorical_crossentropy",
+            "loss": "categorical_crossentropy"
+            + (" on probabilities clipped to [1e-7, 1 − 1e-7], as in Keras 2" if config.keras2_loss else ""),
             "validation_data": "test set (as in the seed)",
         },
         "epochs_completed": len(epochs_log),

@@ -237,6 +237,21 @@ def test_train_from_the_command_line_and_ctrl_c(tmp_path, small_npz):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.json", "cli.keras"]
 
 
-def test_without_a_command_the_app_entry_point_explains_itself():
-    done = guiapp_process(env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert done.returncode == 1 and "guiapp --help" in done.stderr
+def test_screenshot_renders_the_window_with_a_sample(tmp_path):
+    shot = tmp_path / "window.png"
+    done = guiapp_process("--screenshot", shot, "--sample", "3", env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    with Image.open(shot) as image:
+        assert image.size[0] >= 1200 and image.size[1] >= 700
+    # never overwritten silently
+    again = guiapp_process("--screenshot", shot, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert again.returncode == 2 and "already exists — pass --force" in again.stderr
+
+
+def test_screenshot_with_a_broken_model_says_so(tmp_path):
+    fake = tmp_path / "fake.keras"
+    fake.write_text("no")
+    done = guiapp_process("--screenshot", tmp_path / "s.png", "--model", fake,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 2 and "not a readable Keras model" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "s.png").exists()

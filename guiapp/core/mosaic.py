@@ -1,0 +1,92 @@
+"""Many small maps as one image: tiling, per-map or shared scaling, and finding a tile again.
+
+The views draw each layer as a single image (one pyqtgraph ImageItem), which is far
+cheaper than one widget per feature map; these pure functions build that image.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+GAP = 1  # pixels of separation between tiles (NaN: drawn transparent)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Where the tiles of a mosaic sit."""
+
+    count: int
+    rows: int
+    cols: int
+    tile_height: int
+    tile_width: int
+    gap: int = GAP
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (
+            self.rows * (self.tile_height + self.gap) - self.gap,
+            self.cols * (self.tile_width + self.gap) - self.gap,
+        )
+
+    def origin(self, index: int) -> tuple[int, int]:
+        """(row, column) in pixels of tile ``index``'s top-left corner."""
+        r, c = divmod(index, self.cols)
+        return r * (self.tile_height + self.gap), c * (self.tile_width + self.gap)
+
+    def index_at(self, y: float, x: float) -> int | None:
+        """The tile under pixel (y, x) of the mosaic, or None (a gap or outside)."""
+        if y < 0 or x < 0:
+            return None
+        r, ry = divmod(int(y), self.tile_height + self.gap)
+        c, rx = divmod(int(x), self.tile_width + self.gap)
+        if ry >= self.tile_height or rx >= self.tile_width or r >= self.rows or c >= self.cols:
+            return None
+        index = r * self.cols + c
+        return index if index < self.count else None
+
+
+def grid_for(count: int, tile_height: int, tile_width: int, cols: int | None = None, gap: int = GAP) -> Grid:
+    """A near-square grid (in pixels) for ``count`` tiles, unless ``cols`` is given."""
+    if cols is None:
+        cols = max(1, math.ceil(math.sqrt(count * tile_height / max(tile_width, 1))))
+    rows = max(1, math.ceil(count / cols))
+    return Grid(count, rows, cols, tile_height, tile_width, gap)
+
+
+def tile(maps: np.ndarray, grid: Grid) -> np.ndarray:
+    """(H, W, C) maps → one 2-D float32 mosaic, tiles in channel order, gaps NaN (one vectorised copy)."""
+    h, w, c = maps.shape
+    g = grid.gap
+    tiles = np.full((grid.rows * grid.cols, h + g, w + g), np.nan, np.float32)
+    tiles[:c, :h, :w] = np.moveaxis(maps, -1, 0)
+    out = tiles.reshape(grid.rows, grid.cols, h + g, w + g).transpose(0, 2, 1, 3)
+    out = out.reshape(grid.rows * (h + g), grid.cols * (w + g))
+    return out[: out.shape[0] - g, : out.shape[1] - g]
+
+
+def scale_per_map(maps: np.ndarray) -> np.ndarray:
+    """Each map scaled to 0..1 by its own maximum (all-zero maps stay zero)."""
+    peak = maps.reshape(-1, maps.shape[-1]).max(axis=0)
+    low = maps.reshape(-1, maps.shape[-1]).min(axis=0)
+    span = np.where(peak - low > 0, peak - low, 1.0)
+    return ((maps - low) / span).astype(np.float32)
+
+
+def symmetric_levels(values: np.ndarray) -> tuple[float, float]:
+    """(−m, m) with m the largest magnitude: for a diverging colour map centred on zero."""
+    finite = values[np.isfinite(values)]
+    m = float(np.abs(finite).max()) if finite.size else 1.0
+    return (-m, m) if m > 0 else (-1.0, 1.0)
+
+
+def value_levels(values: np.ndarray) -> tuple[float, float]:
+    """(min, max) of the finite values, never an empty range."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    return (low, high) if high > low else (low, low + 1.0)

@@ -1,0 +1,185 @@
+"""Every layer's output as one image: a mosaic of feature maps, or a strip of units.
+
+One ``LayerPanel`` per layer, each holding a single ImageItem that is fed a whole
+mosaic (not one widget per map). The heading gives the layer's name, output shape
+and parameter count; a colour bar shows the scale, shared per layer or per map.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from guiapp.core.inference import InferenceResult, LayerState
+from guiapp.core.ledger import IDENTITY_KINDS, shape_text
+from guiapp.core.mosaic import Grid, grid_for, scale_per_map, tile, value_levels
+from guiapp.ui.plotting import ACTIVATION_CMAP, HIGHLIGHT
+
+MAP_COLUMNS = 8  # feature maps per mosaic row
+STRIP_WRAP = 128  # units per strip row (a flatten of 9216 values wraps into 72 rows)
+SHARED, PER_MAP = "shared", "per_map"
+
+
+def layer_image(activation: np.ndarray, mode: str) -> tuple[np.ndarray, Grid, tuple[float, float]]:
+    """A layer's activation as (mosaic or strip, its grid, colour levels)."""
+    if activation.ndim == 3:
+        h, w, c = activation.shape
+        grid = grid_for(c, h, w, cols=min(MAP_COLUMNS, c))
+        maps = scale_per_map(activation) if mode == PER_MAP else activation
+        mosaic = tile(maps, grid)
+        return mosaic, grid, (0.0, 1.0) if mode == PER_MAP else value_levels(activation)
+    flat = activation.reshape(-1)
+    cols = min(STRIP_WRAP, flat.size)
+    rows = -(-flat.size // cols)
+    strip = np.full(rows * cols, np.nan, np.float32)
+    strip[: flat.size] = flat
+    return strip.reshape(rows, cols), Grid(flat.size, rows, cols, 1, 1, gap=0), value_levels(flat)
+
+
+class LayerPanel(QFrame):
+    """One layer: heading, one image, a colour bar. Clicks report the map (or unit) under the pointer."""
+
+    clicked = Signal(str, object)  # layer name, map/unit index or None
+
+    def __init__(self, name: str, kind: str, shape: tuple[int, ...], params: int, note: str = "") -> None:
+        super().__init__()
+        self.name, self.kind = name, kind
+        self.setObjectName(f"layer_{name}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        heading = f"<b>{name}</b> ({kind}) — output {shape_text(shape)} · {params:,} parameters"
+        self.heading = QLabel(heading + (f"<br><i>{note}</i>" if note else ""))
+        self.heading.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.heading)
+        self.grid: Grid | None = None
+        self.image_data: np.ndarray | None = None
+        self.plot: pg.GraphicsLayoutWidget | None = None
+        if note:  # identity layers: the heading says it all
+            return
+        self.plot = pg.GraphicsLayoutWidget()
+        self.box = self.plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.box.setMenuEnabled(False)
+        self.image = pg.ImageItem()
+        self.image.setColorMap(ACTIVATION_CMAP)
+        self.box.addItem(self.image)
+        self.bar = pg.ColorBarItem(values=(0, 1), colorMap=ACTIVATION_CMAP, interactive=False, width=12)
+        self.bar.setImageItem(self.image)
+        self.plot.addItem(self.bar, row=0, col=1)
+        self.plot.setFixedHeight(self._height_for(shape))
+        self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        layout.addWidget(self.plot)
+
+    @staticmethod
+    def _height_for(shape: tuple[int, ...]) -> int:
+        if len(shape) == 3:
+            h, w, c = shape
+            grid = grid_for(c, h, w, cols=min(MAP_COLUMNS, c))
+            rows, cols = grid.shape
+            return int(min(420, max(90, 430 * rows / cols)))
+        size = int(np.prod(shape))
+        return 150 if size > STRIP_WRAP else 46
+
+    def show_activation(self, activation: np.ndarray, mode: str) -> None:
+        if self.plot is None:
+            return
+        data, self.grid, levels = layer_image(activation, mode)
+        self.image_data = data
+        self.image.setImage(data, levels=levels, autoLevels=False)
+        self.bar.setLevels(levels)
+
+    def set_highlighted(self, on: bool) -> None:
+        self.setStyleSheet(f"LayerPanel {{ border: 2px solid {HIGHLIGHT}; }}" if on else "")
+
+    def index_at_scene(self, scene_pos) -> int | None:
+        if self.grid is None:
+            return None
+        point = self.image.mapFromScene(scene_pos)
+        return self.grid.index_at(point.y(), point.x())
+
+    def _on_scene_clicked(self, event) -> None:
+        self.clicked.emit(self.name, self.index_at_scene(event.scenePos()))
+
+    def mousePressEvent(self, event) -> None:  # a click on the heading selects the layer
+        self.clicked.emit(self.name, None)
+        super().mousePressEvent(event)
+
+
+class FeatureMapsView(QScrollArea):
+    """All layers, top to bottom, rebuilt when the model changes and refreshed on every result."""
+
+    mapClicked = Signal(str, object)  # layer name, map/unit index or None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("feature_maps")
+        self.setWidgetResizable(True)
+        self._body = QWidget()
+        self._layout = QVBoxLayout(self._body)
+        self._layout.setSpacing(6)
+        self._placeholder = QLabel("Feature maps appear here once the model has loaded.")
+        self._layout.addWidget(self._placeholder)
+        self._layout.addStretch(1)
+        self.setWidget(self._body)
+        self.panels: dict[str, LayerPanel] = {}
+        self._mode = SHARED
+        self._last: InferenceResult | None = None
+
+    @property
+    def colour_mode(self) -> str:
+        return self._mode
+
+    def set_colour_mode(self, mode: str) -> None:
+        self._mode = PER_MAP if mode == PER_MAP else SHARED
+        if self._last is not None:
+            self.show_result(self._last)
+
+    def set_layers(self, layers: tuple[LayerState, ...] | list[tuple[str, str, tuple[int, ...], int]]) -> None:
+        """Build one panel per layer from (name, kind, output shape, params)."""
+        for panel in self.panels.values():
+            panel.deleteLater()
+        self.panels.clear()
+        self._placeholder.hide()
+        previous = None
+        for name, kind, shape, params in layers:
+            note = ""
+            if kind in IDENTITY_KINDS and IDENTITY_KINDS[kind] == "dropout":
+                note = f"identity at inference: the same {shape_text(shape)} values as {previous}"
+            panel = LayerPanel(name, kind, shape, params, note)
+            panel.clicked.connect(self.mapClicked)
+            self._layout.insertWidget(self._layout.count() - 1, panel)
+            self.panels[name] = panel
+            previous = name
+
+    def show_result(self, result: InferenceResult) -> None:
+        self._last = result
+        for state in result.layers:
+            panel = self.panels.get(state.name)
+            if panel is not None:
+                panel.show_activation(state.activation, self._mode)
+
+    def highlight_layer(self, name: str | None) -> None:
+        for panel_name, panel in self.panels.items():
+            panel.set_highlighted(panel_name == name)
+        if name in self.panels:
+            self.ensureWidgetVisible(self.panels[name], 0, 40)
+
+
+if __name__ == "__main__":  # look at the panel alone, with random activations
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    view = FeatureMapsView()
+    layers = [("conv2d", "Conv2D", (26, 26, 32), 320), ("dropout", "Dropout", (26, 26, 32), 0),
+              ("dense", "Dense", (128,), 1179776)]
+    view.set_layers(layers)
+    rng = np.random.default_rng(0)
+    states = tuple(LayerState(n, k, s, p, rng.random(s, dtype=np.float32)) for n, k, s, p in layers)
+    view.show_result(InferenceResult(np.zeros((28, 28), np.float32), states, np.full(10, 0.1, np.float32), 0.0))
+    view.resize(640, 700)
+    view.show()
+    sys.exit(app.exec())

@@ -1,0 +1,54 @@
+"""The 28×28 image actually fed to the network, shown large with visible pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from guiapp.core.inference import InferenceResult
+from guiapp.ui.plotting import GREY_CMAP, image_box
+
+SIZE = 28
+
+
+class NetworkInputView(QWidget):
+    """Nearest-neighbour pixels and a faint pixel grid, so each of the 784 inputs is visible."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("network_input")
+        title = QLabel("<b>Network input</b> — 28×28, values 0..1 (MNIST recipe: fit 20×20, centre of mass)")
+        title.setWordWrap(True)
+        self._plot = pg.GraphicsLayoutWidget()
+        self._plot.setMinimumSize(196, 196)
+        self._box, self._image = image_box(self._plot)
+        self._image.setColorMap(GREY_CMAP)
+        self._image.setImage(np.zeros((SIZE, SIZE), np.float32), levels=(0.0, 1.0))
+        # A faint pixel grid, drawn as one item of line pairs.
+        k = np.arange(SIZE + 1, dtype=float)
+        xs = np.concatenate([np.repeat(k, 2), np.tile([0.0, SIZE], SIZE + 1)])
+        ys = np.concatenate([np.tile([0.0, SIZE], SIZE + 1), np.repeat(k, 2)])
+        self._box.addItem(pg.PlotCurveItem(xs, ys, connect="pairs", pen=pg.mkPen(70, 70, 70, 150, width=0)))
+        self._box.setRange(xRange=(0, SIZE), yRange=(0, SIZE), padding=0.02)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(self._plot, 1)
+        self.image: np.ndarray = np.zeros((SIZE, SIZE), np.float32)
+
+    def show_result(self, result: InferenceResult) -> None:
+        self.image = result.image
+        self._image.setImage(result.image, levels=(0.0, 1.0), autoLevels=False)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    view = NetworkInputView()
+    view._image.setImage(np.random.rand(SIZE, SIZE).astype(np.float32), levels=(0, 1))
+    view.show()
+    sys.exit(app.exec())

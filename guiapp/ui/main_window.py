@@ -1,0 +1,341 @@
+"""The main window: builds the panels and wires every signal between them, in one place.
+
+Panels know nothing of each other. Drawings go from the canvas to the worker thread;
+results come back as one ``Update`` and flow to every view through ``show_result``.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from guiapp import paths
+from guiapp.core.data import load_samples
+from guiapp.core.errors import GuiappError
+from guiapp.core.inference import InferenceResult, Inspector
+from guiapp.core.modelcard import read_card
+from guiapp.core.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
+from guiapp.ui.canvas import DrawingCanvas
+from guiapp.ui.feature_maps import PER_MAP, SHARED, FeatureMapsView
+from guiapp.ui.input_view import NetworkInputView
+from guiapp.ui.kernels import KernelView
+from guiapp.ui.ledger_view import LedgerView
+from guiapp.ui.map_detail import MapDetailView
+from guiapp.ui.probabilities import ProbabilityView
+from guiapp.ui.settings import Settings, default_store, load_settings, save_settings
+from guiapp.ui.worker import Update, start_worker_thread
+
+PEN_STEP = 2.0
+
+
+class MainWindow(QMainWindow):
+    """The live inspector. ``MainWindow()`` opens the shipped model (or the last one used)."""
+
+    resultShown = Signal(object)  # the Update every panel now shows
+
+    def __init__(self, model_path: Path | str | None = None, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("guiapp — watch a convolutional network think")
+        self._store = settings if settings is not None else default_store()
+        self._settings = load_settings(self._store)
+        self.inspector: Inspector | None = None
+        self.last_update: Update | None = None
+        self.model_error: str | None = None
+        self.error_box: QMessageBox | None = None
+        self._requested_model: Path | None = None
+        self._closed = False
+        try:
+            self.samples = load_samples(paths.MNIST_SAMPLES)
+        except GuiappError:
+            self.samples = None
+        self.sample_index = -1
+
+        # ---------------------------------------------------------------- panels
+        self.canvas = DrawingCanvas()
+        self.input_view = NetworkInputView()
+        self.probabilities = ProbabilityView()
+        self.feature_maps = FeatureMapsView()
+        self.ledger_view = LedgerView()
+        self.kernel_view = KernelView()
+        self.map_detail = MapDetailView()
+        self.banner = QLabel("Loading TensorFlow and the model… you can draw meanwhile.")
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("padding: 6px; background: #3a3320; color: #ffd27a;")
+        self.open_button = QPushButton("Open model…")
+        self.open_button.hide()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignHCenter)
+        left_layout.addWidget(self.input_view, 1)
+        left_layout.addWidget(self.probabilities, 1)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.banner)
+        centre_layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        centre_layout.addWidget(self.feature_maps, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.ledger_view, "Ledger")
+        self.tabs.addTab(self.kernel_view, "Kernels")
+        self.tabs.addTab(self.map_detail, "Selected map")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        for widget in (left, centre, self.tabs):
+            self.splitter.addWidget(widget)
+        self.splitter.setSizes([330, 640, 560])
+        self.setCentralWidget(self.splitter)
+        self._build_actions()
+        self.status_timing = QLabel("")
+        self.status_model = QLabel("")
+        self.statusBar().addWidget(self.status_timing)
+        self.statusBar().addPermanentWidget(self.status_model)
+
+        # ---------------------------------------------------------------- wiring
+        self.worker, self._thread = start_worker_thread(self)
+        self.worker.modelLoaded.connect(self._on_model_loaded)
+        self.worker.modelFailed.connect(self._on_model_failed)
+        self.worker.updateReady.connect(self._on_update_ready)
+        self.canvas.drawingChanged.connect(self.worker.submit)
+        self.canvas.penWidthChanged.connect(self._on_pen_width_changed)
+        self.ledger_view.layerSelected.connect(self.feature_maps.highlight_layer)
+        self.feature_maps.mapClicked.connect(self._on_map_clicked)
+        self.open_button.clicked.connect(self.open_model_dialog)
+
+        self._restore()
+        chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
+        if model_path is None and not Path(chosen).is_file():
+            chosen = paths.DEFAULT_MODEL
+        self.load_model(Path(chosen))
+
+    # -------------------------------------------------------------------- actions and toolbar
+
+    def _action(self, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setToolTip(f"{tip or text} ({', '.join(str(s) for s in shortcuts)})" if shortcuts else tip or text)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        stack = self.canvas.undo_stack
+        self.undo_action = stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addActions([self.undo_action, self.redo_action])
+        self.clear_action = self._action("Clear", self.canvas.clear, ("Delete", "Backspace"))
+        self.thinner_action = self._action("Thinner pen", lambda: self._step_pen(-PEN_STEP), ("[",))
+        self.thicker_action = self._action("Thicker pen", lambda: self._step_pen(PEN_STEP), ("]",))
+        self.eraser_action = self._action("Eraser", lambda on: self.canvas.set_eraser(on), ("E",),
+                                          "Erase with the left button (the right button always erases)")
+        self.eraser_action.setCheckable(True)
+        self.previous_action = self._action("◀ Sample", lambda: self.load_sample(self.sample_index - 1), ("P",),
+                                            "Previous MNIST test digit")
+        self.next_action = self._action("Sample ▶", lambda: self.load_sample(self.sample_index + 1), ("N",),
+                                        "Next MNIST test digit")
+        self.random_action = self._action("Random sample", self._load_random_sample, ("R",))
+        self.open_action = self._action("Open model…", self.open_model_dialog, ("Ctrl+O",))
+        self.quit_action = self._action("Quit", self.close, ("Ctrl+Q",))
+        colours = QActionGroup(self)
+        self.shared_action = QAction("Colour scale shared per layer", colours, checkable=True)
+        self.per_map_action = QAction("Colour scale per map", colours, checkable=True)
+        self.shared_action.triggered.connect(lambda: self._set_colour_mode(SHARED))
+        self.per_map_action.triggered.connect(lambda: self._set_colour_mode(PER_MAP))
+
+        self.pen_slider = QSlider(Qt.Orientation.Horizontal)
+        self.pen_slider.setRange(int(MIN_PEN_WIDTH), int(MAX_PEN_WIDTH))
+        self.pen_slider.setFixedWidth(120)
+        self.pen_slider.setToolTip("Pen width ([ and ])")
+        self.pen_slider.valueChanged.connect(lambda value: self.canvas.set_pen_width(value))
+        self.pen_label = QLabel()
+        toolbar = QToolBar("Tools")
+        toolbar.setObjectName("tools")
+        toolbar.addActions([self.undo_action, self.redo_action, self.clear_action, self.eraser_action])
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" Pen "))
+        toolbar.addWidget(self.pen_slider)
+        toolbar.addWidget(self.pen_label)
+        toolbar.addSeparator()
+        toolbar.addActions([self.previous_action, self.next_action, self.random_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.shared_action, self.per_map_action])
+        self.addToolBar(toolbar)
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.open_action, self.quit_action])
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action, self.clear_action, self.eraser_action,
+                              self.thinner_action, self.thicker_action])
+        view_menu = menu.addMenu("&View")
+        view_menu.addActions([self.shared_action, self.per_map_action])
+        samples_menu = menu.addMenu("&Samples")
+        samples_menu.addActions([self.previous_action, self.next_action, self.random_action])
+
+    # -------------------------------------------------------------------- model
+
+    def load_model(self, path: Path) -> None:
+        """Load ``path`` in the background; the window stays usable."""
+        self.banner.setText(f"Loading TensorFlow and {Path(path).name}… you can draw meanwhile.")
+        self.banner.show()
+        self.open_button.hide()
+        self.status_model.setText(f"loading {path}")
+        self._requested_model = Path(path)
+        self.worker.load(Path(path))
+
+    def open_model_dialog(self) -> None:
+        start = str(self._requested_model.parent if self._requested_model else paths.MODELS_DIR)
+        name, _ = QFileDialog.getOpenFileName(self, "Open a Keras model", start, "Keras models (*.keras *.h5)")
+        if name:
+            self.load_model(Path(name))
+
+    def _on_model_loaded(self, inspector: Inspector) -> None:
+        if self._closed:  # a signal queued before the window closed
+            return
+        self.inspector = inspector
+        self.model_error = None
+        self.banner.hide()
+        self.open_button.hide()
+        self.feature_maps.set_layers(
+            [(row.name, row.kind, row.output_shape, row.params) for row in inspector.ledger.rows
+             if row.kind != "InputLayer"]
+        )
+        self.ledger_view.set_ledger(inspector.ledger)
+        self.kernel_view.set_weights(dict(inspector.weights))
+        self.map_detail.set_weights(dict(inspector.weights))
+        card = read_card(inspector.path) if inspector.path else None
+        accuracy = f" · {card['test']['accuracy']:.2%} on MNIST test" if card and "test" in card else ""
+        self.status_model.setText(f"model: {inspector.path}{accuracy}")
+        is_default = inspector.path is not None and inspector.path.resolve() == paths.DEFAULT_MODEL.resolve()
+        self._settings = Settings(**{**self._settings.__dict__, "model_path": "" if is_default else str(inspector.path)})
+        self.worker.submit(self.canvas.drawing)
+
+    def _on_model_failed(self, message: str) -> None:
+        if self._closed:
+            return
+        self.model_error = message
+        self.banner.setText(f"The model could not be loaded: {message}")
+        self.banner.show()
+        self.open_button.show()
+        self.status_model.setText("no model")
+        self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Model not loaded", message,
+                                     QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, self)
+        self.error_box.setInformativeText("Open another .keras model file, or keep drawing and open one later.")
+        self.error_box.button(QMessageBox.StandardButton.Open).clicked.connect(self.open_model_dialog)
+        self.error_box.open()
+
+    # -------------------------------------------------------------------- results
+
+    @property
+    def last_result(self) -> InferenceResult | None:
+        return self.last_update.result if self.last_update else None
+
+    def _on_update_ready(self) -> None:
+        if self._closed:
+            return
+        update = self.worker.take()
+        if update is None:  # an older notification; its update was already taken
+            return
+        self.last_update = update
+        result = update.result
+        for view in (self.input_view, self.probabilities, self.feature_maps, self.map_detail):
+            view.show_result(result)
+        self.status_timing.setText(
+            f"inference {result.seconds * 1000:.1f} ms · whole update {update.total_seconds * 1000:.1f} ms"
+        )
+        self.resultShown.emit(update)
+
+    def _on_map_clicked(self, layer: str, index: int | None) -> None:
+        self.ledger_view.select_layer(layer)
+        self.feature_maps.highlight_layer(layer)
+        if index is not None:
+            self.map_detail.show_map(layer, index)
+            self.tabs.setCurrentWidget(self.map_detail)
+            if layer in self.kernel_view.panels:
+                self.kernel_view.show_filter(layer, index)
+
+    # -------------------------------------------------------------------- drawing tools
+
+    def _step_pen(self, delta: float) -> None:
+        self.canvas.set_pen_width(self.canvas.pen_width() + delta)
+
+    def _on_pen_width_changed(self, width: float) -> None:
+        self.pen_slider.blockSignals(True)
+        self.pen_slider.setValue(round(width))
+        self.pen_slider.blockSignals(False)
+        self.pen_label.setText(f" {width:.0f} px ")
+        self._settings = Settings(**{**self._settings.__dict__, "pen_width": width})
+
+    def load_sample(self, index: int) -> None:
+        if self.samples is None:
+            return
+        self.sample_index = index % len(self.samples.labels)
+        image = self.samples.images[self.sample_index] / 255.0
+        label = int(self.samples.labels[self.sample_index])
+        self.canvas.load_picture(image, f"Sample {self.sample_index} (a {label})")
+        self.statusBar().showMessage(f"MNIST test digit {self.sample_index}: labelled {label}", 4000)
+
+    def _load_random_sample(self) -> None:
+        if self.samples is not None:
+            self.load_sample(random.randrange(len(self.samples.labels)))
+
+    def _set_colour_mode(self, mode: str) -> None:
+        self.feature_maps.set_colour_mode(mode)
+        self._settings = Settings(**{**self._settings.__dict__, "colour_mode": mode})
+
+    # -------------------------------------------------------------------- persistence
+
+    def _restore(self) -> None:
+        s = self._settings
+        if s.geometry is not None:
+            self.restoreGeometry(s.geometry)
+        else:
+            self.resize(1560, 940)
+        if s.splitter is not None:
+            self.splitter.restoreState(s.splitter)
+        self.canvas.set_pen_width(s.pen_width)
+        self._on_pen_width_changed(self.canvas.pen_width())
+        (self.per_map_action if s.colour_mode == PER_MAP else self.shared_action).setChecked(True)
+        self.feature_maps.set_colour_mode(s.colour_mode)
+
+    def save_settings(self) -> None:
+        self._settings = Settings(
+            **{**self._settings.__dict__, "geometry": self.saveGeometry(), "splitter": self.splitter.saveState()}
+        )
+        save_settings(self._store, self._settings)
+
+    def shutdown(self) -> None:
+        """Disconnect and stop the worker thread (idempotent); waits for a model still loading."""
+        if self._closed:
+            return
+        self._closed = True
+        self.canvas.drawingChanged.disconnect(self.worker.submit)
+        self.worker.modelLoaded.disconnect(self._on_model_loaded)
+        self.worker.modelFailed.disconnect(self._on_model_failed)
+        self.worker.updateReady.disconnect(self._on_update_ready)
+        self._thread.quit()
+        self._thread.wait()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.shutdown()
+        super().closeEvent(event)
+

@@ -1,0 +1,45 @@
+"""The stroke rasteriser: anti-aliased round pen, eraser, background, bad coordinates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from guiapp.core.preprocess import drawing_to_network_input
+from guiapp.core.strokes import Drawing, Stroke, rasterize, stroke_coverage
+
+
+def test_a_dot_is_a_round_anti_aliased_disc():
+    cover = stroke_coverage(Stroke(((100.0, 100.0),), width=20), 280, 280)
+    assert cover[100, 100] == 1.0 and cover[100, 120] == 0.0
+    ink = cover.sum()
+    assert ink == pytest.approx(np.pi * 10**2, rel=0.03)
+    assert 0 < cover[106, 107] < 1  # the edge is soft (this pixel centre is 9.9 px away)
+
+
+def test_a_line_covers_its_length_times_the_pen_width():
+    cover = stroke_coverage(Stroke(((40.0, 140.0), (240.0, 140.0)), width=10), 280, 280)
+    assert cover.sum() == pytest.approx(200 * 10 + np.pi * 5**2, rel=0.03)
+
+
+def test_the_eraser_removes_ink_and_the_background_stays_under_strokes():
+    background = np.full((280, 280), 0.5, np.float32)
+    drawing = Drawing(background=background).with_stroke(Stroke(((0.0, 10.0), (280.0, 10.0)), width=10))
+    image = rasterize(drawing)
+    assert image[10, 100] == 1.0 and image[200, 100] == 0.5
+    erased = rasterize(drawing.with_stroke(Stroke(((0.0, 200.0), (280.0, 200.0)), width=10, erase=True)))
+    assert erased[200, 100] == 0.0 and erased[10, 100] == 1.0
+
+
+def test_points_outside_the_canvas_are_clipped_and_nan_is_refused():
+    assert rasterize(Drawing(strokes=(Stroke(((-500.0, -500.0), (-400.0, -450.0))),))).sum() == 0
+    with pytest.raises(ValueError, match="NaN"):
+        rasterize(Drawing(strokes=(Stroke(((1.0, float("nan")),)),)))
+
+
+def test_a_drawing_becomes_a_centred_28x28_input():
+    drawing = Drawing(strokes=(Stroke(((200.0, 20.0), (200.0, 120.0)), width=12),))  # small, in a corner
+    x = drawing_to_network_input(drawing)
+    assert x.shape == (28, 28) and x.max() == pytest.approx(1.0, abs=0.05)
+    rows, cols = np.nonzero(x > 0.3)
+    assert rows.min() >= 3 and rows.max() <= 24 and abs(cols.mean() - 13.5) < 1.5

@@ -1,0 +1,58 @@
+"""Window fixtures: settings go to a temporary folder, never to the user's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+
+MODEL_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+@pytest.fixture()
+def store(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "guiapp.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture()
+def window(qtbot, store):
+    from guiapp.ui import MainWindow
+
+    win = MainWindow(settings=store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.inspector is not None, timeout=MODEL_TIMEOUT_MS)
+    yield win
+    win.shutdown()
+
+
+def draw(qtbot, canvas, points, button=Qt.MouseButton.LeftButton) -> None:
+    """Press at the first point, move through the rest, release at the last."""
+    qpoints = [QPoint(int(x), int(y)) for x, y in points]
+    qtbot.mousePress(canvas, button, pos=qpoints[0])
+    for point in qpoints[1:]:
+        qtbot.mouseMove(canvas, point)
+    qtbot.mouseRelease(canvas, button, pos=qpoints[-1])
+
+
+def line(a, b, steps: int = 12):
+    return [(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t) for t in np.linspace(0, 1, steps)]
+
+
+def settled(window) -> bool:
+    """The window shows the result of what is on the canvas now."""
+    update = window.last_update
+    return update is not None and update.drawing is window.canvas.drawing
+
+
+def wait_settled(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: settled(window), timeout=MODEL_TIMEOUT_MS)
+
+
+VERTICAL_BAR_POINTS = line((140, 45), (140, 235), 20)

@@ -1,0 +1,63 @@
+"""A missing or broken model: the window opens, says what is wrong, stays usable, and can open another."""
+
+from __future__ import annotations
+
+import pytest
+
+from guiapp import paths
+from tests.ui.conftest import MODEL_TIMEOUT_MS, VERTICAL_BAR_POINTS, draw
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "no such model file"), ("not a model", "not a readable Keras model")],
+)
+def test_bad_model_keeps_the_window_usable(qtbot, tmp_path, store, content, message):
+    from guiapp.ui import MainWindow
+
+    path = tmp_path / "model.keras"
+    if content is not None:
+        path.write_text(content)
+    window = MainWindow(path, settings=store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model_error is not None, timeout=MODEL_TIMEOUT_MS)
+    assert message in window.model_error and str(path) in window.model_error
+    assert window.banner.isVisible() and message in window.banner.text()
+    assert window.open_button.isVisible()
+    assert window.error_box is not None and window.error_box.isVisible()
+    window.error_box.close()
+    draw(qtbot, window.canvas, VERTICAL_BAR_POINTS)  # drawing still works
+    assert len(window.canvas.drawing.strokes) == 1
+    window.load_model(paths.DEFAULT_MODEL)  # and another model can be opened
+    qtbot.waitUntil(lambda: window.last_result is not None, timeout=MODEL_TIMEOUT_MS)
+    assert window.last_result.predicted == 1 and not window.banner.isVisible()
+    window.shutdown()
+
+
+def test_settings_persist_across_runs(qtbot, store):
+    from guiapp.ui import MainWindow
+
+    first = MainWindow(settings=store)
+    qtbot.addWidget(first)
+    first.canvas.set_pen_width(31)
+    first.per_map_action.trigger()
+    first.resize(734, 576)  # the offscreen screen is 800×800: stay inside it
+    first.close()
+    second = MainWindow(settings=store)
+    qtbot.addWidget(second)
+    assert second.canvas.pen_width() == 31 and second.pen_slider.value() == 31
+    assert second.feature_maps.colour_mode == "per_map"
+    assert (second.size().width(), second.size().height()) == (734, 576)
+    second.close()
+
+
+def test_constructible_with_no_arguments_on_the_shipped_model(qtbot):
+    from guiapp.ui import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)
+    assert window.inspector.path == paths.DEFAULT_MODEL
+    assert "mnist_cnn.keras" in window.status_model.text()
+    window.close()

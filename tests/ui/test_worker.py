@@ -1,0 +1,46 @@
+"""The inference thread: the latest drawing wins, the last one is never skipped, results never pile up."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from guiapp import paths
+from guiapp.core.preprocess import drawing_to_network_input
+from guiapp.core.strokes import Drawing, Stroke
+from guiapp.ui.worker import start_worker_thread
+from tests.ui.conftest import MODEL_TIMEOUT_MS
+
+
+def test_requests_are_coalesced_and_the_last_is_computed(qtbot):
+    worker, thread = start_worker_thread(None)
+    try:
+        with qtbot.waitSignal(worker.modelLoaded, timeout=MODEL_TIMEOUT_MS):
+            worker.load(paths.DEFAULT_MODEL)
+        drawings = [Drawing(strokes=(Stroke(((140.0, 40.0), (140.0, 40.0 + 4 * i))),)) for i in range(1, 50)]
+        seen = []
+        worker.updateReady.connect(lambda: seen.append(worker.take()))
+        for drawing in drawings:
+            worker.submit(drawing)
+        qtbot.waitUntil(lambda: bool(seen) and seen[-1] is not None and seen[-1].drawing is drawings[-1],
+                        timeout=MODEL_TIMEOUT_MS)
+        assert worker.inference_count < len(drawings)  # intermediate drawings were skipped
+        last = seen[-1]
+        np.testing.assert_array_equal(last.result.image, drawing_to_network_input(drawings[-1]))
+        assert last.result.predicted == 1
+    finally:
+        thread.quit()
+        thread.wait()
+
+
+def test_a_model_that_fails_to_load_is_reported(qtbot, tmp_path):
+    worker, thread = start_worker_thread(None)
+    try:
+        with qtbot.waitSignal(worker.modelFailed, timeout=MODEL_TIMEOUT_MS) as blocker:
+            worker.load(tmp_path / "missing.keras")
+        assert "no such model file" in blocker.args[0]
+        worker.submit(Drawing())  # no model: nothing is computed, nothing crashes
+        qtbot.wait(50)
+        assert worker.inference_count == 0 and worker.take() is None
+    finally:
+        thread.quit()
+        thread.wait()
