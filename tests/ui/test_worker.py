@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import QObject, Slot
 
 from guiapp import paths
 from guiapp.core.preprocess import drawing_to_network_input
@@ -11,14 +12,28 @@ from guiapp.ui.worker import start_worker_thread
 from tests.ui.conftest import MODEL_TIMEOUT_MS
 
 
+class _Receiver(QObject):
+    """Takes updates on the GUI thread, as the window does (a plain lambda would run in the worker's)."""
+
+    def __init__(self, worker) -> None:
+        super().__init__()
+        self.worker = worker
+        self.seen = []
+
+    @Slot()
+    def on_ready(self) -> None:
+        self.seen.append(self.worker.take())
+
+
 def test_requests_are_coalesced_and_the_last_is_computed(qtbot):
     worker, thread = start_worker_thread(None)
     try:
         with qtbot.waitSignal(worker.modelLoaded, timeout=MODEL_TIMEOUT_MS):
             worker.load(paths.DEFAULT_MODEL)
         drawings = [Drawing(strokes=(Stroke(((140.0, 40.0), (140.0, 40.0 + 4 * i))),)) for i in range(1, 50)]
-        seen = []
-        worker.updateReady.connect(lambda: seen.append(worker.take()))
+        receiver = _Receiver(worker)
+        seen = receiver.seen
+        worker.updateReady.connect(receiver.on_ready)
         for drawing in drawings:
             worker.submit(drawing)
         qtbot.waitUntil(lambda: bool(seen) and seen[-1] is not None and seen[-1].drawing is drawings[-1],
