@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if images:
         inspector = load_inspector(args.model)
         probabilities = inspector.predict_probabilities(np.stack(images))
-        for path, probs in zip(readable, probabilities):
+        for path, probs in zip(readable, probabilities, strict=True):
             top = int(probs.argmax())
             if args.json:
                 print(json.dumps({

@@ -28,7 +28,10 @@ class MnistData:
 
     def sha256(self) -> dict[str, str]:
         """sha256 of each array's bytes (the figures listed in the data's README)."""
-        return {key: hashlib.sha256(np.ascontiguousarray(getattr(self, key)).tobytes()).hexdigest() for key in MNIST_KEYS}
+        return {
+            key: hashlib.sha256(np.ascontiguousarray(getattr(self, key)).tobytes()).hexdigest()
+            for key in MNIST_KEYS
+        }
 
 
 def to_network_input(images: np.ndarray) -> np.ndarray:
@@ -111,7 +114,8 @@ def load_samples(path: Path | str) -> Samples:
         with np.load(path, allow_pickle=False) as npz:
             images, labels = npz["images"], npz["labels"]
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise DataFileError(file_problem(path, f"unreadable sample digits ({short_reason(exc)})", "reinstall guiapp")) from None
+        reason = f"unreadable sample digits ({short_reason(exc)})"
+        raise DataFileError(file_problem(path, reason, "reinstall guiapp")) from None
     if images.ndim != 3 or images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE) or len(labels) != len(images):
         raise DataFileError(file_problem(path, f"sample digits have shape {images.shape}", "reinstall guiapp"))
     return Samples(images, labels)

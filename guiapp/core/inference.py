@@ -18,7 +18,8 @@ import numpy as np
 
 from guiapp.core.data import IMAGE_SIZE, NUM_CLASSES
 from guiapp.core.errors import ModelFileError, file_problem, short_reason
-from guiapp.core.ledger import Ledger, ledger_for_model, shape_text
+from guiapp.core.layer_formulas import shape_text
+from guiapp.core.ledger import Ledger, ledger_for_model
 
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
 BATCH_SIZE = 500
@@ -168,7 +169,7 @@ class Inspector:
         probabilities = arrays[-1] if self._ends_in_softmax else _softmax(arrays[-1])
         layers = tuple(
             LayerState(name, kind, shape, params, _frozen(array))
-            for (name, kind, shape, params), array in zip(self._meta, arrays)
+            for (name, kind, shape, params), array in zip(self._meta, arrays, strict=True)
         )
         return InferenceResult(_frozen(pixels), layers, _frozen(probabilities), seconds)
 

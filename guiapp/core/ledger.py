@@ -2,35 +2,20 @@
 
 ``ledger_for_architecture`` explains a described network without Keras (so it can
 also say *where* an impossible one breaks); ``ledger_for_model`` explains a built
-Keras model, using Keras' own numbers for any layer it has no formula for.
+Keras model, using Keras' own numbers for any layer it has no formula for. The
+formulas of each layer kind are in :mod:`guiapp.core.layer_formulas`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from guiapp.core.architectures import Architecture
-from guiapp.core.conv_arithmetic import MINUS, TIMES, conv_axes, spatial_formulas
+from guiapp.core.layer_formulas import Shape, UnsupportedLayer, explain_layer
 
-Shape = tuple[int, ...]
 NO_FORMULA = "no formula — shape and parameter count as Keras reports them"
-IDENTITY_KINDS = {
-    "Dropout": "dropout",
-    "SpatialDropout2D": "dropout",
-    "GaussianDropout": "dropout",
-    "GaussianNoise": "noise",
-    "Activation": "activation",
-    "ReLU": "activation",
-    "LeakyReLU": "activation",
-    "ELU": "activation",
-    "Softmax": "activation",
-}
-
-
-class UnsupportedLayer(Exception):
-    """A layer configuration this ledger has no formula for (Keras' numbers are used)."""
 
 
 @dataclass(frozen=True)
@@ -101,213 +86,6 @@ class Ledger:
             "trainable_params": self.trainable_params,
             "non_trainable_params": self.non_trainable_params,
         }
-
-
-# --------------------------------------------------------------------------- formatting helpers
-
-
-def shape_text(shape: Shape) -> str:
-    """(26, 26, 32) → ``26×26×32``."""
-    return "×".join(str(d) for d in shape)
-
-
-def _n(value: int) -> str:
-    return f"{value:,}"
-
-
-def _pair(value: Any) -> tuple[int, int]:
-    if isinstance(value, (list, tuple)):
-        return int(value[0]), int(value[1])
-    return int(value), int(value)
-
-
-def _channels_last(cfg: Mapping[str, Any]) -> None:
-    if cfg.get("data_format") not in (None, "channels_last"):
-        raise UnsupportedLayer("channels_first layout")
-
-
-def _image(shape: Shape, kind: str) -> tuple[int, int, int]:
-    if len(shape) != 3:
-        raise ValueError(f"{kind} needs an image input (height, width, channels), not {shape_text(shape)}")
-    return shape  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class _Computed:
-    output_shape: Shape
-    params: int
-    trainable: int
-    formulas: tuple[str, ...]
-    note: str = ""
-
-
-# --------------------------------------------------------------------------- one function per layer kind
-
-
-def _conv2d(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
-    _channels_last(cfg)
-    h, w, cin = _image(shape, "Conv2D")
-    filters = int(cfg["filters"])
-    fh, fw = _pair(cfg["kernel_size"])
-    groups = int(cfg.get("groups", 1) or 1)
-    use_bias = bool(cfg.get("use_bias", True))
-    padding = str(cfg.get("padding", "valid")).lower()
-    if padding not in ("valid", "same"):
-        raise UnsupportedLayer(f"padding {padding!r}")
-    if cin % groups or filters % groups:
-        raise ValueError(f"{groups} groups must divide both {cin} input channels and {filters} filters")
-    ah, aw = conv_axes((h, w), (fh, fw), cfg.get("strides", 1), padding, cfg.get("dilation_rate", 1))
-    lines = spatial_formulas(ah, aw, padding == "same")
-    lines.append(f"C = filters = {filters} (one feature map per filter)")
-    kernel = f"F{TIMES}F" if fh == fw else f"FH{TIMES}FW"
-    dims = f"{fh}{TIMES}{fw}"
-    if groups == 1:
-        params = (fh * fw * cin + use_bias) * filters
-        if use_bias:
-            lines.append(
-                f"params = ({kernel}{TIMES}Cin + 1){TIMES}Cout = ({dims}{TIMES}{cin} + 1){TIMES}{filters} = {_n(params)}"
-            )
-        else:
-            lines.append(
-                f"params = {kernel}{TIMES}Cin{TIMES}Cout = {dims}{TIMES}{cin}{TIMES}{filters} = {_n(params)} (no bias)"
-            )
-    else:
-        params = fh * fw * (cin // groups) * filters + (filters if use_bias else 0)
-        bias = f" + Cout" if use_bias else ""
-        bias_n = f" + {filters}" if use_bias else ""
-        lines.append(
-            f"params = {kernel}{TIMES}(Cin/g){TIMES}Cout{bias} = {dims}{TIMES}({cin}/{groups}){TIMES}{filters}{bias_n}"
-            f" = {_n(params)}"
-        )
-    return _Computed((ah.output, aw.output, filters), params, params, tuple(lines))
-
-
-def _pooling(kind: str) -> Callable[[Mapping[str, Any], Shape], _Computed]:
-    what = "the max" if kind.startswith("Max") else "the mean"
-
-    def compute(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
-        _channels_last(cfg)
-        h, w, c = _image(shape, kind)
-        pool = _pair(cfg.get("pool_size", 2))
-        strides = cfg.get("strides") or pool
-        padding = str(cfg.get("padding", "valid")).lower()
-        ah, aw = conv_axes((h, w), pool, strides, padding)
-        lines = spatial_formulas(ah, aw, padding == "same")
-        lines.append(f"C = {c}, unchanged (each feature map is pooled on its own)")
-        lines.append(f"params = 0 (no weights: {what} of each {pool[0]}×{pool[1]} window)")
-        return _Computed((ah.output, aw.output, c), 0, 0, tuple(lines))
-
-    return compute
-
-
-def _global_pooling(kind: str) -> Callable[[Mapping[str, Any], Shape], _Computed]:
-    what = "largest value" if "Max" in kind else "average"
-
-    def compute(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
-        _channels_last(cfg)
-        h, w, c = _image(shape, kind)
-        out: Shape = (1, 1, c) if cfg.get("keepdims") else (c,)
-        return _Computed(
-            out, 0, 0,
-            (f"{h}×{w}×{c} → {shape_text(out)}: one number per feature map (its {what})", "params = 0"),
-        )
-
-    return compute
-
-
-def _flatten(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
-    size = math.prod(shape)
-    if len(shape) == 1:
-        line = f"N = {size} (already flat)"
-    else:
-        names = {3: f"H{TIMES}W{TIMES}C", 2: f"H{TIMES}W"}.get(len(shape), "product of all sizes")
-        line = f"N = {names} = {TIMES.join(str(d) for d in shape)} = {_n(size)}"
-    return _Computed((size,), 0, 0, (line, "params = 0 (only rearranges the numbers into one row)"))
-
-
-def _dense(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
-    units = int(cfg["units"])
-    nin = shape[-1]
-    use_bias = bool(cfg.get("use_bias", True))
-    params = (nin + use_bias) * units
-    lines = [f"N = units = {units}"]
-    if len(shape) > 1:
-        lines.append(f"applied to the last axis at each of the {shape_text(shape[:-1])} positions")
-    if use_bias:
-        lines.append(f"params = (Nin + 1){TIMES}Nout = ({nin} + 1){TIMES}{units} = {_n(params)}")
-    else:
-        lines.append(f"params = Nin{TIMES}Nout = {nin}{TIMES}{units} = {_n(params)} (no bias)")
-    return _Computed(tuple(shape[:-1]) + (units,), params, params, tuple(lines))
-
-
-def _batch_norm(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
-    axis = cfg.get("axis", -1)
-    if isinstance(axis, (list, tuple)):
-        if len(axis) != 1:
-            raise UnsupportedLayer("normalisation over several axes")
-        axis = axis[0]
-    axis = int(axis)
-    index = axis if axis < 0 else axis - 1  # Keras counts the batch axis
-    c = shape[index]
-    learned = [name for name, on in (("γ", cfg.get("scale", True)), ("β", cfg.get("center", True))) if on]
-    per_channel = 2 + len(learned)
-    params = per_channel * c
-    trainable = len(learned) * c
-    learned_text = ", ".join(learned) + " learned; " if learned else ""
-    return _Computed(
-        shape, params, trainable,
-        (
-            "shape unchanged",
-            f"params = {per_channel}{TIMES}C = {per_channel}{TIMES}{c} = {_n(params)}"
-            f" ({learned_text}moving mean and variance not trained: {_n(2 * c)})",
-        ),
-    )
-
-
-def _identity(kind: str) -> Callable[[Mapping[str, Any], Shape], _Computed]:
-    def compute(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
-        family = IDENTITY_KINDS[kind]
-        if family == "dropout":
-            rate = float(cfg.get("rate", 0.0))
-            first = f"identity at inference ({rate:.0%} dropped only in training)"
-        elif family == "noise":
-            first = "identity at inference (adds noise only while training)"
-        else:
-            activation = cfg.get("activation", kind.lower())
-            first = f"element-wise {activation}: each value on its own"
-        return _Computed(shape, 0, 0, (first, "shape unchanged", "params = 0"))
-
-    return compute
-
-
-def _input_layer(cfg: Mapping[str, Any], shape: Shape) -> _Computed:
-    return _Computed(shape, 0, 0, (f"the input: {shape_text(shape)}", "params = 0"))
-
-
-HANDLERS: dict[str, Callable[[Mapping[str, Any], Shape], _Computed]] = {
-    "Conv2D": _conv2d,
-    "MaxPooling2D": _pooling("MaxPooling2D"),
-    "AveragePooling2D": _pooling("AveragePooling2D"),
-    "GlobalAveragePooling2D": _global_pooling("GlobalAveragePooling2D"),
-    "GlobalMaxPooling2D": _global_pooling("GlobalMaxPooling2D"),
-    "Flatten": _flatten,
-    "Dense": _dense,
-    "BatchNormalization": _batch_norm,
-    "InputLayer": _input_layer,
-    **{kind: _identity(kind) for kind in IDENTITY_KINDS},
-}
-
-
-def explain_layer(kind: str, config: Mapping[str, Any], input_shape: Shape) -> _Computed:
-    """Shape, parameter count and formulas of one layer; ``ValueError`` if impossible,
-    :class:`UnsupportedLayer` if this ledger has no formula for it."""
-    handler = HANDLERS.get(kind)
-    if handler is None:
-        raise UnsupportedLayer(f"no formula for {kind}")
-    computed = handler(config, tuple(int(d) for d in input_shape))
-    if config.get("trainable") is False:
-        computed = _Computed(computed.output_shape, computed.params, 0, computed.formulas, "frozen: not trained")
-    return computed
 
 
 # --------------------------------------------------------------------------- whole networks

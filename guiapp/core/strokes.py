@@ -63,7 +63,7 @@ def stroke_coverage(stroke: Stroke, height: int, width: int) -> np.ndarray:
     points = np.asarray(stroke.points, dtype=np.float64)
     if not np.all(np.isfinite(points)):
         raise ValueError("a stroke holds NaN or infinite coordinates")
-    segments = zip(points[:-1], points[1:]) if len(points) > 1 else [(points[0], points[0])]
+    segments = zip(points[:-1], points[1:], strict=True) if len(points) > 1 else [(points[0], points[0])]
     for a, b in segments:
         x0 = int(max(np.floor(min(a[0], b[0]) - radius - 1), 0))
         x1 = int(min(np.ceil(max(a[0], b[0]) + radius + 1), width))

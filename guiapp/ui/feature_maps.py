@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from guiapp.core.inference import InferenceResult, LayerState
-from guiapp.core.ledger import IDENTITY_KINDS, shape_text
+from guiapp.core.layer_formulas import IDENTITY_KINDS, shape_text
 from guiapp.core.mosaic import Grid, grid_for, scale_per_map, tile, value_levels
 from guiapp.ui.plotting import ACTIVATION_CMAP, HIGHLIGHT
 

@@ -7,6 +7,7 @@ results come back as one ``Update`` and flow to every view through ``show_result
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -38,7 +39,7 @@ from guiapp.ui.kernels import KernelView
 from guiapp.ui.ledger_view import LedgerView
 from guiapp.ui.map_detail import MapDetailView
 from guiapp.ui.probabilities import ProbabilityView
-from guiapp.ui.settings import Settings, default_store, load_settings, save_settings
+from guiapp.ui.settings import default_store, load_settings, save_settings
 from guiapp.ui.worker import Update, start_worker_thread
 
 PEN_STEP = 2.0
@@ -225,7 +226,7 @@ class MainWindow(QMainWindow):
         accuracy = f" · {card['test']['accuracy']:.2%} on MNIST test" if card and "test" in card else ""
         self.status_model.setText(f"model: {inspector.path}{accuracy}")
         is_default = inspector.path is not None and inspector.path.resolve() == paths.DEFAULT_MODEL.resolve()
-        self._settings = Settings(**{**self._settings.__dict__, "model_path": "" if is_default else str(inspector.path)})
+        self._remember(model_path="" if is_default else str(inspector.path))
         self.worker.submit(self.canvas.drawing)
 
     def _on_model_failed(self, message: str) -> None:
@@ -282,7 +283,7 @@ class MainWindow(QMainWindow):
         self.pen_slider.setValue(round(width))
         self.pen_slider.blockSignals(False)
         self.pen_label.setText(f" {width:.0f} px ")
-        self._settings = Settings(**{**self._settings.__dict__, "pen_width": width})
+        self._remember(pen_width=width)
 
     def load_sample(self, index: int) -> None:
         if self.samples is None:
@@ -299,7 +300,7 @@ class MainWindow(QMainWindow):
 
     def _set_colour_mode(self, mode: str) -> None:
         self.feature_maps.set_colour_mode(mode)
-        self._settings = Settings(**{**self._settings.__dict__, "colour_mode": mode})
+        self._remember(colour_mode=mode)
 
     # -------------------------------------------------------------------- persistence
 
@@ -317,10 +318,11 @@ class MainWindow(QMainWindow):
         self.feature_maps.set_colour_mode(s.colour_mode)
 
     def save_settings(self) -> None:
-        self._settings = Settings(
-            **{**self._settings.__dict__, "geometry": self.saveGeometry(), "splitter": self.splitter.saveState()}
-        )
+        self._remember(geometry=self.saveGeometry(), splitter=self.splitter.saveState())
         save_settings(self._store, self._settings)
+
+    def _remember(self, **changes: object) -> None:
+        self._settings = replace(self._settings, **changes)
 
     def shutdown(self) -> None:
         """Disconnect and stop the worker thread (idempotent); waits for a model still loading."""

@@ -62,7 +62,7 @@ class ProbabilityView(QWidget):
         top = int(probs.argmax())
         brushes = [HIGHLIGHT if i == top else BAR for i in range(CLASSES)]
         self._bars.setOpts(height=probs, brushes=brushes)
-        for i, (label, p) in enumerate(zip(self._labels, probs)):
+        for i, (label, p) in enumerate(zip(self._labels, probs, strict=True)):
             label.setText(f"{p * 100:.0f}" if p >= 0.005 else "")
             label.setPos(i, float(p) + 0.01)
         self._top.setText(str(top))

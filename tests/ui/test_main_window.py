@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from guiapp.core.mosaic import grid_for
 from guiapp.core.preprocess import drawing_to_network_input
 from guiapp.core.strokes import rasterize
-from tests.ui.conftest import MODEL_TIMEOUT_MS, draw, line, settled, wait_settled
+from tests.ui.conftest import MODEL_TIMEOUT_MS, draw, line, wait_settled
 
 VERTICAL_BAR = line((140, 45), (140, 235), 20)
 
