@@ -8,7 +8,7 @@ small and off-centre, which the network never saw in training.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PIL import Image
@@ -68,8 +68,12 @@ def mnist_preprocess(image: np.ndarray) -> np.ndarray:
     return centre_by_mass(digit)
 
 
-def drawing_to_network_input(drawing: Drawing) -> np.ndarray:
-    """Strokes (and any picture under them) → the network's 28×28 input, as the canvas shows it."""
+def drawing_to_network_input(drawing: Drawing, rasterizer: Callable[[Drawing], np.ndarray] | None = None) -> np.ndarray:
+    """Strokes (and any picture under them) → the network's 28×28 input, as the canvas shows it.
+
+    ``rasterizer`` may be an :class:`~guiapp.core.strokes.IncrementalRasterizer` (same pixels, faster
+    while a stroke grows); by default every stroke is rasterised afresh.
+    """
     from guiapp.core.strokes import rasterize
 
-    return mnist_preprocess(rasterize(drawing))
+    return mnist_preprocess((rasterizer or rasterize)(drawing))

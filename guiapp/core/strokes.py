@@ -54,16 +54,13 @@ class Drawing:
         return Drawing(self.width, self.height, self.strokes[:-1], self.background)
 
 
-def stroke_coverage(stroke: Stroke, height: int, width: int) -> np.ndarray:
-    """How much of each pixel the stroke covers, 0..1 (the max over its segments)."""
-    coverage = np.zeros((height, width), np.float32)
-    if not stroke.points:
-        return coverage
-    radius = stroke.width / 2.0
-    points = np.asarray(stroke.points, dtype=np.float64)
-    if not np.all(np.isfinite(points)):
-        raise ValueError("a stroke holds NaN or infinite coordinates")
-    segments = zip(points[:-1], points[1:], strict=True) if len(points) > 1 else [(points[0], points[0])]
+def _add_segments(coverage: np.ndarray, points: np.ndarray, radius: float, start: int = 0) -> None:
+    """Max the ink of segments ``start``… of a polyline (or a dot) into ``coverage``, in place."""
+    height, width = coverage.shape
+    if len(points) == 1:
+        segments = [(points[0], points[0])]
+    else:
+        segments = zip(points[start:-1], points[start + 1:], strict=True)
     for a, b in segments:
         x0 = int(max(np.floor(min(a[0], b[0]) - radius - 1), 0))
         x1 = int(min(np.ceil(max(a[0], b[0]) + radius + 1), width))
@@ -79,7 +76,28 @@ def stroke_coverage(stroke: Stroke, height: int, width: int) -> np.ndarray:
         distance = np.hypot(px - t * dx, py - t * dy)
         ink = np.clip(radius + 0.5 - distance, 0.0, 1.0).astype(np.float32)
         np.maximum(coverage[y0:y1, x0:x1], ink, out=coverage[y0:y1, x0:x1])
+
+
+def _points(stroke: Stroke) -> np.ndarray:
+    points = np.asarray(stroke.points, dtype=np.float64)
+    if not np.all(np.isfinite(points)):
+        raise ValueError("a stroke holds NaN or infinite coordinates")
+    return points
+
+
+def stroke_coverage(stroke: Stroke, height: int, width: int) -> np.ndarray:
+    """How much of each pixel the stroke covers, 0..1 (the max over its segments)."""
+    coverage = np.zeros((height, width), np.float32)
+    if stroke.points:
+        _add_segments(coverage, _points(stroke), stroke.width / 2.0)
     return coverage
+
+
+def _apply(image: np.ndarray, stroke: Stroke, coverage: np.ndarray) -> None:
+    if stroke.erase:
+        image *= 1.0 - coverage
+    else:
+        np.maximum(image, coverage, out=image)
 
 
 def rasterize(drawing: Drawing) -> np.ndarray:
@@ -91,9 +109,47 @@ def rasterize(drawing: Drawing) -> np.ndarray:
     else:
         image = np.zeros((drawing.height, drawing.width), np.float32)
     for stroke in drawing.strokes:
-        coverage = stroke_coverage(stroke, drawing.height, drawing.width)
-        if stroke.erase:
-            image *= 1.0 - coverage
-        else:
-            np.maximum(image, coverage, out=image)
+        _apply(image, stroke, stroke_coverage(stroke, drawing.height, drawing.width))
     return image
+
+
+class IncrementalRasterizer:
+    """:func:`rasterize`, bit for bit, reusing the previous call's work while a stroke grows.
+
+    Live drawing sends the same finished strokes plus a stroke that grew by a point or two;
+    the finished strokes' pixels and the growing stroke's ink so far are kept, so each call
+    costs the new segments, not the whole drawing. Not thread-safe: one per worker.
+    """
+
+    def __init__(self) -> None:
+        self._base_key: tuple | None = None
+        self._base: np.ndarray | None = None
+        self._stroke: Stroke | None = None
+        self._coverage: np.ndarray | None = None
+        self._background: np.ndarray | None = None
+
+    def __call__(self, drawing: Drawing) -> np.ndarray:
+        finished, last = drawing.strokes[:-1], (drawing.strokes[-1] if drawing.strokes else None)
+        key = (drawing.width, drawing.height, finished)  # tuples compare by identity first: cheap
+        if key != self._base_key or drawing.background is not self._background:
+            self._base = rasterize(Drawing(drawing.width, drawing.height, finished, drawing.background))
+            self._base_key, self._background = key, drawing.background
+            self._stroke = self._coverage = None
+        image = self._base.copy()
+        if last is None or not last.points:
+            return image
+        grown = self._stroke
+        if (
+            grown is not None
+            and (grown.width, grown.erase) == (last.width, last.erase)
+            and len(last.points) >= len(grown.points)
+            and last.points[: len(grown.points)] == grown.points
+        ):
+            start = len(grown.points) - 1  # the segment from the last known point onwards
+            if len(last.points) > len(grown.points):
+                _add_segments(self._coverage, _points(last), last.width / 2.0, start)
+        else:
+            self._coverage = stroke_coverage(last, drawing.height, drawing.width)
+        self._stroke = last
+        _apply(image, last, self._coverage)
+        return image

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from guiapp.core.errors import GuiappError
 from guiapp.core.inference import InferenceResult, Inspector
 from guiapp.core.preprocess import drawing_to_network_input
-from guiapp.core.strokes import Drawing
+from guiapp.core.strokes import Drawing, IncrementalRasterizer
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class InferenceWorker(QObject):
         self._ready: Update | None = None  # computed, not yet taken by the GUI
         self._scheduled = False  # a _drain call is queued or running
         self._inspector: Inspector | None = None
+        self._rasterize = IncrementalRasterizer()  # used only in the worker thread
         self.inference_count = 0
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
@@ -104,7 +105,7 @@ class InferenceWorker(QObject):
             inspector = self._inspector
         if drawing is not None and inspector is not None:
             started = time.perf_counter()
-            result = inspector.run(drawing_to_network_input(drawing))
+            result = inspector.run(drawing_to_network_input(drawing, self._rasterize))
             self.inference_count += 1
             update = Update(drawing, result, time.perf_counter() - started)
             with self._lock:

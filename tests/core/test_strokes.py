@@ -43,3 +43,29 @@ def test_a_drawing_becomes_a_centred_28x28_input():
     assert x.shape == (28, 28) and x.max() == pytest.approx(1.0, abs=0.05)
     rows, cols = np.nonzero(x > 0.3)
     assert rows.min() >= 3 and rows.max() <= 24 and abs(cols.mean() - 13.5) < 1.5
+
+
+def test_the_incremental_rasteriser_gives_the_same_pixels_bit_for_bit():
+    from guiapp.core.strokes import IncrementalRasterizer
+
+    rng = np.random.default_rng(3)
+    rasterize_live = IncrementalRasterizer()
+    background = rng.random((280, 280), dtype=np.float32) * 0.3
+    drawing = Drawing(background=background)
+    checked = 0
+    for stroke_index in range(6):
+        erase = stroke_index == 3
+        width = float(rng.integers(6, 30))
+        points: tuple = ()
+        for _ in range(25):  # the stroke grows point by point, as while drawing
+            points = points + (tuple(float(v) for v in rng.uniform(-20, 300, 2)),)
+            live = drawing.with_stroke(Stroke(points, width, erase))
+            np.testing.assert_array_equal(rasterize_live(live), rasterize(live))
+            checked += 1
+        drawing = live
+        # undo: the drawing shrinks back to an earlier state
+        earlier = drawing.without_last_stroke()
+        np.testing.assert_array_equal(rasterize_live(earlier), rasterize(earlier))
+    cleared = Drawing()
+    np.testing.assert_array_equal(rasterize_live(cleared), rasterize(cleared))
+    assert checked == 150
