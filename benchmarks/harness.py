@@ -99,3 +99,62 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+class PaintWatcher:
+    """Times frames as Qt paints them: from an input event until every given view has painted since.
+
+    Qt paints asynchronously, in the event loop; this wraps pyqtgraph's GraphicsView.paintEvent
+    (every panel and plot here is one) to note when each view finished painting.
+    """
+
+    def __init__(self) -> None:
+        import pyqtgraph as pg
+
+        self.latencies: list[float] = []
+        self.superseded = 0
+        self._waiting: set[int] = set()
+        self._t0: float | None = None
+        original = pg.GraphicsView.paintEvent
+        watcher = self
+
+        def paint_event(view, event):
+            original(view, event)
+            watcher._painted(view)
+
+        pg.GraphicsView.paintEvent = paint_event
+
+    def expect(self, views: list, t0: float) -> None:
+        """The state shown from now on came from an input event at ``t0``; wait for these (on-screen) views."""
+        if self._t0 is not None:
+            self.superseded += 1
+        self._waiting, self._t0 = {id(v) for v in views}, (t0 if views else None)
+
+    def _painted(self, view) -> None:
+        if self._t0 is None:
+            return
+        self._waiting.discard(id(view))
+        if not self._waiting:
+            self.latencies.append(time.perf_counter() - self._t0)
+            self._t0 = None
+
+    def settle(self, app, timeout_s: float = 5.0) -> None:
+        """Let the last expected frame paint."""
+        deadline = time.monotonic() + timeout_s
+        while self._t0 is not None and time.monotonic() < deadline:
+            app.processEvents()
+
+
+def on_screen(widget) -> bool:
+    """Whether any part of ``widget`` is inside every ancestor (e.g. not scrolled out of view)."""
+    from PySide6.QtCore import QPoint, QRect
+
+    if not widget.isVisible():
+        return False
+    window = widget.window()
+    rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    parent = widget.parentWidget()
+    while parent is not None and not rect.isEmpty():
+        rect = rect.intersected(QRect(parent.mapTo(window, QPoint(0, 0)), parent.size()))
+        parent = parent.parentWidget()
+    return not rect.isEmpty()

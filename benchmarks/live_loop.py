@@ -5,9 +5,10 @@
 Replays recorded pen strokes (benchmarks/recorded_strokes.json) as Qt mouse events into
 the real main window, offscreen, and into a baseline wired the simple way
 (benchmarks/simple_window.py: model.predict on every move on the GUI thread, one
-widget per feature map), in the same run. For each update shown it forces the paint of
-what changed and takes the time since the input event that produced that drawing.
-Also: pointer → stroke painted on the canvas, and how many pointer moves were coalesced.
+widget per feature map), in the same run. For each update shown, the frame is timed as
+Qt paints it: from the input event that produced the drawing until every visible panel
+has painted since (benchmarks/harness.py: PaintWatcher). Also: pointer → stroke painted
+on the canvas (rendered at once), and how many pointer moves were coalesced.
 """
 
 from __future__ import annotations
@@ -18,10 +19,22 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import application, describe, paint_now, recorded_drawings, replay, stats_ms, wait_until
+from harness import (
+    PaintWatcher, application, describe, on_screen, paint_now, recorded_drawings, replay, stats_ms, wait_until,
+)
 
 
-def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path) -> dict:
+def _views(window, kind: str) -> list:
+    """The pyqtgraph views that show a result (the panels that must repaint for a frame)."""
+    import pyqtgraph as pg
+
+    if kind == "baseline":
+        return window.findChildren(pg.GraphicsView)
+    panels = [panel.plot for panel in window.feature_maps.panels.values() if panel.plot is not None]
+    return panels + [window.input_view._plot, window.probabilities._plot]
+
+
+def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, watcher: PaintWatcher) -> dict:
     app = application()
     if kind == "guiapp":
         from PySide6.QtCore import QSettings
@@ -42,7 +55,7 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path) -
         window.canvas.clear()
     clock: dict = {}
     sent: dict[int, tuple[float, object]] = {}
-    latencies: list[float] = []
+    watcher.latencies, watcher.superseded = [], 0
     stroke_paint: list[float] = []
     state = {"last": None}
 
@@ -52,17 +65,17 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path) -
     def on_shown(payload) -> None:
         drawing = shown_drawing(payload)
         state["last"] = drawing
-        paint_now(window)
         entry = sent.pop(id(drawing), None)
         if entry is not None:
-            latencies.append(time.perf_counter() - entry[0])
+            watcher.expect(views, entry[0])
         elif kind == "baseline":  # shown synchronously, inside the input event's own handling
-            latencies.append(time.perf_counter() - clock["event"])
+            watcher.expect(views, clock["event"])
 
     def after_move() -> None:
         paint_now(window.canvas)
         stroke_paint.append(time.perf_counter() - clock["event"])
 
+    views = [view for view in _views(window, kind) if on_screen(view)]  # the window does not scroll meanwhile
     # Connected after the window's own slots: runs once every panel holds the new state.
     window.canvas.drawingChanged.connect(on_drawing)
     window.resultShown.connect(on_shown)
@@ -72,13 +85,17 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path) -
         events += replay(app, window.canvas, drawing, interval_s, clock, after_move)
         final = window.canvas.drawing
         wait_until(app, lambda: state["last"] is final)
-        window.canvas.clear()
+        watcher.settle(app)
+        window.canvas.clear()  # the Delete key: one more input event
+        events += 1
         wait_until(app, lambda: state["last"] is window.canvas.drawing)
         sent.clear()
     computed = (window.worker.inference_count - computed_before) if kind == "guiapp" else events
+    watcher.settle(app)
     window.shutdown()
     window.close()
-    return {"latencies": latencies, "stroke_paint": stroke_paint, "events": events, "computed": computed}
+    return {"latencies": list(watcher.latencies), "stroke_paint": stroke_paint, "events": events,
+            "computed": computed, "superseded": watcher.superseded}
 
 
 def main() -> int:
@@ -88,9 +105,10 @@ def main() -> int:
     args = parser.parse_args()
     drawings = recorded_drawings(args.digits)
     results = {}
+    watcher = PaintWatcher()
     with tempfile.TemporaryDirectory() as scratch:
         for kind in ("guiapp", "baseline"):
-            results[kind] = measure(kind, drawings, args.interval_ms / 1000, Path(scratch))
+            results[kind] = measure(kind, drawings, args.interval_ms / 1000, Path(scratch), watcher)
     moves = sum(len(s) for d in drawings for s in d["strokes"])
     print(f"{len(drawings)} recorded digits, {moves} pointer positions, one move every {args.interval_ms:g} ms")
     for kind, label in (("guiapp", "guiapp"), ("baseline", "baseline (predict per move, widget per map)")):
@@ -98,7 +116,7 @@ def main() -> int:
         print(describe(f"{label}: event → panels painted", r["latencies"]))
         print(describe(f"{label}: pointer → stroke painted", r["stroke_paint"]))
         print(f"{'':<44} {r['events']} input events, {r['computed']} computed, "
-              f"{r['events'] - r['computed']} coalesced away")
+              f"{r['events'] - r['computed']} coalesced away, {r['superseded']} shown but overtaken before painted")
     ours, base = stats_ms(results["guiapp"]["latencies"]), stats_ms(results["baseline"]["latencies"])
     print(f"baseline / guiapp, event → painted: median {base['median'] / ours['median']:.1f}×, "
           f"p95 {base['p95'] / ours['p95']:.1f}×")

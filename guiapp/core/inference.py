@@ -27,7 +27,12 @@ _MODEL_HINT = "pass --model PATH to a .keras file, or train one with `guiapp tra
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, dtype=np.float32, copy=True)
+    """A read-only float32 copy."""
+    return _readonly(np.array(array, dtype=np.float32, copy=True))
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    """``array`` (no copy: it is ours alone) marked read-only, so a result cannot be changed later."""
     array.setflags(write=False)
     return array
 
@@ -132,6 +137,8 @@ class Inspector:
         self._all_layers_plain = tf.function(all_outputs, input_signature=[one], autograph=False)
         batches = tf.TensorSpec([None, *INPUT_SHAPE], tf.float32)
         self._final = tf.function(final_output, input_signature=[batches], autograph=False)
+        self._concrete: Any = None
+        self._tf = tf
         self._lock = threading.Lock()  # a Keras model is never called from two threads at once
         self.weights: Mapping[str, LayerWeights] = MappingProxyType(
             {layer.name: _layer_weights(layer) for layer in self._layers}
@@ -164,23 +171,25 @@ class Inspector:
         with self._lock:
             started = time.perf_counter()
             outputs = self._call_all_layers(batch)
-            arrays = [output.numpy()[0] for output in outputs]
+            arrays = [_readonly(output.numpy()[0]) for output in outputs]
             seconds = time.perf_counter() - started
-        probabilities = arrays[-1] if self._ends_in_softmax else _softmax(arrays[-1])
+        probabilities = arrays[-1] if self._ends_in_softmax else _readonly(_softmax(arrays[-1]))
         layers = tuple(
-            LayerState(name, kind, shape, params, _frozen(array))
+            LayerState(name, kind, shape, params, array)
             for (name, kind, shape, params), array in zip(self._meta, arrays, strict=True)
         )
-        return InferenceResult(_frozen(pixels), layers, _frozen(probabilities), seconds)
+        return InferenceResult(_readonly(pixels), layers, probabilities, seconds)
 
     def _call_all_layers(self, batch: np.ndarray) -> Any:
+        """Call the traced graph directly (its concrete function skips tf.function's dispatch)."""
+        if self._concrete is not None:
+            return self._concrete(self._tf.constant(batch))
         try:
-            return self._all_layers(batch)
+            self._concrete = self._all_layers.get_concrete_function()
+            return self._concrete(self._tf.constant(batch))
         except Exception:  # noqa: BLE001 — a platform without XLA: fall back to the plain graph
-            if self._all_layers is self._all_layers_plain:
-                raise
-            self._all_layers = self._all_layers_plain
-            return self._all_layers(batch)
+            self._concrete = self._all_layers_plain.get_concrete_function()
+            return self._concrete(self._tf.constant(batch))
 
     def warm_up(self) -> None:
         """Trace and compile the all-layers call now, so the first real update is fast."""

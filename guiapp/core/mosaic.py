@@ -90,3 +90,27 @@ def value_levels(values: np.ndarray) -> tuple[float, float]:
         return 0.0, 1.0
     low, high = float(finite.min()), float(finite.max())
     return (low, high) if high > low else (low, low + 1.0)
+
+
+NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ᵏ that is ≥ ``value`` (> 0)."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    scale = 10.0 ** exponent
+    nice = next(step * scale for step in NICE_STEPS if step * scale >= value * (1 - 1e-9))
+    return float(f"{nice:.12g}")  # 0.30000000000000004 → 0.3
+
+
+def nice_levels(values: np.ndarray) -> tuple[float, float]:
+    """Colour levels on round numbers, so that a colour bar keeps its scale while a stroke grows.
+
+    0 stays the bottom for non-negative values (ReLU outputs); negative values get a round floor.
+    """
+    low, high = value_levels(values)
+    top = nice_ceiling(high) if high > 0 else 0.0
+    bottom = 0.0 if low >= 0 else -nice_ceiling(-low)
+    return (bottom, top) if top > bottom else (bottom, bottom + 1.0)

@@ -63,6 +63,7 @@ class DrawingCanvas(QWidget):
         self.undo_stack = QUndoStack(self)
         self._drawing = Drawing()
         self._current: Stroke | None = None
+        self._live: Drawing | None = None  # the drawing with the stroke in progress
         self._pen_width = DEFAULT_PEN_WIDTH
         self._eraser = False
         self._cache: QPixmap | None = None  # committed strokes, at the device pixel ratio
@@ -71,10 +72,12 @@ class DrawingCanvas(QWidget):
 
     @property
     def drawing(self) -> Drawing:
-        """The drawing including the stroke in progress."""
-        if self._current is None:
-            return self._drawing
-        return self._drawing.with_stroke(self._current)
+        """The drawing including the stroke in progress (the same object until it changes)."""
+        return self._live if self._live is not None else self._drawing
+
+    def _set_current(self, stroke: Stroke | None) -> None:
+        self._current = stroke
+        self._live = None if stroke is None else self._drawing.with_stroke(stroke)
 
     def pen_width(self) -> float:
         return self._pen_width
@@ -111,7 +114,7 @@ class DrawingCanvas(QWidget):
     def _show(self, drawing: Drawing) -> None:
         """Display ``drawing`` (called by undo commands) and announce it."""
         self._drawing = drawing
-        self._current = None
+        self._set_current(None)
         self._cache = None
         self.update()
         self.drawingChanged.emit(drawing)
@@ -120,7 +123,7 @@ class DrawingCanvas(QWidget):
     # ----------------------------------------------------------------- pointer input
 
     def _begin(self, point: QPointF, erase: bool) -> None:
-        self._current = Stroke(((point.x(), point.y()),), self._pen_width, erase or self._eraser)
+        self._set_current(Stroke(((point.x(), point.y()),), self._pen_width, erase or self._eraser))
         self._repaint_around(point, point)
         self.drawingChanged.emit(self.drawing)
 
@@ -128,14 +131,15 @@ class DrawingCanvas(QWidget):
         if self._current is None:
             return
         last = self._current.points[-1]
-        self._current = self._current.extended((point.x(), point.y()))
+        self._set_current(self._current.extended((point.x(), point.y())))
         self._repaint_around(QPointF(*last), point)
         self.drawingChanged.emit(self.drawing)
 
     def _end(self) -> None:
         if self._current is None:
             return
-        stroke, self._current = self._current, None
+        stroke = self._current
+        self._set_current(None)
         self._push(self._drawing.with_stroke(stroke), "Erase" if stroke.erase else "Stroke")
 
     def _repaint_around(self, a: QPointF, b: QPointF) -> None:

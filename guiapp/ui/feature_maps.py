@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from guiapp.core.inference import InferenceResult, LayerState
 from guiapp.core.layer_formulas import IDENTITY_KINDS, shape_text
-from guiapp.core.mosaic import Grid, grid_for, scale_per_map, tile, value_levels
+from guiapp.core.mosaic import Grid, grid_for, nice_levels, scale_per_map, tile
 from guiapp.ui.plotting import ACTIVATION_CMAP, HIGHLIGHT
 
 MAP_COLUMNS = 8  # feature maps per mosaic row
@@ -29,13 +29,13 @@ def layer_image(activation: np.ndarray, mode: str) -> tuple[np.ndarray, Grid, tu
         grid = grid_for(c, h, w, cols=min(MAP_COLUMNS, c))
         maps = scale_per_map(activation) if mode == PER_MAP else activation
         mosaic = tile(maps, grid)
-        return mosaic, grid, (0.0, 1.0) if mode == PER_MAP else value_levels(activation)
+        return mosaic, grid, (0.0, 1.0) if mode == PER_MAP else nice_levels(activation)
     flat = activation.reshape(-1)
     cols = min(STRIP_WRAP, flat.size)
     rows = -(-flat.size // cols)
     strip = np.full(rows * cols, np.nan, np.float32)
     strip[: flat.size] = flat
-    return strip.reshape(rows, cols), Grid(flat.size, rows, cols, 1, 1, gap=0), value_levels(flat)
+    return strip.reshape(rows, cols), Grid(flat.size, rows, cols, 1, 1, gap=0), nice_levels(flat)
 
 
 class LayerPanel(QFrame):
@@ -56,6 +56,7 @@ class LayerPanel(QFrame):
         layout.addWidget(self.heading)
         self.grid: Grid | None = None
         self.image_data: np.ndarray | None = None
+        self.levels: tuple[float, float] | None = None
         self.plot: pg.GraphicsLayoutWidget | None = None
         if note:  # identity layers: the heading says it all
             return
@@ -88,7 +89,9 @@ class LayerPanel(QFrame):
         data, self.grid, levels = layer_image(activation, mode)
         self.image_data = data
         self.image.setImage(data, levels=levels, autoLevels=False)
-        self.bar.setLevels(levels)
+        if levels != self.levels:  # round levels change rarely: the bar's axis is not redrawn per update
+            self.bar.setLevels(levels)
+            self.levels = levels
 
     def set_highlighted(self, on: bool) -> None:
         self.setStyleSheet(f"LayerPanel {{ border: 2px solid {HIGHLIGHT}; }}" if on else "")

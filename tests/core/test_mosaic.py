@@ -36,3 +36,12 @@ def test_per_map_scaling_and_levels():
     assert scaled[..., 0].max() == 0 and scaled[..., 2].max() == 1.0 and scaled[..., 2].min() == 0.0
     assert value_levels(np.array([2.0, 2.0])) == (2.0, 3.0)
     assert symmetric_levels(np.array([-0.2, 0.5, np.nan])) == (-0.5, 0.5)
+
+
+def test_nice_levels_stay_put_while_values_grow_a_little():
+    from guiapp.core.mosaic import nice_ceiling, nice_levels
+
+    assert [nice_ceiling(v) for v in (0.7, 1.0, 1.01, 1.3, 2.2, 7.1, 0.034)] == [0.8, 1.0, 1.2, 1.5, 2.5, 8.0, 0.04]
+    assert nice_levels(np.array([0.0, 1.31])) == nice_levels(np.array([0.0, 1.45])) == (0.0, 1.5)
+    assert nice_levels(np.array([-0.31, 2.0])) == (-0.4, 2.0)
+    assert nice_levels(np.zeros(4)) == (0.0, 1.0)
