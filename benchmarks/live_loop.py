@@ -84,7 +84,7 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
     for drawing in drawings:
         events += replay(app, window.canvas, drawing, interval_s, clock, after_move)
         final = window.canvas.drawing
-        wait_until(app, lambda: state["last"] is final)
+        wait_until(app, lambda final=final: state["last"] is final)
         watcher.settle(app)
         window.canvas.clear()  # the Delete key: one more input event
         events += 1
