@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
+from typing import Mapping
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
@@ -30,10 +32,67 @@ def _application() -> QApplication:
     return app
 
 
+def display_problem(env: Mapping[str, str] = os.environ) -> str | None:
+    """Why Qt could not open a window here (Linux, X11), in one line; None when it can.
+
+    Qt itself aborts the process with several lines and a core dump in both cases.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return None  # offscreen, wayland, …: the user chose
+    if not platform and env.get("WAYLAND_DISPLAY"):
+        return None
+    if not env.get("DISPLAY"):
+        return ("there is no display to open the window on (DISPLAY is not set) — run guiapp in a desktop "
+                "session, or render it with `guiapp --screenshot PATH`")
+    missing = missing_xcb_library()
+    if missing:
+        return (f"Qt cannot open a window: the system library {missing} is missing — install your desktop's "
+                f"X11 libraries (Debian/Ubuntu: sudo apt install {XCB_PACKAGES})")
+    return None
+
+
+XCB_PACKAGES = "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxkbcommon-x11-0"
+
+
+def missing_xcb_library() -> str | None:
+    """The first shared library Qt's X11 plugin needs but cannot load, or None."""
+    import ctypes
+    import ctypes.util
+
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.is_file():
+        return None
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as exc:
+        return missing_library_name(str(exc)) or "a library of Qt's xcb plugin"
+    if ctypes.util.find_library("xcb-cursor") is None:  # loaded by the plugin at run time, Qt ≥ 6.5
+        return "libxcb-cursor.so.0"
+    return None
+
+
+def missing_library_name(message: str) -> str | None:
+    """'…/libqxcb.so: libxcb-icccm.so.4: cannot open shared object file…' → 'libxcb-icccm.so.4'."""
+    parts = [part.strip() for part in message.split(":")]
+    for before, after in zip(parts, parts[1:]):
+        if after.startswith("cannot open shared object file"):
+            return before
+    return None
+
+
 def run_window(model: Path | None) -> int:
     """Open the window and run until it is closed."""
+    from guiapp.core.errors import GuiappError
     from guiapp.ui.main_window import MainWindow
 
+    problem = display_problem()
+    if problem:
+        raise GuiappError(problem)
     app = _application()
     window = MainWindow(model)
     window.show()

@@ -65,6 +65,11 @@ class ProbabilityView(QWidget):
         for i, (label, p) in enumerate(zip(self._labels, probs, strict=True)):
             label.setText(f"{p * 100:.0f}" if p >= 0.005 else "")
             label.setPos(i, float(p) + 0.01)
+        if not result.image.any():  # a blank canvas: what the network says about nothing is no prediction
+            self._bars.setOpts(height=probs, brushes=[BAR] * CLASSES)
+            self._top.setText("–")
+            self._confidence.setText("draw a digit")
+            return
         self._top.setText(str(top))
         self._confidence.setText(f"{probs[top]:.1%} sure")
 

@@ -78,6 +78,7 @@ def test_clearing_resets_everything(qtbot, window):
     wait_settled(qtbot, window)
     assert window.canvas.drawing.is_blank
     assert window.last_result.image.sum() == 0 and window.input_view.image.sum() == 0
+    assert window.probabilities.top_text == "–"  # no digit claimed for an empty canvas
     assert np.nanmax(window.feature_maps.panels["conv2d"].image_data) == pytest.approx(
         window.last_result.layer("conv2d").activation.max()
     )

@@ -1,0 +1,33 @@
+"""Without a display (or without Qt's X11 libraries) `guiapp` says so in one line instead of aborting."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from guiapp.ui.app import display_problem, missing_library_name
+
+
+def test_no_display_is_one_clear_line_and_exit_code_2():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "-m", "guiapp"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "guiapp: there is no display to open the window on (DISPLAY is not set) — run guiapp in a desktop "
+        "session, or render it with `guiapp --screenshot PATH`"
+    ]
+
+
+def test_platforms_the_user_chose_are_trusted():
+    if sys.platform.startswith("linux"):
+        assert display_problem({}) is not None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
+
+
+def test_the_missing_library_is_named():
+    message = ("/venv/PySide6/Qt/plugins/platforms/libqxcb.so: libxcb-icccm.so.4: "
+               "cannot open shared object file: No such file or directory")
+    assert missing_library_name(message) == "libxcb-icccm.so.4"
+    assert missing_library_name("something else") is None
