@@ -10,7 +10,8 @@ from guiapp import paths
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--model", type=Path, metavar="PATH",
+        "--model", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+        # SUPPRESS: `guiapp --model X summary` keeps the X given before the command
         help=f"a trained .keras model (default: the shipped {paths.DEFAULT_MODEL.name})",
     )
 

@@ -255,3 +255,9 @@ def test_screenshot_with_a_broken_model_says_so(tmp_path):
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 2 and "not a readable Keras model" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "s.png").exists()
+
+
+def test_model_given_before_or_after_the_command(capsys, non_image_model):
+    for argv in (["--model", non_image_model, "summary"], ["summary", "--model", non_image_model]):
+        code, _, err = run_cli(capsys, *argv)
+        assert code == 2 and "expects input 10" in err, argv
