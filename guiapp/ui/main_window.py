@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.worker.modelLoaded.connect(self._on_model_loaded)
         self.worker.modelFailed.connect(self._on_model_failed)
         self.worker.updateReady.connect(self._on_update_ready)
+        self.worker.computeFailed.connect(self._on_compute_failed)
         self.canvas.drawingChanged.connect(self.worker.submit)
         self.canvas.penWidthChanged.connect(self._on_pen_width_changed)
         self.ledger_view.layerSelected.connect(self.feature_maps.highlight_layer)
@@ -264,6 +265,10 @@ class MainWindow(QMainWindow):
         )
         self.resultShown.emit(update)
 
+    def _on_compute_failed(self, message: str) -> None:
+        if not self._closed:
+            self.statusBar().showMessage(message, 8000)
+
     def _on_map_clicked(self, layer: str, index: int | None) -> None:
         self.ledger_view.select_layer(layer)
         self.feature_maps.highlight_layer(layer)
@@ -333,6 +338,7 @@ class MainWindow(QMainWindow):
         self.worker.modelLoaded.disconnect(self._on_model_loaded)
         self.worker.modelFailed.disconnect(self._on_model_failed)
         self.worker.updateReady.disconnect(self._on_update_ready)
+        self.worker.computeFailed.disconnect(self._on_compute_failed)
         self._thread.quit()
         self._thread.wait()
 

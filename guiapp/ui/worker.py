@@ -42,6 +42,7 @@ class InferenceWorker(QObject):
     modelLoaded = Signal(object)  # Inspector
     modelFailed = Signal(str)  # a one-line message
     updateReady = Signal()  # call take() for the newest Update
+    computeFailed = Signal(str)  # a drawing could not be computed (one line); later ones still are
     _wake = Signal()
     _load_requested = Signal(str)
 
@@ -103,17 +104,22 @@ class InferenceWorker(QObject):
         with self._lock:
             drawing, self._pending = self._pending, None
             inspector = self._inspector
-        if drawing is not None and inspector is not None:
-            started = time.perf_counter()
-            result = inspector.run(drawing_to_network_input(drawing, self._rasterize))
-            self.inference_count += 1
-            update = Update(drawing, result, time.perf_counter() - started)
+        computed = False
+        try:
+            if drawing is not None and inspector is not None:
+                started = time.perf_counter()
+                result = inspector.run(drawing_to_network_input(drawing, self._rasterize))
+                self.inference_count += 1
+                with self._lock:
+                    self._ready = Update(drawing, result, time.perf_counter() - started)
+                computed = True
+        except Exception as exc:  # noqa: BLE001 — one bad drawing must not stop the live view
+            self.computeFailed.emit(f"could not compute this drawing: {exc}")
+        finally:
             with self._lock:
-                self._ready = update
-        with self._lock:
-            self._scheduled = False
-            wake = self._claim_wake()
-        if drawing is not None and inspector is not None:
+                self._scheduled = False
+                wake = self._claim_wake()
+        if computed:
             self.updateReady.emit()
         if wake:
             self._drain()

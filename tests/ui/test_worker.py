@@ -59,3 +59,21 @@ def test_a_model_that_fails_to_load_is_reported(qtbot, tmp_path):
     finally:
         thread.quit()
         thread.wait()
+
+
+def test_a_drawing_that_cannot_be_computed_is_reported_and_the_next_still_is(qtbot):
+    worker, thread = start_worker_thread(None)
+    try:
+        with qtbot.waitSignal(worker.modelLoaded, timeout=MODEL_TIMEOUT_MS):
+            worker.load(paths.DEFAULT_MODEL)
+        receiver = _Receiver(worker)
+        worker.updateReady.connect(receiver.on_ready)
+        with qtbot.waitSignal(worker.computeFailed, timeout=MODEL_TIMEOUT_MS) as blocker:
+            worker.submit(Drawing(strokes=(Stroke(((1.0, float("nan")),)),)))
+        assert "NaN" in blocker.args[0]
+        good = Drawing(strokes=(Stroke(((140.0, 40.0), (140.0, 240.0))),))
+        worker.submit(good)
+        qtbot.waitUntil(lambda: bool(receiver.seen) and receiver.seen[-1].drawing is good, timeout=MODEL_TIMEOUT_MS)
+    finally:
+        thread.quit()
+        thread.wait()
