@@ -46,10 +46,9 @@ class _SetDrawing(QUndoCommand):
 
 
 class DrawingCanvas(QWidget):
-    """Emits ``drawingChanged`` while drawing (every move) and when a stroke ends."""
+    """Emits ``drawingChanged`` while drawing (every move) and on undo, redo, clear and loads."""
 
     drawingChanged = Signal(object)  # Drawing
-    strokeFinished = Signal(object)  # Drawing
     penWidthChanged = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -118,7 +117,6 @@ class DrawingCanvas(QWidget):
         self._cache = None
         self.update()
         self.drawingChanged.emit(drawing)
-        self.strokeFinished.emit(drawing)
 
     # ----------------------------------------------------------------- pointer input
 
@@ -138,9 +136,10 @@ class DrawingCanvas(QWidget):
     def _end(self) -> None:
         if self._current is None:
             return
-        stroke = self._current
+        # The finished drawing is the very object announced on the last move: nothing new to compute.
+        finished, erase = self._live, self._current.erase
         self._set_current(None)
-        self._push(self._drawing.with_stroke(stroke), "Erase" if stroke.erase else "Stroke")
+        self._push(finished, "Erase" if erase else "Stroke")
 
     def _repaint_around(self, a: QPointF, b: QPointF) -> None:
         margin = self._pen_width / 2 + 2

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 from guiapp.core.inference import InferenceResult, LayerState
 from guiapp.core.layer_formulas import IDENTITY_KINDS, shape_text
 from guiapp.core.mosaic import Grid, grid_for, nice_levels, scale_per_map, tile
-from guiapp.ui.plotting import ACTIVATION_CMAP, HIGHLIGHT
+from guiapp.ui.plotting import ACTIVATION_CMAP, HIGHLIGHT, image_view
 
 MAP_COLUMNS = 8  # feature maps per mosaic row
 STRIP_WRAP = 128  # units per strip row (a flatten of 9216 values wraps into 72 rows)
@@ -60,15 +60,7 @@ class LayerPanel(QFrame):
         self.plot: pg.GraphicsLayoutWidget | None = None
         if note:  # identity layers: the heading says it all
             return
-        self.plot = pg.GraphicsLayoutWidget()
-        self.box = self.plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
-        self.box.setMenuEnabled(False)
-        self.image = pg.ImageItem()
-        self.image.setColorMap(ACTIVATION_CMAP)
-        self.box.addItem(self.image)
-        self.bar = pg.ColorBarItem(values=(0, 1), colorMap=ACTIVATION_CMAP, interactive=False, width=12)
-        self.bar.setImageItem(self.image)
-        self.plot.addItem(self.bar, row=0, col=1)
+        self.plot, self.image, self.bar = image_view(ACTIVATION_CMAP, colour_bar=True)
         self.plot.setFixedHeight(self._height_for(shape))
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         layout.addWidget(self.plot)
@@ -139,7 +131,7 @@ class FeatureMapsView(QScrollArea):
         if self._last is not None:
             self.show_result(self._last)
 
-    def set_layers(self, layers: tuple[LayerState, ...] | list[tuple[str, str, tuple[int, ...], int]]) -> None:
+    def set_layers(self, layers: list[tuple[str, str, tuple[int, ...], int]]) -> None:
         """Build one panel per layer from (name, kind, output shape, params)."""
         for panel in self.panels.values():
             panel.deleteLater()

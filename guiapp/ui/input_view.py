@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from guiapp.core.inference import InferenceResult
-from guiapp.ui.plotting import GREY_CMAP, image_box
+from guiapp.ui.plotting import GREY_CMAP, image_view
 
 SIZE = 28
 
@@ -20,10 +20,9 @@ class NetworkInputView(QWidget):
         self.setObjectName("network_input")
         title = QLabel("<b>Network input</b> — 28×28, values 0..1 (MNIST recipe: fit 20×20, centre of mass)")
         title.setWordWrap(True)
-        self._plot = pg.GraphicsLayoutWidget()
+        self._plot, self._image, _ = image_view(GREY_CMAP)
         self._plot.setMinimumSize(196, 196)
-        self._box, self._image = image_box(self._plot)
-        self._image.setColorMap(GREY_CMAP)
+        self._box = self._image.getViewBox()
         self._image.setImage(np.zeros((SIZE, SIZE), np.float32), levels=(0.0, 1.0))
         # A faint pixel grid, drawn as one item of line pairs.
         k = np.arange(SIZE + 1, dtype=float)

@@ -15,21 +15,13 @@ from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, 
 
 from guiapp.core.inference import LayerWeights
 from guiapp.core.mosaic import Grid, grid_for, symmetric_levels, tile
-from guiapp.ui.plotting import DIVERGING_CMAP, HIGHLIGHT
+from guiapp.ui.plotting import DIVERGING_CMAP, HIGHLIGHT, image_view
 
 COLUMNS = 8
 
 
 def _image_widget(height: int) -> tuple[pg.GraphicsLayoutWidget, pg.ImageItem, pg.ColorBarItem]:
-    plot = pg.GraphicsLayoutWidget()
-    box = plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
-    box.setMenuEnabled(False)
-    image = pg.ImageItem()
-    image.setColorMap(DIVERGING_CMAP)
-    box.addItem(image)
-    bar = pg.ColorBarItem(values=(-1, 1), colorMap=DIVERGING_CMAP, interactive=False, width=12)
-    bar.setImageItem(image)
-    plot.addItem(bar, row=0, col=1)
+    plot, image, bar = image_view(DIVERGING_CMAP, colour_bar=True)
     plot.setMinimumHeight(height)
     return plot, image, bar
 

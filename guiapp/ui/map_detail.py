@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from guiapp.core.inference import InferenceResult, LayerWeights
 from guiapp.core.mosaic import grid_for, symmetric_levels, tile, value_levels
-from guiapp.ui.plotting import ACTIVATION_CMAP, DIVERGING_CMAP
+from guiapp.ui.plotting import ACTIVATION_CMAP, DIVERGING_CMAP, image_view
 
 
 class MapDetailView(QWidget):
@@ -24,16 +23,8 @@ class MapDetailView(QWidget):
         self.range_label = QLabel()
         self.kernel_label = QLabel()
         self.kernel_label.setWordWrap(True)
-        self._map_plot = pg.GraphicsLayoutWidget()
-        box = self._map_plot.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
-        self.map_image = pg.ImageItem()
-        self.map_image.setColorMap(ACTIVATION_CMAP)
-        box.addItem(self.map_image)
-        self._kernel_plot = pg.GraphicsLayoutWidget()
-        kbox = self._kernel_plot.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
-        self.kernel_image = pg.ImageItem()
-        self.kernel_image.setColorMap(DIVERGING_CMAP)
-        kbox.addItem(self.kernel_image)
+        self._map_plot, self.map_image, _ = image_view(ACTIVATION_CMAP)
+        self._kernel_plot, self.kernel_image, _ = image_view(DIVERGING_CMAP)
         images = QHBoxLayout()
         images.addWidget(self._map_plot, 3)
         images.addWidget(self._kernel_plot, 2)

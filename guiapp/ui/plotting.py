@@ -12,10 +12,19 @@ GREY_CMAP = pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)])
 HIGHLIGHT = "#ffb000"
 
 
-def image_box(widget: pg.GraphicsLayoutWidget, row: int = 0, col: int = 0) -> tuple[pg.ViewBox, pg.ImageItem]:
-    """A locked-aspect, y-down ViewBox holding one ImageItem, without mouse panning."""
-    box = widget.addViewBox(row=row, col=col, lockAspect=True, invertY=True, enableMouse=False)
+def image_view(
+    cmap: pg.ColorMap, colour_bar: bool = False
+) -> tuple[pg.GraphicsLayoutWidget, pg.ImageItem, pg.ColorBarItem | None]:
+    """One image in a locked-aspect, y-down view without mouse panning; optionally a colour bar beside it."""
+    plot = pg.GraphicsLayoutWidget()
+    box = plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
     box.setMenuEnabled(False)
     image = pg.ImageItem()
+    image.setColorMap(cmap)
     box.addItem(image)
-    return box, image
+    bar = None
+    if colour_bar:
+        bar = pg.ColorBarItem(values=(0, 1), colorMap=cmap, interactive=False, width=12)
+        bar.setImageItem(image)
+        plot.addItem(bar, row=0, col=1)
+    return plot, image, bar

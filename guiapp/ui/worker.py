@@ -50,6 +50,7 @@ class InferenceWorker(QObject):
         super().__init__()
         self._lock = threading.Lock()
         self._pending: Drawing | None = None  # newest drawing not yet computed
+        self._latest: Drawing | None = None  # the last drawing accepted (pending, computing or done)
         self._ready: Update | None = None  # computed, not yet taken by the GUI
         self._scheduled = False  # a _drain call is queued or running
         self._inspector: Inspector | None = None
@@ -63,9 +64,14 @@ class InferenceWorker(QObject):
         self._load_requested.emit(str(path))
 
     def submit(self, drawing: Drawing) -> None:
-        """Ask for ``drawing`` to be computed; replaces any request not yet started."""
+        """Ask for ``drawing`` to be computed; replaces any request not yet started.
+
+        The same drawing object twice (e.g. the end of a stroke after its last move) is computed once.
+        """
         with self._lock:
-            self._pending = drawing
+            if drawing is self._latest:
+                return
+            self._pending = self._latest = drawing
             wake = self._claim_wake()
         if wake:
             self._wake.emit()
@@ -97,6 +103,7 @@ class InferenceWorker(QObject):
         with self._lock:
             self._inspector = inspector
             self._ready = None
+            self._latest = None  # a new model: the drawing on screen must be computed again
         self.modelLoaded.emit(inspector)
 
     @Slot()
