@@ -18,10 +18,10 @@ class NetworkInputView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("network_input")
-        title = QLabel("<b>Network input</b> — 28×28, values 0..1 (MNIST recipe: fit 20×20, centre of mass)")
-        title.setWordWrap(True)
+        # Two fixed lines (no word wrap), so a short window can never squeeze the title away.
+        title = QLabel("<b>Network input</b> — 28×28, values 0..1<br>MNIST recipe: fit 20×20, centre of mass")
         self._plot, self._image, _ = image_view(GREY_CMAP)
-        self._plot.setMinimumSize(196, 196)
+        self._plot.setMinimumSize(140, 140)
         self._box = self._image.getViewBox()
         self._image.setImage(np.zeros((SIZE, SIZE), np.float32), levels=(0.0, 1.0))
         # A faint pixel grid, drawn as one item of line pairs.

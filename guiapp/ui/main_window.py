@@ -313,8 +313,9 @@ class MainWindow(QMainWindow):
         s = self._settings
         if s.geometry is not None:
             self.restoreGeometry(s.geometry)
-        else:
-            self.resize(1560, 940)
+        else:  # first run: the designed size, but never larger than the screen (a 1366×768 laptop)
+            screen = self.screen().availableGeometry()
+            self.resize(min(1560, int(screen.width() * 0.95)), min(940, int(screen.height() * 0.92)))
         if s.splitter is not None:
             self.splitter.restoreState(s.splitter)
         self.canvas.set_pen_width(s.pen_width)

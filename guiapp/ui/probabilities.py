@@ -26,7 +26,7 @@ class ProbabilityView(QWidget):
         self._confidence = QLabel("draw a digit")
         self._confidence.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._plot = pg.PlotWidget()
-        self._plot.setMinimumHeight(160)
+        self._plot.setMinimumHeight(120)
         self._plot.setMouseEnabled(False, False)
         self._plot.hideButtons()
         self._plot.setMenuEnabled(False)
