@@ -34,7 +34,8 @@ def _views(window, kind: str) -> list:
     return panels + [window.input_view._plot, window.probabilities._plot]
 
 
-def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, watcher: PaintWatcher) -> dict:
+def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, watcher: PaintWatcher,
+            pin: tuple[str, tuple[int, ...]] | None = None) -> dict:
     app = application()
     if kind == "guiapp":
         from PySide6.QtCore import QSettings
@@ -53,6 +54,9 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
     if kind == "guiapp":
         wait_until(app, lambda: window.inspector is not None)
         window.canvas.clear()
+        if pin is not None:  # a traced unit re-explained on every update, its tab on screen
+            window.trace_view.pin(*pin)
+            window.tabs.setCurrentWidget(window.trace_view)
     clock: dict = {}
     sent: dict[int, tuple[float, object]] = {}
     watcher.latencies, watcher.superseded = [], 0
@@ -102,15 +106,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", type=int, default=4, help="recorded digits to replay (default 4)")
     parser.add_argument("--interval-ms", type=float, default=8.0, help="time between pointer moves (default 8)")
+    parser.add_argument("--pin", metavar="LAYER:I,J,K",
+                        help="keep this unit traced while drawing (e.g. dense:5 or conv2d_1:10,10,7)")
     args = parser.parse_args()
+    pin = None
+    if args.pin:
+        layer, _, unit = args.pin.partition(":")
+        pin = (layer, tuple(int(v) for v in unit.split(",")))
     drawings = recorded_drawings(args.digits)
     results = {}
     watcher = PaintWatcher()
     with tempfile.TemporaryDirectory() as scratch:
         for kind in ("guiapp", "baseline"):
-            results[kind] = measure(kind, drawings, args.interval_ms / 1000, Path(scratch), watcher)
+            results[kind] = measure(kind, drawings, args.interval_ms / 1000, Path(scratch), watcher,
+                                    pin if kind == "guiapp" else None)
     moves = sum(len(s) for d in drawings for s in d["strokes"])
-    print(f"{len(drawings)} recorded digits, {moves} pointer positions, one move every {args.interval_ms:g} ms")
+    print(f"{len(drawings)} recorded digits, {moves} pointer positions, one move every {args.interval_ms:g} ms"
+          + (f"; unit {args.pin} traced on every update" if pin else ""))
     for kind, label in (("guiapp", "guiapp"), ("baseline", "baseline (predict per move, widget per map)")):
         r = results[kind]
         print(describe(f"{label}: event → panels painted", r["latencies"]))

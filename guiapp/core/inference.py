@@ -20,6 +20,7 @@ from guiapp.core.data import IMAGE_SIZE, NUM_CLASSES
 from guiapp.core.errors import ModelFileError, file_problem, short_reason
 from guiapp.core.layer_formulas import shape_text
 from guiapp.core.ledger import Ledger, ledger_for_model
+from guiapp.core.receptive_field import LayerInfo, Window, spatial_chains
 
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
 BATCH_SIZE = 500
@@ -143,6 +144,18 @@ class Inspector:
         self.weights: Mapping[str, LayerWeights] = MappingProxyType(
             {layer.name: _layer_weights(layer) for layer in self._layers}
         )
+        self.layer_infos: tuple[LayerInfo, ...] = tuple(
+            LayerInfo(layer.name, type(layer).__name__, layer.get_config(),
+                      tuple(int(d) for d in layer.input.shape[1:]), meta[2])
+            for layer, meta in zip(self._layers, self._meta, strict=True)
+        )
+        # Tracing a unit back needs each layer to read exactly the previous layer's output.
+        self.sequential = _is_chain(model, self._layers)
+        self.chains: Mapping[str, tuple[Window, ...]] = (
+            spatial_chains(self.layer_infos) if self.sequential else MappingProxyType({})
+        )
+        self._layer_models: dict[tuple[str, ...], Any] = {}
+        self._keras = k
 
     @classmethod
     def load(cls, path: Path | str) -> Inspector:
@@ -205,6 +218,44 @@ class Inspector:
                 chunks.append(self._final(batch).numpy())
         out = np.concatenate(chunks) if chunks else np.zeros((0, NUM_CLASSES), np.float32)
         return out if self._ends_in_softmax else _softmax(out)
+
+    def batch_outputs(
+        self, images: np.ndarray, names: tuple[str, ...], batch_size: int = BATCH_SIZE
+    ) -> dict[str, np.ndarray]:
+        """The named layers' outputs (N, …) for float images (N, 28, 28) in 0..1, in batches."""
+        unknown = [name for name in names if name not in self.layer_names]
+        if unknown:
+            raise KeyError(f"no layer named {', '.join(unknown)}")
+        model = self._layer_models.get(names)
+        if model is None:
+            outputs = [self.model.get_layer(name).output for name in names]
+            model = self._keras.Model(inputs=self.model.inputs[0], outputs=outputs)
+            self._layer_models[names] = model
+        images = np.asarray(images, dtype=np.float32)
+        chunks: list[list[np.ndarray]] = []
+        with self._lock:
+            for start in range(0, len(images), batch_size):
+                batch = images[start:start + batch_size, :, :, np.newaxis]
+                out = model(batch, training=False)
+                out = out if isinstance(out, (list, tuple)) else [out]
+                chunks.append([np.asarray(o) for o in out])
+        if not chunks:
+            return {name: np.zeros((0, *self._meta[self.layer_names.index(name)][2]), np.float32) for name in names}
+        return {name: np.concatenate([chunk[i] for chunk in chunks]) for i, name in enumerate(names)}
+
+
+def _is_chain(model: Any, layers: list[Any]) -> bool:
+    """True when every layer's only input is the previous layer's output (a Sequential stack)."""
+    previous = model.inputs[0]._keras_history.operation
+    for layer in layers:
+        try:
+            history = layer.input._keras_history
+        except (AttributeError, ValueError):  # several inputs, or a layer used twice
+            return False
+        if history.operation is not previous:
+            return False
+        previous = layer
+    return True
 
 
 def _check_io(model: Any, path: Path | None) -> None:

@@ -48,6 +48,14 @@ class Grid:
         index = r * self.cols + c
         return index if index < self.count else None
 
+    def unit_at(self, y: float, x: float) -> tuple[int, int, int] | None:
+        """(tile, row, column inside the tile) under pixel (y, x) of the mosaic, or None."""
+        index = self.index_at(y, x)
+        if index is None:
+            return None
+        top, left = self.origin(index)
+        return index, int(y) - top, int(x) - left
+
 
 def grid_for(count: int, tile_height: int, tile_width: int, cols: int | None = None, gap: int = GAP) -> Grid:
     """A near-square grid (in pixels) for ``count`` tiles, unless ``cols`` is given."""

@@ -8,6 +8,7 @@ small and off-centre, which the network never saw in training.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
@@ -41,31 +42,75 @@ def fit_into_box(image: np.ndarray, box: int = BOX) -> np.ndarray:
     return np.clip(np.asarray(resized, dtype=np.float32), 0.0, 1.0)
 
 
-def centre_by_mass(digit: np.ndarray, frame: int = FRAME) -> np.ndarray:
-    """Place ``digit`` in a ``frame``×``frame`` image with its centre of mass at the centre."""
+@dataclass(frozen=True)
+class Placement:
+    """Where the network input's pixels come from in the source picture: crop, scale, shift.
+
+    Input pixel row ``r`` covers source rows ``crop_top + (r − offset_y)/scale_y`` onwards
+    (likewise for columns), so a receptive field on the 28×28 input can be shown on the canvas.
+    """
+
+    crop_top: int
+    crop_left: int
+    scale_y: float  # input pixels per source pixel
+    scale_x: float
+    offset_y: int  # the scaled crop's top-left corner in the 28×28 frame, after centring
+    offset_x: int
+
+    def to_source(self, top: float, left: float, bottom: float, right: float) -> tuple[float, float, float, float]:
+        """Input-pixel edges (top, left, bottom, right) → the same rectangle in source pixels."""
+        return (
+            self.crop_top + (top - self.offset_y) / self.scale_y,
+            self.crop_left + (left - self.offset_x) / self.scale_x,
+            self.crop_top + (bottom - self.offset_y) / self.scale_y,
+            self.crop_left + (right - self.offset_x) / self.scale_x,
+        )
+
+
+def _centre_shift(out: np.ndarray, top: int, left: int, height: int, width: int) -> tuple[int, int]:
+    """Whole-pixel shift (dy, dx) moving the centre of mass to the centre, never pushing ink out."""
+    if out.sum() <= 0:
+        return 0, 0
+    frame = out.shape[0]
+    cy, cx = ndimage.center_of_mass(out)
+    centre = (frame - 1) / 2
+    dy = int(np.clip(round(centre - cy), -top, frame - top - height))
+    dx = int(np.clip(round(centre - cx), -left, frame - left - width))
+    return dy, dx
+
+
+def _centred(digit: np.ndarray, frame: int) -> tuple[np.ndarray, int, int]:
+    """(image, top, left): ``digit`` in a frame, its centre of mass at the centre (MNIST shifted whole pixels)."""
     out = np.zeros((frame, frame), np.float32)
     height, width = digit.shape
     top, left = (frame - height) // 2, (frame - width) // 2
     out[top:top + height, left:left + width] = digit
-    if out.sum() <= 0:
-        return out
-    cy, cx = ndimage.center_of_mass(out)
-    centre = (frame - 1) / 2
-    # Shift by whole pixels (as MNIST did), never pushing ink out of the frame.
-    dy = int(np.clip(round(centre - cy), -top, frame - top - height))
-    dx = int(np.clip(round(centre - cx), -left, frame - left - width))
-    return np.roll(out, (dy, dx), axis=(0, 1))
+    dy, dx = _centre_shift(out, top, left, height, width)
+    return np.roll(out, (dy, dx), axis=(0, 1)), top + dy, left + dx
+
+
+def centre_by_mass(digit: np.ndarray, frame: int = FRAME) -> np.ndarray:
+    """Place ``digit`` in a ``frame``×``frame`` image with its centre of mass at the centre."""
+    return _centred(digit, frame)[0]
+
+
+def mnist_preprocess_placed(image: np.ndarray) -> tuple[np.ndarray, Placement | None]:
+    """:func:`mnist_preprocess` and where its pixels come from (None for a blank picture)."""
+    image = np.asarray(image, dtype=np.float32)
+    bbox = ink_bounding_box(image)
+    if bbox is None:
+        return np.zeros((FRAME, FRAME), np.float32), None
+    top, bottom, left, right = bbox
+    digit = fit_into_box(image[top:bottom, left:right])
+    out, offset_y, offset_x = _centred(digit, FRAME)
+    placement = Placement(top, left, digit.shape[0] / (bottom - top), digit.shape[1] / (right - left),
+                          offset_y, offset_x)
+    return out, placement
 
 
 def mnist_preprocess(image: np.ndarray) -> np.ndarray:
     """Any-size grey image (white ink on black, 0..1) → the network's 28×28 float32 input."""
-    image = np.asarray(image, dtype=np.float32)
-    bbox = ink_bounding_box(image)
-    if bbox is None:
-        return np.zeros((FRAME, FRAME), np.float32)
-    top, bottom, left, right = bbox
-    digit = fit_into_box(image[top:bottom, left:right])
-    return centre_by_mass(digit)
+    return mnist_preprocess_placed(image)[0]
 
 
 def drawing_to_network_input(drawing: Drawing, rasterizer: Callable[[Drawing], np.ndarray] | None = None) -> np.ndarray:
@@ -74,6 +119,13 @@ def drawing_to_network_input(drawing: Drawing, rasterizer: Callable[[Drawing], n
     ``rasterizer`` may be an :class:`~guiapp.core.strokes.IncrementalRasterizer` (same pixels, faster
     while a stroke grows); by default every stroke is rasterised afresh.
     """
+    return drawing_to_network_input_placed(drawing, rasterizer)[0]
+
+
+def drawing_to_network_input_placed(
+    drawing: Drawing, rasterizer: Callable[[Drawing], np.ndarray] | None = None
+) -> tuple[np.ndarray, Placement | None]:
+    """:func:`drawing_to_network_input` and where the input's pixels sit on the canvas."""
     from guiapp.core.strokes import rasterize
 
-    return mnist_preprocess((rasterizer or rasterize)(drawing))
+    return mnist_preprocess_placed((rasterizer or rasterize)(drawing))

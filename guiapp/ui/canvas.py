@@ -66,6 +66,7 @@ class DrawingCanvas(QWidget):
         self._pen_width = DEFAULT_PEN_WIDTH
         self._eraser = False
         self._cache: QPixmap | None = None  # committed strokes, at the device pixel ratio
+        self.outlines: list[tuple[QRectF, QColor]] = []  # receptive fields shown over the drawing
 
     # ----------------------------------------------------------------- state
 
@@ -117,6 +118,12 @@ class DrawingCanvas(QWidget):
         self._cache = None
         self.update()
         self.drawingChanged.emit(drawing)
+
+    def set_outlines(self, outlines: list[tuple[QRectF, QColor]]) -> None:
+        """Rectangles (canvas pixels) outlined over the drawing, e.g. a unit's receptive field."""
+        if outlines != self.outlines:
+            self.outlines = list(outlines)
+            self.update()
 
     # ----------------------------------------------------------------- pointer input
 
@@ -195,6 +202,12 @@ class DrawingCanvas(QWidget):
         if self._current is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             _paint_stroke(painter, self._current)
+        for rect, colour in self.outlines:
+            pen = QPen(colour, 2)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect)
         painter.end()
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QRectF, Signal
+from PySide6.QtWidgets import QFrame, QGraphicsRectItem, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from guiapp.core.inference import InferenceResult, LayerState
 from guiapp.core.layer_formulas import IDENTITY_KINDS, shape_text
@@ -38,10 +38,15 @@ def layer_image(activation: np.ndarray, mode: str) -> tuple[np.ndarray, Grid, tu
     return strip.reshape(rows, cols), Grid(flat.size, rows, cols, 1, 1, gap=0), nice_levels(flat)
 
 
+Unit = tuple  # (y, x, map) in a map layer, (i,) in a vector layer
+
+
 class LayerPanel(QFrame):
-    """One layer: heading, one image, a colour bar. Clicks report the map (or unit) under the pointer."""
+    """One layer: heading, one image, a colour bar. Clicks and hovering report what is under the pointer."""
 
     clicked = Signal(str, object)  # layer name, map/unit index or None
+    unitClicked = Signal(str, object)  # layer name, Unit
+    hovered = Signal(str, object)  # layer name, Unit or None when the pointer leaves
 
     def __init__(self, name: str, kind: str, shape: tuple[int, ...], params: int, note: str = "") -> None:
         super().__init__()
@@ -54,6 +59,7 @@ class LayerPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.heading)
+        self.shape = shape
         self.grid: Grid | None = None
         self.image_data: np.ndarray | None = None
         self.levels: tuple[float, float] | None = None
@@ -63,6 +69,11 @@ class LayerPanel(QFrame):
         self.plot, self.image, self.bar = image_view(ACTIVATION_CMAP, colour_bar=True)
         self.plot.setFixedHeight(self._height_for(shape))
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.plot.scene().sigMouseMoved.connect(self._on_scene_moved)
+        self.plot.viewport().installEventFilter(self)
+        self.plot.setMouseTracking(True)
+        self._marks: list[QGraphicsRectItem] = []
+        self._hovering: Unit | None = None
         layout.addWidget(self.plot)
 
     @staticmethod
@@ -94,8 +105,64 @@ class LayerPanel(QFrame):
         point = self.image.mapFromScene(scene_pos)
         return self.grid.index_at(point.y(), point.x())
 
+    def unit_at_scene(self, scene_pos) -> Unit | None:
+        """The unit under a scene position: (y, x, map) for maps, (i,) for a strip."""
+        if self.grid is None:
+            return None
+        point = self.image.mapFromScene(scene_pos)
+        if len(self.shape) == 3:
+            found = self.grid.unit_at(point.y(), point.x())
+            return None if found is None else (found[1], found[2], found[0])
+        index = self.grid.index_at(point.y(), point.x())
+        return None if index is None else (index,)
+
+    def scene_pos_of(self, unit: Unit):
+        """The scene position of a unit's centre (the inverse of :meth:`unit_at_scene`)."""
+        y, x = self._unit_origin(unit)
+        return self.image.mapToScene(x + 0.5, y + 0.5)
+
+    def _unit_origin(self, unit: Unit) -> tuple[int, int]:
+        assert self.grid is not None
+        if len(unit) == 3:
+            top, left = self.grid.origin(unit[2])
+            return top + unit[0], left + unit[1]
+        return divmod(unit[0], self.grid.cols)
+
+    def set_marks(self, units: list[Unit], colour: str = HIGHLIGHT) -> None:
+        """Outline these units on the mosaic (one cell each)."""
+        if self.plot is None or self.grid is None:
+            return
+        box = self.image.getViewBox()
+        while len(self._marks) < len(units):
+            item = QGraphicsRectItem()
+            item.setZValue(10)
+            box.addItem(item, ignoreBounds=True)  # marks must never change the view range
+            self._marks.append(item)
+        for item, unit in zip(self._marks, units):
+            y, x = self._unit_origin(unit)
+            item.setRect(QRectF(x - 0.25, y - 0.25, 1.5, 1.5))
+            item.setPen(pg.mkPen(colour, width=2, cosmetic=True))
+            item.show()
+        for item in self._marks[len(units):]:
+            item.hide()
+
     def _on_scene_clicked(self, event) -> None:
         self.clicked.emit(self.name, self.index_at_scene(event.scenePos()))
+        unit = self.unit_at_scene(event.scenePos())
+        if unit is not None:
+            self.unitClicked.emit(self.name, unit)
+
+    def _on_scene_moved(self, scene_pos) -> None:
+        unit = self.unit_at_scene(scene_pos)
+        if unit != self._hovering:
+            self._hovering = unit
+            self.hovered.emit(self.name, unit)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave and self._hovering is not None:
+            self._hovering = None
+            self.hovered.emit(self.name, None)
+        return False
 
     def mousePressEvent(self, event) -> None:  # a click on the heading selects the layer
         self.clicked.emit(self.name, None)
@@ -106,6 +173,8 @@ class FeatureMapsView(QScrollArea):
     """All layers, top to bottom, rebuilt when the model changes and refreshed on every result."""
 
     mapClicked = Signal(str, object)  # layer name, map/unit index or None
+    unitClicked = Signal(str, object)  # layer name, Unit
+    unitHovered = Signal(str, object)  # layer name, Unit or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,6 +213,8 @@ class FeatureMapsView(QScrollArea):
                 note = f"identity at inference: the same {shape_text(shape)} values as {previous}"
             panel = LayerPanel(name, kind, shape, params, note)
             panel.clicked.connect(self.mapClicked)
+            panel.unitClicked.connect(self.unitClicked)
+            panel.hovered.connect(self.unitHovered)
             self._layout.insertWidget(self._layout.count() - 1, panel)
             self.panels[name] = panel
             previous = name
@@ -154,6 +225,11 @@ class FeatureMapsView(QScrollArea):
             panel = self.panels.get(state.name)
             if panel is not None:
                 panel.show_activation(state.activation, self._mode)
+
+    def set_marks(self, marks: dict[str, list[Unit]]) -> None:
+        """Outline units: {layer: units}; every other layer's marks are cleared."""
+        for name, panel in self.panels.items():
+            panel.set_marks(marks.get(name, []))
 
     def highlight_layer(self, name: str | None) -> None:
         for panel_name, panel in self.panels.items():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from guiapp.core.inference import InferenceResult
+from guiapp.core.receptive_field import Field
 from guiapp.ui.plotting import GREY_CMAP, image_view
 
 SIZE = 28
@@ -35,6 +37,23 @@ class NetworkInputView(QWidget):
         layout.addWidget(title)
         layout.addWidget(self._plot, 1)
         self.image: np.ndarray = np.zeros((SIZE, SIZE), np.float32)
+        self.fields: list[tuple[Field, str]] = []
+        self._outlines: list[QGraphicsRectItem] = []
+
+    def set_fields(self, fields: list[tuple[Field, str]]) -> None:
+        """Outline receptive fields (input rows/columns) in the given colours; [] removes them."""
+        self.fields = list(fields)
+        while len(self._outlines) < len(fields):
+            item = QGraphicsRectItem()
+            item.setZValue(10)
+            self._box.addItem(item, ignoreBounds=True)
+            self._outlines.append(item)
+        for item, (field, colour) in zip(self._outlines, fields):
+            item.setRect(QRectF(field.left, field.top, field.right - field.left, field.bottom - field.top))
+            item.setPen(pg.mkPen(colour, width=2, cosmetic=True))
+            item.show()
+        for item in self._outlines[len(fields):]:
+            item.hide()
 
     def show_result(self, result: InferenceResult) -> None:
         self.image = result.image

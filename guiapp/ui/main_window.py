@@ -10,8 +10,8 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QRectF, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -32,17 +32,21 @@ from guiapp.core.errors import GuiappError
 from guiapp.core.inference import InferenceResult, Inspector
 from guiapp.core.modelcard import read_card
 from guiapp.core.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
+from guiapp.core.trace import INPUT, DenseTrace, PoolTrace, Tracer, UnitTrace
 from guiapp.ui.canvas import DrawingCanvas
 from guiapp.ui.feature_maps import PER_MAP, SHARED, FeatureMapsView
 from guiapp.ui.input_view import NetworkInputView
 from guiapp.ui.kernels import KernelView
 from guiapp.ui.ledger_view import LedgerView
 from guiapp.ui.map_detail import MapDetailView
+from guiapp.ui.plotting import HIGHLIGHT
 from guiapp.ui.probabilities import ProbabilityView
 from guiapp.ui.settings import default_store, load_settings, save_settings
+from guiapp.ui.unit_trace import UnitTraceView, trace_summary
 from guiapp.ui.worker import Update, start_worker_thread
 
 PEN_STEP = 2.0
+CONTRIBUTION_COLOUR = "#4fc3f7"  # receptive fields of a dense unit's largest inputs
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +79,8 @@ class MainWindow(QMainWindow):
         self.ledger_view = LedgerView()
         self.kernel_view = KernelView()
         self.map_detail = MapDetailView()
+        self.trace_view = UnitTraceView()
+        self.tracer: Tracer | None = None
         self.banner = QLabel("Loading TensorFlow and the model… you can draw meanwhile.")
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -95,6 +101,7 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.feature_maps, 1)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.ledger_view, "Ledger")
+        self.tabs.addTab(self.trace_view, "Trace unit")
         self.tabs.addTab(self.kernel_view, "Kernels")
         self.tabs.addTab(self.map_detail, "Selected map")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -119,6 +126,9 @@ class MainWindow(QMainWindow):
         self.canvas.penWidthChanged.connect(self._on_pen_width_changed)
         self.ledger_view.layerSelected.connect(self.feature_maps.highlight_layer)
         self.feature_maps.mapClicked.connect(self._on_map_clicked)
+        self.feature_maps.unitClicked.connect(self._on_unit_clicked)
+        self.feature_maps.unitHovered.connect(self.trace_view.hover)
+        self.trace_view.traceChanged.connect(self._on_trace_changed)
         self.open_button.clicked.connect(self.open_model_dialog)
 
         self._restore()
@@ -223,6 +233,8 @@ class MainWindow(QMainWindow):
         self.ledger_view.set_ledger(inspector.ledger)
         self.kernel_view.set_weights(dict(inspector.weights))
         self.map_detail.set_weights(dict(inspector.weights))
+        self.tracer = Tracer.for_inspector(inspector)
+        self.trace_view.set_tracer(self.tracer)
         card = read_card(inspector.path) if inspector.path else None
         accuracy = f" · {card['test']['accuracy']:.2%} on MNIST test" if card and "test" in card else ""
         self.status_model.setText(f"model: {inspector.path}{accuracy}")
@@ -258,7 +270,7 @@ class MainWindow(QMainWindow):
             return
         self.last_update = update
         result = update.result
-        for view in (self.input_view, self.probabilities, self.feature_maps, self.map_detail):
+        for view in (self.input_view, self.probabilities, self.feature_maps, self.map_detail, self.trace_view):
             view.show_result(result)
         self.status_timing.setText(
             f"inference {result.seconds * 1000:.1f} ms · whole update {update.total_seconds * 1000:.1f} ms"
@@ -274,9 +286,51 @@ class MainWindow(QMainWindow):
         self.feature_maps.highlight_layer(layer)
         if index is not None:
             self.map_detail.show_map(layer, index)
-            self.tabs.setCurrentWidget(self.map_detail)
             if layer in self.kernel_view.panels:
                 self.kernel_view.show_filter(layer, index)
+
+    def _on_unit_clicked(self, layer: str, unit: tuple[int, ...]) -> None:
+        self.trace_view.pin(layer, unit)
+        self.tabs.setCurrentWidget(self.trace_view)
+
+    def _on_trace_changed(self, trace: UnitTrace | None) -> None:
+        """Outline what the traced unit sees: on the input, on the canvas and in the maps."""
+        if trace is None:
+            self.input_view.set_fields([])
+            self.canvas.set_outlines([])
+            self.feature_maps.set_marks({})
+            return
+        fields = [(trace.field, HIGHLIGHT)] if trace.field is not None else []
+        marks: dict[str, list[tuple[int, ...]]] = {trace.layer: [trace.index]}
+        detail = trace.detail
+        if isinstance(detail, DenseTrace):
+            for contribution in detail.top:
+                if contribution.field is not None:
+                    fields.append((contribution.field, CONTRIBUTION_COLOUR))
+                marks.setdefault(self._shown_layer(contribution.source), []).append(contribution.location)
+        elif isinstance(detail, PoolTrace) and detail.winner is not None:
+            y, x = detail.origin[0] + detail.winner[0], detail.origin[1] + detail.winner[1]
+            marks.setdefault(self._shown_layer(trace.source), []).append((y, x, trace.index[2]))
+        self.input_view.set_fields(fields)
+        placement = self.last_update.placement if self.last_update is not None else None
+        outlines = []
+        if placement is not None:
+            for field, colour in fields:
+                top, left, bottom, right = placement.to_source(field.top, field.left, field.bottom, field.right)
+                outlines.append((QRectF(left, top, right - left, bottom - top), QColor(colour)))
+        self.canvas.set_outlines(outlines)
+        self.feature_maps.set_marks(marks)
+        if self.trace_view.hovering is not None:
+            self.statusBar().showMessage(trace_summary(trace), 6000)
+
+    def _shown_layer(self, name: str) -> str:
+        """The layer whose panel shows ``name``'s values (a dropout's are its source's)."""
+        while self.tracer is not None and name != INPUT:
+            panel = self.feature_maps.panels.get(name)
+            if panel is not None and panel.plot is not None:
+                return name
+            name = self.tracer.source_of(name)
+        return name
 
     # -------------------------------------------------------------------- drawing tools
 

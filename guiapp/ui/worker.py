@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from guiapp.core.errors import GuiappError
 from guiapp.core.inference import InferenceResult, Inspector
-from guiapp.core.preprocess import drawing_to_network_input
+from guiapp.core.preprocess import Placement, drawing_to_network_input_placed
 from guiapp.core.strokes import Drawing, IncrementalRasterizer
 
 
@@ -29,6 +29,7 @@ class Update:
     drawing: Drawing
     result: InferenceResult
     total_seconds: float  # rasterise + preprocess + all-layers inference
+    placement: Placement | None = None  # where the input's pixels sit on the canvas (None: blank)
 
 
 class InferenceWorker(QObject):
@@ -115,10 +116,11 @@ class InferenceWorker(QObject):
         try:
             if drawing is not None and inspector is not None:
                 started = time.perf_counter()
-                result = inspector.run(drawing_to_network_input(drawing, self._rasterize))
+                image, placement = drawing_to_network_input_placed(drawing, self._rasterize)
+                result = inspector.run(image)
                 self.inference_count += 1
                 with self._lock:
-                    self._ready = Update(drawing, result, time.perf_counter() - started)
+                    self._ready = Update(drawing, result, time.perf_counter() - started, placement)
                 computed = True
         except Exception as exc:  # noqa: BLE001 — one bad drawing must not stop the live view
             self.computeFailed.emit(f"could not compute this drawing: {exc}")
