@@ -6,7 +6,8 @@ import argparse
 import json
 
 from guiapp.cli.common import add_model_option, load_inspector
-from guiapp.core.architectures import ARCHITECTURES, get_architecture
+from guiapp.core.arch_edit import architecture_named
+from guiapp.core.architectures import ARCHITECTURES
 from guiapp.core.ledger import ledger_for_architecture
 from guiapp.core.ledger_table import render_table
 
@@ -21,8 +22,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     source = parser.add_mutually_exclusive_group()
     add_model_option(source)
-    source.add_argument("--arch", choices=sorted(ARCHITECTURES),
-                        help="a named architecture (no trained weights needed)")
+    source.add_argument("--arch", metavar="NAME|FILE.json",
+                        help=f"a built-in architecture ({', '.join(sorted(ARCHITECTURES))}) or a saved .json "
+                        "architecture (no trained weights needed)")
     parser.add_argument("--json", action="store_true", help="print exactly one JSON object")
     parser.add_argument("--no-formulas", action="store_true", help="the table only, like model.summary()")
     parser.set_defaults(run=run)
@@ -30,7 +32,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.arch:
-        ledger = ledger_for_architecture(get_architecture(args.arch))
+        ledger = ledger_for_architecture(architecture_named(args.arch))
     else:
         ledger = load_inspector(args.model).ledger
     if args.json:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from guiapp import paths
 from guiapp.cli.progress import EpochProgressBar
-from guiapp.core.architectures import ARCHITECTURES, DEFAULT_ARCHITECTURE
+from guiapp.core.arch_edit import architecture_named, suggested_model_path, training_problem
+from guiapp.core.architectures import ARCHITECTURES, DEFAULT_ARCHITECTURE, Architecture
 from guiapp.core.data import load_mnist
-from guiapp.core.errors import GuiappError
+from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
 from guiapp.core.training import TrainingConfig, check_output, train
 
 
@@ -23,8 +24,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "then write the .keras file and a JSON model card beside it. Ctrl-C stops cleanly "
         "and writes nothing.",
     )
-    parser.add_argument("--arch", default=DEFAULT_ARCHITECTURE, choices=sorted(ARCHITECTURES),
-                        help="architecture to train (default: %(default)s)")
+    parser.add_argument("--arch", default=DEFAULT_ARCHITECTURE, metavar="NAME|FILE.json",
+                        help=f"a built-in architecture ({', '.join(sorted(ARCHITECTURES))}; default %(default)s) "
+                        "or an architecture saved from the window's Architecture tab")
     parser.add_argument("--data", type=Path, metavar="PATH",
                         help="Keras-layout mnist.npz (default: keras.datasets.mnist.load_data(), needs a connection)")
     parser.add_argument("--epochs", type=_positive_int, default=TrainingConfig.epochs, metavar="N",
@@ -36,7 +38,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                         help="beyond the seed: ship an exponential moving average of the weights "
                         "(e.g. 0.999); 0 (default) trains exactly as the seed")
     parser.add_argument("--out", type=Path, metavar="PATH",
-                        help="output .keras file (default: ./ARCH.keras); its card is written beside it as .json")
+                        help="output .keras file (default: ./ARCH.keras, or beside a saved architecture file); "
+                        "its card is written beside it as .json")
     parser.add_argument("--force", action="store_true", help="overwrite an existing model and card")
     parser.set_defaults(run=run)
 
@@ -48,17 +51,28 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def resolve_architecture(text: str) -> Architecture:
+    """A built-in name, or a saved ``.json`` architecture that a digit classifier can be trained from."""
+    arch = architecture_named(text)
+    problem = training_problem(arch)
+    if problem:
+        raise ArchitectureError(file_problem(text, f"cannot be trained: {problem}",
+                                             "fix it in the window's Architecture tab and save it again"))
+    return arch
+
+
 def run(args: argparse.Namespace) -> int:
-    out = args.out or Path(f"{args.arch}.keras")
     if not 0.0 <= args.ema < 1.0:
         raise GuiappError(f"--ema must be at least 0 and below 1, not {args.ema}")
-    config = TrainingConfig(architecture=args.arch, epochs=args.epochs, batch_size=args.batch_size,
+    arch = resolve_architecture(args.arch)
+    out = args.out or (Path(f"{arch.name}.keras") if args.arch in ARCHITECTURES else suggested_model_path(args.arch))
+    config = TrainingConfig(architecture=arch.name, epochs=args.epochs, batch_size=args.batch_size,
                             seed=args.seed, ema=args.ema)
     check_output(out, force=args.force)  # before minutes of loading and training
     data = load_mnist(args.data)
-    print(f"training {args.arch} on {len(data.x_train):,} images from {data.source} → {out}", file=sys.stderr)
+    print(f"training {arch.name} on {len(data.x_train):,} images from {data.source} → {out}", file=sys.stderr)
     try:
-        result = train(data, out, config, force=args.force, progress=EpochProgressBar())
+        result = train(data, out, config, force=args.force, progress=EpochProgressBar(), architecture=arch)
     except KeyboardInterrupt:
         print("\nguiapp: training interrupted — nothing was written; existing files are untouched", file=sys.stderr)
         return 130

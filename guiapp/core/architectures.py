@@ -139,7 +139,10 @@ def build_model(arch: Architecture, seed: int | None = None) -> Any:
             layer_class = getattr(k.layers, spec.kind)
         except AttributeError:
             raise ArchitectureError(f"layer {spec.name}: Keras has no layer kind {spec.kind!r}") from None
-        layers.append(layer_class(name=spec.name, **dict(spec.config)))
+        try:
+            layers.append(layer_class(name=spec.name, **dict(spec.config)))
+        except (ValueError, TypeError) as exc:
+            raise ArchitectureError(f"layer {spec.name}: {exc}") from None
     try:
         return k.Sequential(layers, name=arch.name)
     except ValueError as exc:

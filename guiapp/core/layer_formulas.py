@@ -48,6 +48,14 @@ def _pair(value: Any) -> tuple[int, int]:
     return int(value), int(value)
 
 
+def _positive(value: Any, what: str) -> int:
+    """A count that must be at least 1 (Keras refuses 0 or fewer filters/units)."""
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"{what} must be at least 1, not {number}")
+    return number
+
+
 def _channels_last(cfg: Mapping[str, Any]) -> None:
     if cfg.get("data_format") not in (None, "channels_last"):
         raise UnsupportedLayer("channels_first layout")
@@ -76,7 +84,7 @@ class LayerArithmetic:
 def _conv2d(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
     _channels_last(cfg)
     h, w, cin = _image(shape, "Conv2D")
-    filters = int(cfg["filters"])
+    filters = _positive(cfg["filters"], "filters")
     fh, fw = _pair(cfg["kernel_size"])
     groups = int(cfg.get("groups", 1) or 1)
     use_bias = bool(cfg.get("use_bias", True))
@@ -155,7 +163,7 @@ def _flatten(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
 
 
 def _dense(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
-    units = int(cfg["units"])
+    units = _positive(cfg["units"], "units")
     nin = shape[-1]
     use_bias = bool(cfg.get("use_bias", True))
     params = (nin + use_bias) * units

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from guiapp.core.architectures import DEFAULT_ARCHITECTURE, build_model, get_architecture
+from guiapp.core.architectures import DEFAULT_ARCHITECTURE, Architecture, build_model, get_architecture
 from guiapp.core.atomic import atomic_path, refuse_overwrite
 from guiapp.core.data import NUM_CLASSES, MnistData, to_network_input
 from guiapp.core.errors import GuiappError, file_problem
@@ -100,6 +100,7 @@ def train(
     *,
     force: bool = False,
     progress: TrainingProgress | None = None,
+    architecture: Architecture | None = None,
 ) -> TrainingResult:
     """Train, evaluate on the test set, then write ``out`` and its card atomically.
 
@@ -110,7 +111,7 @@ def train(
     check_output(out, force=force)
     if config.epochs < 1 or config.batch_size < 1:
         raise GuiappError("epochs and batch size must be at least 1")
-    arch = get_architecture(config.architecture)
+    arch = architecture if architecture is not None else get_architecture(config.architecture)
 
     from guiapp.core.backend import keras, versions
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from guiapp.core.ledger import Ledger
 from guiapp.core.ledger_table import keras_shape, share_text
 
 COLUMNS = ("Layer (type)", "Output shape", "Params", "Share")
+ERROR_BRUSH = QBrush(QColor("#e53935"))
 
 
 class LedgerView(QTreeWidget):
@@ -46,6 +48,16 @@ class LedgerView(QTreeWidget):
             for line in (*row.formulas, *([row.note] if row.note else [])):
                 child = QTreeWidgetItem([line])
                 child.setToolTip(0, line)
+                child.setFirstColumnSpanned(True)
+                child.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                item.addChild(child)
+            if row.error:  # an impossible architecture: say why, at the layer where it breaks
+                for column in range(len(COLUMNS)):
+                    item.setForeground(column, ERROR_BRUSH)
+                item.setText(1, "invalid")
+                child = QTreeWidgetItem([f"✗ {row.error}"])
+                child.setForeground(0, ERROR_BRUSH)
+                child.setToolTip(0, row.error)
                 child.setFirstColumnSpanned(True)
                 child.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 item.addChild(child)

@@ -34,11 +34,13 @@ from guiapp.core.modelcard import read_card
 from guiapp.core.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
 from guiapp.core.trace import INPUT, DenseTrace, PoolTrace, Tracer, UnitTrace
 from guiapp.ui.canvas import DrawingCanvas
+from guiapp.ui.explorer import ArchitectureExplorer
 from guiapp.ui.feature_maps import PER_MAP, SHARED, FeatureMapsView
 from guiapp.ui.input_view import NetworkInputView
 from guiapp.ui.kernels import KernelView
 from guiapp.ui.ledger_view import LedgerView
 from guiapp.ui.map_detail import MapDetailView
+from guiapp.ui.playground import ConvPlayground
 from guiapp.ui.plotting import HIGHLIGHT
 from guiapp.ui.probabilities import ProbabilityView
 from guiapp.ui.settings import default_store, load_settings, save_settings
@@ -109,7 +111,16 @@ class MainWindow(QMainWindow):
         for widget in (left, centre, self.tabs):
             self.splitter.addWidget(widget)
         self.splitter.setSizes([330, 640, 560])
-        self.setCentralWidget(self.splitter)
+        # The playground and the explorer do not need the drawing: they get the whole window.
+        self.playground = ConvPlayground()
+        self.explorer = ArchitectureExplorer()
+        self.pages = QTabWidget()
+        self.pages.setObjectName("pages")
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.splitter, "Live network")
+        self.pages.addTab(self.playground, "Conv arithmetic")
+        self.pages.addTab(self.explorer, "Architecture explorer")
+        self.setCentralWidget(self.pages)
         self._build_actions()
         self.status_timing = QLabel("")
         self.status_model = QLabel("")
@@ -130,6 +141,7 @@ class MainWindow(QMainWindow):
         self.feature_maps.unitHovered.connect(self.trace_view.hover)
         self.trace_view.traceChanged.connect(self._on_trace_changed)
         self.open_button.clicked.connect(self.open_model_dialog)
+        self.pages.currentChanged.connect(self._on_page_changed)
 
         self._restore()
         chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
@@ -167,6 +179,18 @@ class MainWindow(QMainWindow):
         self.random_action = self._action("Random sample", self._load_random_sample, ("R",))
         self.open_action = self._action("Open model…", self.open_model_dialog, ("Ctrl+O",))
         self.quit_action = self._action("Quit", self.close, ("Ctrl+Q",))
+        self._drawing_actions = [self.undo_action, self.redo_action, self.clear_action, self.thinner_action,
+                                 self.thicker_action, self.eraser_action, self.previous_action, self.next_action,
+                                 self.random_action]
+        self._drawing_shortcuts = {action: action.shortcuts() for action in self._drawing_actions}
+        self.page_actions = [
+            self._action(text, lambda _=False, i=i: self.pages.setCurrentIndex(i), (f"Ctrl+{i + 1}",), tip)
+            for i, (text, tip) in enumerate((
+                ("Live network", "Draw and watch every layer"),
+                ("Conv arithmetic", "Play with input size, filter, padding and stride"),
+                ("Architecture explorer", "Edit the network and watch shapes and parameters follow"),
+            ))
+        ]
         colours = QActionGroup(self)
         self.shared_action = QAction("Colour scale shared per layer", colours, checkable=True)
         self.per_map_action = QAction("Colour scale per map", colours, checkable=True)
@@ -198,6 +222,8 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.undo_action, self.redo_action, self.clear_action, self.eraser_action,
                               self.thinner_action, self.thicker_action])
         view_menu = menu.addMenu("&View")
+        view_menu.addActions(self.page_actions)
+        view_menu.addSeparator()
         view_menu.addActions([self.shared_action, self.per_map_action])
         samples_menu = menu.addMenu("&Samples")
         samples_menu.addActions([self.previous_action, self.next_action, self.random_action])
@@ -331,6 +357,12 @@ class MainWindow(QMainWindow):
                 return name
             name = self.tracer.source_of(name)
         return name
+
+    def _on_page_changed(self, index: int) -> None:
+        """The drawing's keys act only on the live page: the explorer has its own undo, and its own keys."""
+        live = index == 0
+        for action in self._drawing_actions:
+            action.setShortcuts(self._drawing_shortcuts[action] if live else [])
 
     # -------------------------------------------------------------------- drawing tools
 

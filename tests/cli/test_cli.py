@@ -261,3 +261,40 @@ def test_model_given_before_or_after_the_command(capsys, non_image_model):
     for argv in (["--model", non_image_model, "summary"], ["summary", "--model", non_image_model]):
         code, _, err = run_cli(capsys, *argv)
         assert code == 2 and "expects input 10" in err, argv
+
+
+def test_train_and_summarise_an_architecture_saved_from_the_explorer(tmp_path, capsys, small_npz):
+    from guiapp.core import arch_edit
+    from guiapp.core.architectures import ARCHITECTURES
+    from guiapp.core.inference import Inspector
+
+    small = arch_edit.set_setting(ARCHITECTURES["mnist_cnn"], 1, "filters", 8)
+    small = arch_edit.set_setting(small, 5, "units", 16)
+    path = arch_edit.save_architecture(small, tmp_path / arch_edit.default_file_name(small))
+    assert arch_edit.suggested_model_path(path) == tmp_path / "mnist_cnn_edited.keras"
+    assert arch_edit.suggested_model_path(tmp_path / "m.json") == tmp_path / "m_model.keras"  # its card ≠ m.json
+    code, out, _ = run_cli(capsys, "summary", "--arch", path)
+    assert code == 0 and "(3·3·32 + 1)·8 = 2,312" in out
+    model_path = arch_edit.suggested_model_path(path)
+    code, out, err = run_cli(capsys, "train", "--arch", path, "--data", small_npz, "--epochs", "1")
+    assert code == 0, err
+    card = json.loads(model_path.with_suffix(".json").read_text())
+    assert card["architecture"]["layers"][1]["config"]["filters"] == 8
+    inspector = Inspector.load(model_path)
+    assert inspector.ledger.row("conv2d_1").params == 2_312 and inspector.ledger.row("dense").params == 16 * (12 * 12 * 8 + 1)
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such architecture file"),
+    ("{broken", "not JSON"),
+    ('{"name": "x", "layers": [{"kind": "Flatten"}, {"kind": "Dense", "config": {"units": 10}}]}',
+     "cannot be trained: its last layer must use activation='softmax'"),
+])
+def test_train_refuses_a_bad_architecture_file_in_one_line(tmp_path, capsys, content, message):
+    path = tmp_path / "arch.json"
+    if content is not None:
+        path.write_text(content)
+    code, out, err = run_cli(capsys, "train", "--arch", path, "--out", tmp_path / "never.keras")
+    assert code == 2 and out == ""
+    assert err.startswith(f"guiapp: {path}: ") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "never.keras").exists()

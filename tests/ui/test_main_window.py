@@ -165,3 +165,22 @@ def test_kernels_of_both_convolutions(window):
     kernel = window.inspector.weights["conv2d_1"].kernel[:, :, :, 7]
     np.testing.assert_array_equal(panels["conv2d_1"].detail_image.image[:3, :3], kernel[:, :, 0])
     assert f"{window.inspector.weights['conv2d_1'].bias[7]:+.4f}" in panels["conv2d_1"].bias_label.text()
+
+
+def test_the_playground_and_explorer_pages_and_their_keys(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.playground
+    assert window.playground.output_shape == (26, 26)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.explorer
+    window.explorer.set_layer_setting(1, "filters", 63)
+    strokes_before = len(window.canvas.drawing.strokes)
+    window.explorer.layer_list.setFocus()
+    qtbot.keyClick(window.explorer.layer_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.explorer.ledger.row("conv2d_1").params == 18_496  # the explorer's undo, not the canvas'
+    assert len(window.canvas.drawing.strokes) == strokes_before
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.splitter
+    assert window.undo_action.shortcuts()  # the drawing's keys are back
