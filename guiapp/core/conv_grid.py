@@ -111,7 +111,8 @@ class ConvGrid:
     def explanation(self) -> list[str]:
         """The formula lines with this setting's numbers, and what is left out when it floors."""
         lines = spatial_formulas(self.rows, self.cols, self.same)
-        for noun, lost, axis in (("row", self.unvisited_rows(), self.rows), ("column", self.unvisited_cols(), self.cols)):
+        axes = (("row", self.unvisited_rows(), self.rows), ("column", self.unvisited_cols(), self.cols))
+        for noun, lost, axis in axes:
             if lost:
                 which = f"{noun}s {_runs(lost)}" if len(lost) > 1 else f"{noun} {lost[0]}"
                 why = "the stride is larger than the filter" if axis.stride > axis.kernel else "Keras floors"

@@ -13,8 +13,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QSpinBox, QTabWidget, QVBoxLayout, QWidget
 
+from guiapp.core.filter_patches import FilterPatches
 from guiapp.core.inference import LayerWeights
 from guiapp.core.mosaic import Grid, grid_for, symmetric_levels, tile
+from guiapp.ui.filter_patches_view import FilterPatchesView
 from guiapp.ui.plotting import DIVERGING_CMAP, HIGHLIGHT, image_view
 
 COLUMNS = 8
@@ -63,7 +65,11 @@ class ConvKernelPanel(QWidget):
             note.setWordWrap(True)
             layout.addWidget(note)
             self.all_plot.scene().sigMouseClicked.connect(self._on_mosaic_clicked)
+            self.marker = self._add_marker()
             self.detail_image = None
+            self.patches = FilterPatchesView()
+            layout.addWidget(self.patches, 1)
+            self.select_filter(0)
             return
         row = QHBoxLayout()
         row.addWidget(QLabel("filter"))
@@ -81,16 +87,26 @@ class ConvKernelPanel(QWidget):
         self.all_plot, self.all_image, bar = _image_widget(200)
         self.all_image.setImage(overview, levels=self.levels)
         bar.setLevels(self.levels)
-        self.marker = QGraphicsRectItem()
-        self.marker.setPen(pg.mkPen(HIGHLIGHT, width=2, cosmetic=True))
-        self.all_image.getViewBox().addItem(self.marker)
+        self.marker = self._add_marker()
         self.all_plot.scene().sigMouseClicked.connect(self._on_mosaic_clicked)
         layout.addWidget(self.all_plot, 1)
+        self.patches = FilterPatchesView()
+        layout.addWidget(self.patches, 1)
         self.select_filter(0)
+
+    def _add_marker(self) -> QGraphicsRectItem:
+        marker = QGraphicsRectItem()
+        marker.setPen(pg.mkPen(HIGHLIGHT, width=2, cosmetic=True))
+        self.all_image.getViewBox().addItem(marker, ignoreBounds=True)
+        return marker
 
     def select_filter(self, index: int) -> None:
         self.selected = int(index)
         if self.detail_image is None:
+            fh, fw = self.kernel.shape[:2]
+            top, left = self._grid.origin(self.selected)
+            self.marker.setRect(left - 0.5, top - 0.5, fw + 1, fh + 1)
+            self.patches.show_filter(self.selected)
             self.filterSelected.emit(self.name, self.selected)
             return
         if self.spin.value() != index:
@@ -103,6 +119,7 @@ class ConvKernelPanel(QWidget):
         self.bias_label.setText(f"{cin} input-channel slices of filter {index} · bias {self.bias[index]:+.4f}")
         _, x = self._grid.origin(index)
         self.marker.setRect(x - 0.5, -0.5, fw + 1, self._grid.shape[0] + 1)
+        self.patches.show_filter(self.selected)
         self.filterSelected.emit(self.name, self.selected)
 
     def _on_mosaic_clicked(self, event) -> None:
@@ -130,6 +147,16 @@ class KernelView(QTabWidget):
                 panel = ConvKernelPanel(layer)
                 self.panels[name] = panel
                 self.addTab(panel, name)
+
+    def set_patches(self, patches: FilterPatches | None, digits: np.ndarray | None) -> None:
+        """Each filter's favourite MNIST patches (``digits``: the images they index, 0..1); None clears."""
+        for name, panel in self.panels.items():
+            layer = patches.layers.get(name) if patches is not None else None
+            panel.patches.set_patches(layer, digits)
+
+    def set_patch_progress(self, done: int, total: int) -> None:
+        for panel in self.panels.values():
+            panel.patches.set_progress(done, total)
 
     def show_filter(self, layer: str, index: int) -> None:
         if layer in self.panels:

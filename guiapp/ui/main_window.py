@@ -40,6 +40,7 @@ from guiapp.ui.input_view import NetworkInputView
 from guiapp.ui.kernels import KernelView
 from guiapp.ui.ledger_view import LedgerView
 from guiapp.ui.map_detail import MapDetailView
+from guiapp.ui.patch_worker import default_cache_dir, start_patch_thread
 from guiapp.ui.playground import ConvPlayground
 from guiapp.ui.plotting import HIGHLIGHT
 from guiapp.ui.probabilities import ProbabilityView
@@ -134,6 +135,13 @@ class MainWindow(QMainWindow):
         self.worker.updateReady.connect(self._on_update_ready)
         self.worker.computeFailed.connect(self._on_compute_failed)
         self.canvas.drawingChanged.connect(self.worker.submit)
+        self.filter_patches = None
+        self.patch_worker = None
+        if self.samples is not None:  # what each filter looks for, searched once per model in its own thread
+            self.patch_worker, self._patch_thread = start_patch_thread(self, self.samples, default_cache_dir())
+            self.patch_worker.progress.connect(self.kernel_view.set_patch_progress)
+            self.patch_worker.ready.connect(self._on_patches_ready)
+            self.patch_worker.failed.connect(self._on_compute_failed)
         self.canvas.penWidthChanged.connect(self._on_pen_width_changed)
         self.ledger_view.layerSelected.connect(self.feature_maps.highlight_layer)
         self.feature_maps.mapClicked.connect(self._on_map_clicked)
@@ -258,6 +266,9 @@ class MainWindow(QMainWindow):
         )
         self.ledger_view.set_ledger(inspector.ledger)
         self.kernel_view.set_weights(dict(inspector.weights))
+        self.filter_patches = None
+        if self.patch_worker is not None:
+            self.patch_worker.start(inspector)
         self.map_detail.set_weights(dict(inspector.weights))
         self.tracer = Tracer.for_inspector(inspector)
         self.trace_view.set_tracer(self.tracer)
@@ -302,6 +313,12 @@ class MainWindow(QMainWindow):
             f"inference {result.seconds * 1000:.1f} ms · whole update {update.total_seconds * 1000:.1f} ms"
         )
         self.resultShown.emit(update)
+
+    def _on_patches_ready(self, inspector: Inspector, patches: object) -> None:
+        if self._closed or inspector is not self.inspector or self.samples is None:
+            return  # computed for a model that has since been replaced
+        self.filter_patches = patches
+        self.kernel_view.set_patches(patches, self.samples.images / 255.0)
 
     def _on_compute_failed(self, message: str) -> None:
         if not self._closed:
@@ -427,6 +444,13 @@ class MainWindow(QMainWindow):
         self.worker.updateReady.disconnect(self._on_update_ready)
         self.worker.computeFailed.disconnect(self._on_compute_failed)
         self._thread.quit()
+        if self.patch_worker is not None:
+            self.patch_worker.cancel()
+            self.patch_worker.progress.disconnect(self.kernel_view.set_patch_progress)
+            self.patch_worker.ready.disconnect(self._on_patches_ready)
+            self.patch_worker.failed.disconnect(self._on_compute_failed)
+            self._patch_thread.quit()
+            self._patch_thread.wait()
         self._thread.wait()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -107,7 +107,8 @@ class GridPicture(QWidget):
         painter.drawRect(window)
         # a line from the window to the output cell it produces
         painter.setPen(QPen(ACCENT, 1, Qt.PenStyle.DashLine))
-        painter.drawLine(window.center(), QPointF(out_origin.x() + (ox + 0.5) * cell, out_origin.y() + (oy + 0.5) * cell))
+        target = QPointF(out_origin.x() + (ox + 0.5) * cell, out_origin.y() + (oy + 0.5) * cell)
+        painter.drawLine(window.center(), target)
         painter.setPen(QColor(230, 230, 230))
         rows, cols = grid.rows, grid.cols
         pad = f" + padding {rows.pad_before}/{rows.pad_after}" if rows.total_padding or cols.total_padding else ""

@@ -281,7 +281,8 @@ def test_train_and_summarise_an_architecture_saved_from_the_explorer(tmp_path, c
     card = json.loads(model_path.with_suffix(".json").read_text())
     assert card["architecture"]["layers"][1]["config"]["filters"] == 8
     inspector = Inspector.load(model_path)
-    assert inspector.ledger.row("conv2d_1").params == 2_312 and inspector.ledger.row("dense").params == 16 * (12 * 12 * 8 + 1)
+    assert inspector.ledger.row("conv2d_1").params == 2_312
+    assert inspector.ledger.row("dense").params == 16 * (12 * 12 * 8 + 1)
 
 
 @pytest.mark.parametrize("content, message", [

@@ -69,9 +69,9 @@ def test_the_shipped_samples_are_the_first_test_digits(mnist):
     from guiapp import paths
 
     samples = load_samples(paths.MNIST_SAMPLES)
-    assert samples.images.shape == (100, 28, 28)
-    assert np.array_equal(samples.images, mnist.x_test[:100])
-    assert np.array_equal(samples.labels, mnist.y_test[:100])
+    assert samples.images.shape == (2000, 28, 28)
+    assert np.array_equal(samples.images, mnist.x_test[:2000])
+    assert np.array_equal(samples.labels, mnist.y_test[:2000])
 
 
 def test_without_a_file_and_without_a_connection_the_message_says_what_to_do(monkeypatch):

@@ -17,6 +17,17 @@ def _isolated_settings(tmp_path):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
+@pytest.fixture(scope="session")
+def patch_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("filter_patches")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(monkeypatch, patch_cache):
+    """The filter-patch cache goes to one temporary folder per test session, never to the user's."""
+    monkeypatch.setattr("guiapp.ui.main_window.default_cache_dir", lambda: patch_cache)
+
+
 @pytest.fixture()
 def store(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "guiapp.ini"), QSettings.Format.IniFormat)
