@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from guiapp.cli.common import add_model_option, load_inspector
-from guiapp.core.errors import ImageFileError
+from guiapp.core.errors import GuiappError, ImageFileError
+
+BATCH = 1000  # drawings rendered, then classified in one call
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -23,12 +25,24 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     add_model_option(parser)
     parser.add_argument("--json", action="store_true",
-                        help='one JSON object per file: {"file", "top", "probability", "probabilities"}')
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+                        help='one JSON object per file: {"file", "top", "probability", "probabilities"}; '
+                        'with --strokes one per drawing: {"line", "top", "probabilities"} or {"line", "error"}')
+    parser.add_argument("--strokes", type=Path, metavar="FILE",
+                        help="classify drawings given as strokes, one JSON object per line "
+                        '({"width": 280, "height": 280, "pen_width": 20, "strokes": [[[x, y], ...], ...]}; '
+                        "canvas pixels, y down), drawn through exactly the canvas' rasteriser and preprocessing. "
+                        "A bad line is reported on stderr; the other lines are still classified")
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.strokes is not None:
+        if args.files:
+            raise GuiappError("give either image files or --strokes FILE, not both")
+        return run_strokes(args)
+    if not args.files:
+        raise GuiappError("nothing to classify — give image files, or --strokes FILE (guiapp predict --help)")
     from guiapp.core.images import load_digit_image  # PIL and SciPy only when needed
 
     images: list[np.ndarray] = []
@@ -54,4 +68,43 @@ def run(args: argparse.Namespace) -> int:
             else:
                 spread = " ".join(f"{digit}:{p:.3f}" for digit, p in enumerate(probs))
                 print(f"{path}: {top} ({probs[top]:.1%})   {spread}")
+    return 2 if failed else 0
+
+
+def run_strokes(args: argparse.Namespace) -> int:
+    """One output line per drawing of a JSON Lines stroke file, in file order."""
+    from guiapp.core.preprocess import drawing_to_network_input
+    from guiapp.core.stroke_file import read_drawings
+
+    inspector = None
+    failed = 0
+    pending: list[tuple[int, np.ndarray]] = []
+
+    def flush() -> None:
+        nonlocal inspector
+        if not pending:
+            return
+        inspector = inspector or load_inspector(args.model)
+        probabilities = inspector.predict_probabilities(np.stack([image for _, image in pending]))
+        for (line, _), probs in zip(pending, probabilities, strict=True):
+            top = int(probs.argmax())
+            if args.json:
+                print(json.dumps({"line": line, "top": top, "probabilities": [round(float(p), 6) for p in probs]}))
+            else:
+                spread = " ".join(f"{digit}:{p:.3f}" for digit, p in enumerate(probs))
+                print(f"line {line}: {top} ({probs[top]:.1%})   {spread}")
+        pending.clear()
+
+    for entry in read_drawings(args.strokes):
+        if entry.error is not None:
+            flush()  # keep the output in file order
+            failed += 1
+            print(f"guiapp: {args.strokes} line {entry.number}: {entry.error}", file=sys.stderr)
+            if args.json:
+                print(json.dumps({"line": entry.number, "error": entry.error}, ensure_ascii=False))
+            continue
+        pending.append((entry.number, drawing_to_network_input(entry.drawing)))
+        if len(pending) >= BATCH:
+            flush()
+    flush()
     return 2 if failed else 0

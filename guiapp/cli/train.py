@@ -8,10 +8,16 @@ from pathlib import Path
 
 from guiapp import paths
 from guiapp.cli.progress import EpochProgressBar
-from guiapp.core.arch_edit import architecture_named, suggested_model_path, training_problem
+from guiapp.core.arch_edit import (
+    architecture_named,
+    suggested_model_path,
+    training_problem,
+)
 from guiapp.core.architectures import ARCHITECTURES, DEFAULT_ARCHITECTURE, Architecture
 from guiapp.core.data import load_mnist
+from guiapp.core.drawn_data import drawings_training_data
 from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
+from guiapp.core.pendigits import load_pendigits
 from guiapp.core.training import TrainingConfig, check_output, train
 
 
@@ -37,6 +43,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--ema", type=float, default=0.0, metavar="MOMENTUM",
                         help="beyond the seed: ship an exponential moving average of the weights "
                         "(e.g. 0.999); 0 (default) trains exactly as the seed")
+    parser.add_argument("--augment", type=int, default=0, metavar="N",
+                        help="beyond the seed, for drawn digits: add N MNIST digits varied as drawings vary "
+                        "(rotation, shear, scale, aspect, thickness, elastic), through the canvas' MNIST recipe")
+    parser.add_argument("--pendigits", type=Path, metavar="PATH",
+                        help="beyond the seed, for drawn digits: add pen-drawn digits (UCI pendigits file), "
+                        "rendered through the canvas pipeline with varied pens, --pen-copies times each")
+    parser.add_argument("--pen-copies", type=_positive_int, default=4, metavar="K",
+                        help="varied renders of each pen-drawn digit (default: %(default)s)")
+    parser.add_argument("--init", type=Path, metavar="MODEL",
+                        help="start from this trained model's weights (same architecture) instead of random ones")
     parser.add_argument("--out", type=Path, metavar="PATH",
                         help="output .keras file (default: ./ARCH.keras, or beside a saved architecture file); "
                         "its card is written beside it as .json")
@@ -69,10 +85,24 @@ def run(args: argparse.Namespace) -> int:
     config = TrainingConfig(architecture=arch.name, epochs=args.epochs, batch_size=args.batch_size,
                             seed=args.seed, ema=args.ema)
     check_output(out, force=args.force)  # before minutes of loading and training
+    if args.init is not None and not args.init.is_file():
+        raise GuiappError(file_problem(args.init, "no such model file", "--init takes a trained .keras model"))
+    if args.augment < 0:
+        raise GuiappError(f"--augment must be 0 or more, not {args.augment}")
+    pen = load_pendigits(args.pendigits) if args.pendigits else None  # a bad file fails before MNIST loads
     data = load_mnist(args.data)
+    recipe = None
+    if args.augment or pen is not None:
+        print(f"preparing drawn-digit data: {args.augment:,} varied MNIST digits"
+              + (f", {len(pen[0]):,} pen-drawn digits × {args.pen_copies}" if pen else ""), file=sys.stderr)
+        data, recipe = drawings_training_data(data, args.augment, *(pen or (None, None)),
+                                              pen_copies=args.pen_copies, seed=args.seed)
+        if args.pendigits:
+            recipe["pendigits_file"] = args.pendigits.name
     print(f"training {arch.name} on {len(data.x_train):,} images from {data.source} → {out}", file=sys.stderr)
     try:
-        result = train(data, out, config, force=args.force, progress=EpochProgressBar(), architecture=arch)
+        result = train(data, out, config, force=args.force, progress=EpochProgressBar(), architecture=arch,
+                       recipe=recipe, init=args.init)
     except KeyboardInterrupt:
         print("\nguiapp: training interrupted — nothing was written; existing files are untouched", file=sys.stderr)
         return 130

@@ -31,3 +31,19 @@ def read_card(model_path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return card if isinstance(card, dict) else None
+
+
+def describe(card: dict[str, Any] | None) -> str:
+    """One line on how a model was trained, from its card."""
+    if not card:
+        return "no model card: how it was trained is unknown"
+    accuracy = f"{card['test']['accuracy']:.2%} on MNIST test" if "test" in card else "MNIST accuracy unknown"
+    data = card.get("training_data")
+    if not data:
+        ema = " plus a moving average of the weights" if card.get("hyperparameters", {}).get("ema") else ""
+        return f"the seed's recipe{ema} on MNIST; {accuracy}"
+    parts = [f"{data.get('mnist_augmented', 0):,} varied MNIST digits"]
+    if data.get("pendigits_rendered"):
+        pen = data.get("pendigits_digits", 0)
+        parts.append(f"{data['pendigits_rendered']:,} renders of {pen:,} pen-drawn digits")
+    return f"trained for drawn digits: MNIST + {' + '.join(parts)}; {accuracy}"

@@ -94,38 +94,106 @@ def centre_by_mass(digit: np.ndarray, frame: int = FRAME) -> np.ndarray:
     return _centred(digit, frame)[0]
 
 
-def mnist_preprocess_placed(image: np.ndarray) -> tuple[np.ndarray, Placement | None]:
-    """:func:`mnist_preprocess` and where its pixels come from (None for a blank picture)."""
+@dataclass(frozen=True)
+class PreprocessOptions:
+    """Which steps of MNIST's recipe run; switching one off shows what it is for."""
+
+    crop: bool = True  # cut out the ink's bounding box (off: the whole canvas)
+    fit: bool = True  # scale it so its longer side is 20 pixels (off: the canvas' own 28/280 scale)
+    centre: bool = True  # move the centre of mass to the centre (off: centre the box)
+
+    @property
+    def label(self) -> str:
+        if self == PreprocessOptions():
+            return "MNIST recipe"
+        if not (self.crop or self.fit or self.centre):
+            return "whole canvas downscaled"
+        off = [name for name, on in (("crop", self.crop), ("fit 20×20", self.fit), ("centre of mass", self.centre))
+               if not on]
+        return "without " + " and ".join(off)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """Each step from the canvas to the network input, for the view that shows them."""
+
+    raw: np.ndarray  # the rasterised canvas
+    box: tuple[int, int, int, int] | None  # the crop (top, bottom, left, right) on the canvas; None: blank
+    fitted: np.ndarray  # the crop after scaling (longer side 20 when fitting)
+    final: np.ndarray  # the 28×28 network input
+    placement: Placement | None  # where the input's pixels come from on the canvas
+    shift: tuple[int, int] = (0, 0)  # how far the centre of mass moved the digit (rows, columns)
+
+
+def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
+    height, width = image.shape
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resized = Image.fromarray(image.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS)
+    return np.clip(np.asarray(resized, dtype=np.float32), 0.0, 1.0)
+
+
+def preprocess_stages(image: np.ndarray, options: PreprocessOptions = PreprocessOptions()) -> Stages:
+    """Run the recipe (or the steps ``options`` leave on) and keep every intermediate picture."""
     image = np.asarray(image, dtype=np.float32)
     bbox = ink_bounding_box(image)
     if bbox is None:
-        return np.zeros((FRAME, FRAME), np.float32), None
+        blank = np.zeros((FRAME, FRAME), np.float32)
+        return Stages(image, None, blank, blank, None)
+    if not options.crop:
+        bbox = (0, image.shape[0], 0, image.shape[1])
     top, bottom, left, right = bbox
-    digit = fit_into_box(image[top:bottom, left:right])
-    out, offset_y, offset_x = _centred(digit, FRAME)
+    crop = image[top:bottom, left:right]
+    digit = fit_into_box(crop) if options.fit else _scaled(crop, FRAME / max(image.shape))
+    if options.centre:
+        out, offset_y, offset_x = _centred(digit, FRAME)
+        shift = (offset_y - (FRAME - digit.shape[0]) // 2, offset_x - (FRAME - digit.shape[1]) // 2)
+    elif options.crop:
+        out = np.zeros((FRAME, FRAME), np.float32)
+        offset_y, offset_x = (FRAME - digit.shape[0]) // 2, (FRAME - digit.shape[1]) // 2
+        out[offset_y:offset_y + digit.shape[0], offset_x:offset_x + digit.shape[1]] = digit
+        shift = (0, 0)
+    else:  # the whole canvas, downscaled where it is: no centring at all
+        out = np.zeros((FRAME, FRAME), np.float32)
+        out[:digit.shape[0], :digit.shape[1]] = digit
+        offset_y = offset_x = 0
+        shift = (0, 0)
     placement = Placement(top, left, digit.shape[0] / (bottom - top), digit.shape[1] / (right - left),
                           offset_y, offset_x)
-    return out, placement
+    return Stages(image, (top, bottom, left, right), digit, out, placement, shift)
 
 
-def mnist_preprocess(image: np.ndarray) -> np.ndarray:
+def mnist_preprocess_placed(
+    image: np.ndarray, options: PreprocessOptions = PreprocessOptions()
+) -> tuple[np.ndarray, Placement | None]:
+    """:func:`mnist_preprocess` and where its pixels come from (None for a blank picture)."""
+    stages = preprocess_stages(image, options)
+    return stages.final, stages.placement
+
+
+def mnist_preprocess(image: np.ndarray, options: PreprocessOptions = PreprocessOptions()) -> np.ndarray:
     """Any-size grey image (white ink on black, 0..1) → the network's 28×28 float32 input."""
-    return mnist_preprocess_placed(image)[0]
+    return preprocess_stages(image, options).final
 
 
-def drawing_to_network_input(drawing: Drawing, rasterizer: Callable[[Drawing], np.ndarray] | None = None) -> np.ndarray:
+def drawing_to_network_input(
+    drawing: Drawing,
+    rasterizer: Callable[[Drawing], np.ndarray] | None = None,
+    options: PreprocessOptions = PreprocessOptions(),
+) -> np.ndarray:
     """Strokes (and any picture under them) → the network's 28×28 input, as the canvas shows it.
 
     ``rasterizer`` may be an :class:`~guiapp.core.strokes.IncrementalRasterizer` (same pixels, faster
     while a stroke grows); by default every stroke is rasterised afresh.
     """
-    return drawing_to_network_input_placed(drawing, rasterizer)[0]
+    return drawing_stages(drawing, rasterizer, options).final
 
 
-def drawing_to_network_input_placed(
-    drawing: Drawing, rasterizer: Callable[[Drawing], np.ndarray] | None = None
-) -> tuple[np.ndarray, Placement | None]:
-    """:func:`drawing_to_network_input` and where the input's pixels sit on the canvas."""
+def drawing_stages(
+    drawing: Drawing,
+    rasterizer: Callable[[Drawing], np.ndarray] | None = None,
+    options: PreprocessOptions = PreprocessOptions(),
+) -> Stages:
+    """Every step from strokes to the network input (what the live canvas computes)."""
     from guiapp.core.strokes import rasterize
 
-    return mnist_preprocess_placed((rasterizer or rasterize)(drawing))
+    return preprocess_stages((rasterizer or rasterize)(drawing), options)

@@ -93,6 +93,22 @@ def check_output(out: Path, *, force: bool) -> None:
     refuse_overwrite(out, card_path_for(out), force=force)
 
 
+def _initial_weights(model: Any, init: Path) -> dict[str, Any]:
+    """Start from a trained model's weights (same architecture); returns what the card records."""
+    import hashlib
+
+    from guiapp.core.backend import keras
+
+    init = Path(init)
+    try:
+        source = keras().models.load_model(init, compile=False)
+        model.set_weights(source.get_weights())
+    except Exception as exc:  # noqa: BLE001 — a missing file, not a model, or another architecture
+        raise GuiappError(file_problem(init, f"cannot start from it ({str(exc).splitlines()[0][:120]})",
+                                       "give a .keras model of the same architecture")) from None
+    return {"file": init.name, "sha256": hashlib.sha256(init.read_bytes()).hexdigest()}
+
+
 def train(
     data: MnistData,
     out: Path,
@@ -101,6 +117,8 @@ def train(
     force: bool = False,
     progress: TrainingProgress | None = None,
     architecture: Architecture | None = None,
+    recipe: dict[str, Any] | None = None,
+    init: Path | None = None,
 ) -> TrainingResult:
     """Train, evaluate on the test set, then write ``out`` and its card atomically.
 
@@ -117,6 +135,7 @@ def train(
 
     k = keras()
     model = build_model(arch, seed=config.seed)
+    started_from = _initial_weights(model, init) if init is not None else None
     optimizer = k.optimizers.Adadelta(
         learning_rate=config.learning_rate, rho=config.rho, epsilon=config.epsilon,
         **({"use_ema": True, "ema_momentum": config.ema} if config.ema > 0 else {}),
@@ -172,6 +191,8 @@ def train(
             "test_samples": int(len(x_test)),
             "sha256": data.sha256(),
         },
+        **({"training_data": recipe} if recipe else {}),
+        **({"initialised_from": started_from} if started_from else {}),
         "training_seconds": round(seconds, 1),
         "versions": versions(),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),

@@ -108,6 +108,16 @@ class DrawingCanvas(QWidget):
         background = np.clip(np.asarray(scaled, dtype=np.float32), 0.0, 1.0)
         self._push(Drawing(background=background), text)
 
+    def load_drawing(self, drawing: Drawing, text: str = "Open drawing") -> None:
+        """Replace the content with saved strokes, undoably; another canvas size is scaled to this one."""
+        if (drawing.width, drawing.height) != (CANVAS_SIZE, CANVAS_SIZE):
+            sx, sy = CANVAS_SIZE / drawing.width, CANVAS_SIZE / drawing.height
+            drawing = Drawing(strokes=tuple(
+                Stroke(tuple((x * sx, y * sy) for x, y in stroke.points), stroke.width * (sx + sy) / 2, stroke.erase)
+                for stroke in drawing.strokes
+            ))
+        self._push(drawing, text)
+
     def _push(self, after: Drawing, text: str) -> None:
         self.undo_stack.push(_SetDrawing(self, self._drawing, after, text))
 

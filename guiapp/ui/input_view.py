@@ -21,7 +21,8 @@ class NetworkInputView(QWidget):
         super().__init__(parent)
         self.setObjectName("network_input")
         # Two fixed lines (no word wrap), so a short window can never squeeze the title away.
-        title = QLabel("<b>Network input</b> — 28×28, values 0..1<br>MNIST recipe: fit 20×20, centre of mass")
+        self.title = title = QLabel()
+        self.set_recipe("MNIST recipe")
         self._plot, self._image, _ = image_view(GREY_CMAP)
         self._plot.setMinimumSize(140, 140)
         self._box = self._image.getViewBox()
@@ -39,6 +40,12 @@ class NetworkInputView(QWidget):
         self.image: np.ndarray = np.zeros((SIZE, SIZE), np.float32)
         self.fields: list[tuple[Field, str]] = []
         self._outlines: list[QGraphicsRectItem] = []
+
+    def set_recipe(self, label: str) -> None:
+        """Name the preprocessing in the title (the Preprocessing tab can switch steps off)."""
+        detail = "fit 20×20, centre of mass" if label == "MNIST recipe" else "see the Preprocessing tab"
+        colour = "" if label == "MNIST recipe" else " style='color:#e0a000'"
+        self.title.setText(f"<b>Network input</b> — 28×28, values 0..1<br><span{colour}>{label}: {detail}</span>")
 
     def set_fields(self, fields: list[tuple[Field, str]]) -> None:
         """Outline receptive fields (input rows/columns) in the given colours; [] removes them."""

@@ -30,10 +30,12 @@ from guiapp import paths
 from guiapp.core.data import load_samples
 from guiapp.core.errors import GuiappError
 from guiapp.core.inference import InferenceResult, Inspector
-from guiapp.core.modelcard import read_card
+from guiapp.core.modelcard import describe, read_card
+from guiapp.core.preprocess import PreprocessOptions
 from guiapp.core.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
-from guiapp.core.trace import INPUT, DenseTrace, PoolTrace, Tracer, UnitTrace
+from guiapp.core.trace import INPUT, Tracer, UnitTrace
 from guiapp.ui.canvas import DrawingCanvas
+from guiapp.ui.drawing_files import DrawingFiles
 from guiapp.ui.explorer import ArchitectureExplorer
 from guiapp.ui.feature_maps import PER_MAP, SHARED, FeatureMapsView
 from guiapp.ui.input_view import NetworkInputView
@@ -42,14 +44,13 @@ from guiapp.ui.ledger_view import LedgerView
 from guiapp.ui.map_detail import MapDetailView
 from guiapp.ui.patch_worker import default_cache_dir, start_patch_thread
 from guiapp.ui.playground import ConvPlayground
-from guiapp.ui.plotting import HIGHLIGHT
+from guiapp.ui.preprocess_view import PreprocessView
 from guiapp.ui.probabilities import ProbabilityView
 from guiapp.ui.settings import default_store, load_settings, save_settings
-from guiapp.ui.unit_trace import UnitTraceView, trace_summary
+from guiapp.ui.unit_trace import UnitTraceView, trace_outlines, trace_summary
 from guiapp.ui.worker import Update, start_worker_thread
 
 PEN_STEP = 2.0
-CONTRIBUTION_COLOUR = "#4fc3f7"  # receptive fields of a dense unit's largest inputs
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.kernel_view = KernelView()
         self.map_detail = MapDetailView()
         self.trace_view = UnitTraceView()
+        self.preprocess_view = PreprocessView()
         self.tracer: Tracer | None = None
         self.banner = QLabel("Loading TensorFlow and the model… you can draw meanwhile.")
         self.banner.setObjectName("banner")
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.trace_view, "Trace unit")
         self.tabs.addTab(self.kernel_view, "Kernels")
         self.tabs.addTab(self.map_detail, "Selected map")
+        self.tabs.addTab(self.preprocess_view, "Preprocessing")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
         for widget in (left, centre, self.tabs):
@@ -148,6 +151,7 @@ class MainWindow(QMainWindow):
         self.feature_maps.unitClicked.connect(self._on_unit_clicked)
         self.feature_maps.unitHovered.connect(self.trace_view.hover)
         self.trace_view.traceChanged.connect(self._on_trace_changed)
+        self.preprocess_view.optionsChanged.connect(self._on_preprocess_options)
         self.open_button.clicked.connect(self.open_model_dialog)
         self.pages.currentChanged.connect(self._on_page_changed)
 
@@ -186,6 +190,7 @@ class MainWindow(QMainWindow):
                                         "Next MNIST test digit")
         self.random_action = self._action("Random sample", self._load_random_sample, ("R",))
         self.open_action = self._action("Open model…", self.open_model_dialog, ("Ctrl+O",))
+        self.files = DrawingFiles(self, self.canvas, lambda message: self.statusBar().showMessage(message, 6000))
         self.quit_action = self._action("Quit", self.close, ("Ctrl+Q",))
         self._drawing_actions = [self.undo_action, self.redo_action, self.clear_action, self.thinner_action,
                                  self.thicker_action, self.eraser_action, self.previous_action, self.next_action,
@@ -225,7 +230,24 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        file_menu.addActions(self.files.actions)
+        file_menu.addSeparator()
         file_menu.addActions([self.open_action, self.quit_action])
+        self.model_menu = menu.addMenu("&Model")
+        self.model_group = QActionGroup(self)
+        self.model_actions: dict[Path, QAction] = {}
+        for path in sorted(paths.MODELS_DIR.glob("*.keras")):
+            card = read_card(path)
+            accuracy = f" — {card['test']['accuracy']:.2%} on MNIST test" if card and "test" in card else ""
+            default = " (default)" if path.resolve() == paths.DEFAULT_MODEL.resolve() else ""
+            action = QAction(f"{path.stem}{default}{accuracy}", self.model_group, checkable=True)
+            action.setToolTip(describe(card))
+            action.setStatusTip(describe(card))
+            action.triggered.connect(lambda _=False, p=path: self.load_model(p))
+            self.model_actions[path.resolve()] = action
+            self.model_menu.addAction(action)
+        self.model_menu.addSeparator()
+        self.model_menu.addAction(self.open_action)
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action, self.clear_action, self.eraser_action,
                               self.thinner_action, self.thicker_action])
@@ -275,6 +297,8 @@ class MainWindow(QMainWindow):
         card = read_card(inspector.path) if inspector.path else None
         accuracy = f" · {card['test']['accuracy']:.2%} on MNIST test" if card and "test" in card else ""
         self.status_model.setText(f"model: {inspector.path}{accuracy}")
+        for path, action in self.model_actions.items():
+            action.setChecked(inspector.path is not None and inspector.path.resolve() == path)
         is_default = inspector.path is not None and inspector.path.resolve() == paths.DEFAULT_MODEL.resolve()
         self._remember(model_path="" if is_default else str(inspector.path))
         self.worker.submit(self.canvas.drawing)
@@ -309,6 +333,7 @@ class MainWindow(QMainWindow):
         result = update.result
         for view in (self.input_view, self.probabilities, self.feature_maps, self.map_detail, self.trace_view):
             view.show_result(result)
+        self.preprocess_view.show_stages(update.stages, result, update.reference)
         self.status_timing.setText(
             f"inference {result.seconds * 1000:.1f} ms · whole update {update.total_seconds * 1000:.1f} ms"
         )
@@ -319,6 +344,10 @@ class MainWindow(QMainWindow):
             return  # computed for a model that has since been replaced
         self.filter_patches = patches
         self.kernel_view.set_patches(patches, self.samples.images / 255.0)
+
+    def _on_preprocess_options(self, options: PreprocessOptions) -> None:
+        self.worker.set_options(options, self.canvas.drawing)
+        self.input_view.set_recipe(options.label)
 
     def _on_compute_failed(self, message: str) -> None:
         if not self._closed:
@@ -343,17 +372,7 @@ class MainWindow(QMainWindow):
             self.canvas.set_outlines([])
             self.feature_maps.set_marks({})
             return
-        fields = [(trace.field, HIGHLIGHT)] if trace.field is not None else []
-        marks: dict[str, list[tuple[int, ...]]] = {trace.layer: [trace.index]}
-        detail = trace.detail
-        if isinstance(detail, DenseTrace):
-            for contribution in detail.top:
-                if contribution.field is not None:
-                    fields.append((contribution.field, CONTRIBUTION_COLOUR))
-                marks.setdefault(self._shown_layer(contribution.source), []).append(contribution.location)
-        elif isinstance(detail, PoolTrace) and detail.winner is not None:
-            y, x = detail.origin[0] + detail.winner[0], detail.origin[1] + detail.winner[1]
-            marks.setdefault(self._shown_layer(trace.source), []).append((y, x, trace.index[2]))
+        fields, marks = trace_outlines(trace, self._shown_layer)
         self.input_view.set_fields(fields)
         placement = self.last_update.placement if self.last_update is not None else None
         outlines = []

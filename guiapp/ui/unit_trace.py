@@ -16,13 +16,23 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from guiapp.core.inference import InferenceResult
-from guiapp.core.trace import INPUT, ConvTrace, DenseTrace, PassTrace, PoolTrace, Tracer, UnitTrace
+from guiapp.core.trace import (
+    INPUT,
+    ConvTrace,
+    DenseTrace,
+    PassTrace,
+    PoolTrace,
+    Tracer,
+    UnitTrace,
+)
+from guiapp.ui.plotting import HIGHLIGHT
 
 HINT = (
     "<b>Trace a unit</b><br>Hover over any feature map or unit strip to see how that one number is made: "
     "the input window it reads (outlined on the canvas and on the 28×28 input), the kernel, every product, "
     "the sums, the bias and the activation — with the numbers of your drawing. Click to pin a unit."
 )
+CONTRIBUTION_COLOUR = "#4fc3f7"  # receptive fields of a dense unit's largest inputs
 RENDER_INTERVAL_MS = 60  # the text is re-laid out at most this often (the numbers stay readable)
 POSITIVE, NEGATIVE = (214, 96, 77), (67, 147, 195)  # the kernel colours: red positive, blue negative
 CHANNEL_COLUMNS = 8
@@ -315,3 +325,22 @@ def trace_summary(trace: UnitTrace) -> str:
     field = f" · sees input rows {trace.field.top}–{trace.field.bottom - 1}, columns {trace.field.left}–" \
             f"{trace.field.right - 1}" if trace.field is not None else ""
     return f"{where}: {text}{field} — click to pin, Trace tab for every number"
+
+
+def trace_outlines(trace: UnitTrace, shown_layer) -> tuple[list, dict[str, list[tuple[int, ...]]]]:
+    """What to outline for a traced unit: ([(input field, colour)], {layer: units to mark in its panel}).
+
+    ``shown_layer(name)`` names the panel that shows a layer's values (a dropout's are its source's).
+    """
+    fields = [(trace.field, HIGHLIGHT)] if trace.field is not None else []
+    marks: dict[str, list[tuple[int, ...]]] = {trace.layer: [trace.index]}
+    detail = trace.detail
+    if isinstance(detail, DenseTrace):
+        for contribution in detail.top:
+            if contribution.field is not None:
+                fields.append((contribution.field, CONTRIBUTION_COLOUR))
+            marks.setdefault(shown_layer(contribution.source), []).append(contribution.location)
+    elif isinstance(detail, PoolTrace) and detail.winner is not None:
+        y, x = detail.origin[0] + detail.winner[0], detail.origin[1] + detail.winner[1]
+        marks.setdefault(shown_layer(trace.source), []).append((y, x, trace.index[2]))
+    return fields, marks

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from guiapp.core.errors import GuiappError
 from guiapp.core.inference import InferenceResult, Inspector
-from guiapp.core.preprocess import Placement, drawing_to_network_input_placed
+from guiapp.core.preprocess import Placement, PreprocessOptions, Stages, drawing_stages, preprocess_stages
 from guiapp.core.strokes import Drawing, IncrementalRasterizer
 
 
@@ -29,7 +29,13 @@ class Update:
     drawing: Drawing
     result: InferenceResult
     total_seconds: float  # rasterise + preprocess + all-layers inference
-    placement: Placement | None = None  # where the input's pixels sit on the canvas (None: blank)
+    stages: Stages | None = None  # canvas → crop → fit → centre, as computed
+    reference: InferenceResult | None = None  # with every step on, when the user switched one off
+
+    @property
+    def placement(self) -> Placement | None:
+        """Where the input's pixels sit on the canvas (None: blank)."""
+        return self.stages.placement if self.stages is not None else None
 
 
 class InferenceWorker(QObject):
@@ -56,6 +62,7 @@ class InferenceWorker(QObject):
         self._scheduled = False  # a _drain call is queued or running
         self._inspector: Inspector | None = None
         self._rasterize = IncrementalRasterizer()  # used only in the worker thread
+        self.options = PreprocessOptions()  # replaced whole (atomic), read by the worker thread
         self.inference_count = 0
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
@@ -76,6 +83,13 @@ class InferenceWorker(QObject):
             wake = self._claim_wake()
         if wake:
             self._wake.emit()
+
+    def set_options(self, options: PreprocessOptions, drawing: Drawing) -> None:
+        """Preprocess from now on with ``options``, and compute ``drawing`` again with them."""
+        self.options = options
+        with self._lock:
+            self._latest = None  # the same drawing must be computed again
+        self.submit(drawing)
 
     def take(self) -> Update | None:
         """The newest computed update (GUI thread); lets the worker start on the next drawing."""
@@ -116,11 +130,15 @@ class InferenceWorker(QObject):
         try:
             if drawing is not None and inspector is not None:
                 started = time.perf_counter()
-                image, placement = drawing_to_network_input_placed(drawing, self._rasterize)
-                result = inspector.run(image)
+                options = self.options
+                stages = drawing_stages(drawing, self._rasterize, options)
+                result = inspector.run(stages.final)
+                reference = None
+                if options != PreprocessOptions():  # what the full recipe would have given, to compare
+                    reference = inspector.run(preprocess_stages(stages.raw).final)
                 self.inference_count += 1
                 with self._lock:
-                    self._ready = Update(drawing, result, time.perf_counter() - started, placement)
+                    self._ready = Update(drawing, result, time.perf_counter() - started, stages, reference)
                 computed = True
         except Exception as exc:  # noqa: BLE001 — one bad drawing must not stop the live view
             self.computeFailed.emit(f"could not compute this drawing: {exc}")

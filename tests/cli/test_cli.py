@@ -299,3 +299,47 @@ def test_train_refuses_a_bad_architecture_file_in_one_line(tmp_path, capsys, con
     assert code == 2 and out == ""
     assert err.startswith(f"guiapp: {path}: ") and message in err and err.count("\n") == 1
     assert not (tmp_path / "never.keras").exists()
+
+
+def test_predict_strokes_one_line_per_drawing_with_per_line_errors(tmp_path, capsys):
+    from guiapp.core.stroke_file import drawing_to_json
+    from guiapp.core.strokes import Drawing, Stroke
+
+    one = drawing_to_json(Drawing(strokes=(Stroke(((140.0, 40.0), (140.0, 240.0))),)))
+    seven = drawing_to_json(Drawing(strokes=(Stroke(((60.0, 60.0), (220.0, 60.0), (120.0, 240.0))),)))
+    lines = [json.dumps(one), "{broken", '{"width": 280, "height": 280, "strokes": []}',
+             '{"strokes": [[[1, NaN]]]}', json.dumps(seven)]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    code, out, err = run_cli(capsys, "predict", "--strokes", path, "--json")
+    assert code == 2
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [row["line"] for row in rows] == [1, 2, 3, 4, 5]
+    assert rows[0]["top"] == 1 and rows[4]["top"] == 7 and len(rows[4]["probabilities"]) == 10
+    assert abs(sum(rows[0]["probabilities"]) - 1) < 1e-4
+    assert "not JSON" in rows[1]["error"] and "strokes" in rows[2]["error"] and "nan" in rows[3]["error"]
+    assert err.count("\n") == 3 and f"guiapp: {path} line 2: not JSON" in err
+    code, out, _ = run_cli(capsys, "predict", "--strokes", path)
+    assert out.splitlines()[0].startswith("line 1: 1 (") and out.splitlines()[1].startswith("line 5: 7 (")
+
+
+def test_predict_strokes_thousands_of_drawings_in_one_batch_path(tmp_path, capsys):
+    from guiapp.core.pendigits import load_pendigits, pendigit_drawing
+    from guiapp.core.stroke_file import drawing_to_json
+
+    pendigits = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pendigits.tra"
+    if not pendigits.is_file():
+        pytest.skip(f"pendigits is not at {pendigits} (the shared data folder is absent on this machine)")
+    points, labels = load_pendigits(pendigits)
+    path = tmp_path / "pen.jsonl"
+    path.write_text("".join(json.dumps(drawing_to_json(pendigit_drawing(p))) + "\n" for p in points[:2000]))
+    code, out, _ = run_cli(capsys, "predict", "--strokes", path, "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 2000
+    accuracy = np.mean([row["top"] == label for row, label in zip(rows, labels[:2000])])
+    assert accuracy > 0.6  # every model, even the seed's, reads most pen-drawn digits
+
+
+def test_predict_needs_files_or_strokes(capsys):
+    code, _, err = run_cli(capsys, "predict")
+    assert code == 2 and "nothing to classify" in err

@@ -59,5 +59,17 @@ def test_constructible_with_no_arguments_on_the_shipped_model(qtbot):
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)
     assert window.inspector.path == paths.DEFAULT_MODEL
-    assert "mnist_cnn.keras" in window.status_model.text()
+    assert paths.DEFAULT_MODEL.name in window.status_model.text()
     window.close()
+
+
+def test_the_model_menu_switches_between_the_shipped_models(qtbot, window):
+    shipped = sorted(paths.MODELS_DIR.glob("*.keras"))
+    assert len(shipped) >= 2 and len(window.model_actions) == len(shipped)
+    assert window.model_actions[paths.DEFAULT_MODEL.resolve()].isChecked()
+    other = next(path for path in shipped if path.resolve() != paths.DEFAULT_MODEL.resolve())
+    window.model_actions[other.resolve()].trigger()
+    qtbot.waitUntil(lambda: window.inspector.path == other, timeout=120_000)
+    assert window.model_actions[other.resolve()].isChecked()
+    assert not window.model_actions[paths.DEFAULT_MODEL.resolve()].isChecked()
+    assert other.name in window.status_model.text()
