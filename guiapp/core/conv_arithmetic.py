@@ -195,8 +195,12 @@ def conv_output_shape(
     return h.output, w.output
 
 
-def spatial_formulas(height: AxisArithmetic, width: AxisArithmetic, same: bool) -> list[str]:
-    """The output-size lines of a layer: one line when both axes share their numbers."""
+def spatial_formulas(height: AxisArithmetic, width: AxisArithmetic, same: bool,
+                     floor_notes: bool = True) -> list[str]:
+    """The output-size lines of a layer: one line when both axes share their numbers.
+
+    ``floor_notes=False`` leaves out why a division was floored (for a caller that says it its own way).
+    """
     lines: list[str] = []
     if height.dilation != 1 or width.dilation != 1:
         notes = {height.dilation_note(), width.dilation_note()} - {""}
@@ -215,13 +219,13 @@ def spatial_formulas(height: AxisArithmetic, width: AxisArithmetic, same: bool) 
     if symmetric:
         lines.append(height.formula("OH = OW"))
         note = height.floor_note("row and column", "rows and columns")
-        if note:
+        if note and floor_notes:
             lines.append(note)
     else:
         lines.append(height.formula("OH"))
         lines.append(width.formula("OW").replace("(H + 2P", "(W + 2P"))
         for axis, noun in ((height, "row"), (width, "column")):
             note = axis.floor_note(noun, noun + "s")
-            if note:
+            if note and floor_notes:
                 lines.append(f"{'OH' if noun == 'row' else 'OW'}: {note}")
     return lines

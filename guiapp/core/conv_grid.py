@@ -172,10 +172,7 @@ class ConvGrid:
 
     def explanation(self) -> list[str]:
         """The formula lines with this setting's numbers, and what is left out, and why."""
-        row_floor, col_floor = self.rows.floor_note("row", "rows"), self.cols.floor_note("column", "columns")
-        superseded = {self.rows.floor_note("row and column", "rows and columns"),
-                      f"OH: {row_floor}", f"OW: {col_floor}"}
-        lines = [line for line in spatial_formulas(self.rows, self.cols, self.same) if line not in superseded]
+        lines = spatial_formulas(self.rows, self.cols, self.same, floor_notes=False)  # said below, with the rows
         if self.same and (self.rows.pad_before != self.rows.pad_after or self.cols.pad_before != self.cols.pad_after):
             lines.append("TensorFlow puts the odd padding row at the bottom and the odd column on the right")
         if self.rows == self.cols:
