@@ -145,8 +145,7 @@ class Inspector:
             {layer.name: _layer_weights(layer) for layer in self._layers}
         )
         self.layer_infos: tuple[LayerInfo, ...] = tuple(
-            LayerInfo(layer.name, type(layer).__name__, layer.get_config(),
-                      tuple(int(d) for d in layer.input.shape[1:]), meta[2])
+            LayerInfo(layer.name, type(layer).__name__, layer.get_config(), _input_shape(layer), meta[2])
             for layer, meta in zip(self._layers, self._meta, strict=True)
         )
         # Tracing a unit back needs each layer to read exactly the previous layer's output.
@@ -242,6 +241,14 @@ class Inspector:
         if not chunks:
             return {name: np.zeros((0, *self._meta[self.layer_names.index(name)][2]), np.float32) for name in names}
         return {name: np.concatenate([chunk[i] for chunk in chunks]) for i, name in enumerate(names)}
+
+
+def _input_shape(layer: Any) -> tuple[int, ...]:
+    """The layer's input shape without the batch axis; () when it has several inputs (a merge layer)."""
+    tensor = layer.input
+    if isinstance(tensor, (list, tuple)):
+        return ()
+    return tuple(int(d) if d is not None else 0 for d in tensor.shape[1:])
 
 
 def _is_chain(model: Any, layers: list[Any]) -> bool:

@@ -169,3 +169,19 @@ def test_placement_maps_input_pixels_back_to_the_canvas():
     top, left, bottom, right = placement.to_source(rows.min(), cols.min(), rows.max() + 1, cols.max() + 1)
     assert (top, left, bottom, right) == pytest.approx((60, 100, 200, 170), abs=1 / placement.scale_y)
     assert mnist_preprocess_placed(np.zeros((50, 50)))[1] is None
+
+
+def test_a_branching_model_is_inspected_but_not_traced():
+    from guiapp.core import filter_patches as fp
+    from guiapp.core.backend import keras
+    from guiapp.core.inference import Inspector
+
+    k = keras()
+    x = k.Input((28, 28, 1))
+    merged = k.layers.Add(name="add")([k.layers.Conv2D(4, 3, padding="same", name="a")(x),
+                                       k.layers.Conv2D(4, 3, padding="same", name="b")(x)])
+    out = k.layers.Dense(10, activation="softmax")(k.layers.Flatten()(merged))
+    inspector = Inspector(k.Model(x, out))
+    assert not inspector.sequential and Tracer.for_inspector(inspector) is None
+    assert inspector.run(np.zeros((28, 28))).probabilities.shape == (10,)
+    assert fp.compute_filter_patches(inspector, np.zeros((3, 28, 28), np.uint8), np.zeros(3)).layers == {}
