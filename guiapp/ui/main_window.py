@@ -10,7 +10,7 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSettings, Qt, Signal
+from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -51,6 +51,7 @@ from guiapp.ui.unit_trace import UnitTraceView, trace_outlines, trace_summary
 from guiapp.ui.worker import Update, start_worker_thread
 
 PEN_STEP = 2.0
+MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before TensorFlow's import starts
 
 
 class MainWindow(QMainWindow):
@@ -159,7 +160,10 @@ class MainWindow(QMainWindow):
         chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
         if model_path is None and not Path(chosen).is_file():
             chosen = paths.DEFAULT_MODEL
-        self.load_model(Path(chosen))
+        # TensorFlow's import holds the GIL for long stretches: start it once the window has been painted.
+        self.status_model.setText(f"loading {chosen}")
+        self._initial_model: Path | None = Path(chosen)
+        QTimer.singleShot(MODEL_LOAD_DELAY_MS, self._load_initial_model)
 
     # -------------------------------------------------------------------- actions and toolbar
 
@@ -260,8 +264,13 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------------- model
 
+    def _load_initial_model(self) -> None:
+        if self._initial_model is not None and not self._closed:
+            self.load_model(self._initial_model)
+
     def load_model(self, path: Path) -> None:
         """Load ``path`` in the background; the window stays usable."""
+        self._initial_model = None  # a model asked for before the start-up one replaces it
         self.banner.setText(f"Loading TensorFlow and {Path(path).name}… you can draw meanwhile.")
         self.banner.show()
         self.open_button.hide()
