@@ -122,6 +122,9 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
+        # Opaque, so a panel's repaint stops here: otherwise the tab widget's frame is repainted under
+        # every live update (measured: event → painted median 20 ms instead of 6).
+        self.splitter.setAutoFillBackground(True)
         self.pages.addTab(self.splitter, "Live network")
         self.pages.addTab(self.playground, "Conv arithmetic")
         self.pages.addTab(self.explorer, "Architecture explorer")
