@@ -14,30 +14,30 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from guiapp.core import arch_edit
-from guiapp.core.architectures import ARCHITECTURES, DEFAULT_ARCHITECTURE, Architecture, LayerSpec
+from guiapp.core.architectures import (
+    ARCHITECTURES,
+    DEFAULT_ARCHITECTURE,
+    Architecture,
+    LayerSpec,
+)
 from guiapp.core.errors import GuiappError
 from guiapp.core.ledger import Ledger, ledger_for_architecture
+from guiapp.ui.layer_settings import LayerSettingsForm
 from guiapp.ui.ledger_view import LedgerView
 from guiapp.ui.share_chart import ShareChart
-
-SPIN_MAX = 100_000
 
 
 def layer_text(spec: LayerSpec) -> str:
@@ -107,7 +107,6 @@ class ArchitectureExplorer(QWidget):
         self.ledger: Ledger = ledger_for_architecture(self.architecture)
         self.selected = 0
         self.saved_path: Path | None = None
-        self._editors: dict[str, Any] = {}
 
         self.seed_box = QComboBox()
         self.seed_box.addItems(list(ARCHITECTURES))
@@ -137,8 +136,7 @@ class ArchitectureExplorer(QWidget):
         moves = QHBoxLayout()
         for button in (self.remove_button, self.up_button, self.down_button):
             moves.addWidget(button)
-        self.editor_title = QLabel()
-        self.editor = QFormLayout()
+        self.editor = LayerSettingsForm()
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -146,8 +144,7 @@ class ArchitectureExplorer(QWidget):
         left_layout.addWidget(self.layer_list, 1)
         left_layout.addLayout(palette)
         left_layout.addLayout(moves)
-        left_layout.addWidget(self.editor_title)
-        left_layout.addLayout(self.editor)
+        left_layout.addWidget(self.editor)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -183,6 +180,7 @@ class ArchitectureExplorer(QWidget):
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.save_button.clicked.connect(self.save_dialog)
         self.layer_list.currentRowChanged.connect(self._on_row_changed)
+        self.editor.edited.connect(self._edit)
         self.add_button.clicked.connect(lambda: self.insert_layer(self.selected + 1, self.kind_box.currentText()))
         self.remove_button.clicked.connect(lambda: self.remove_layer(self.selected))
         self.up_button.clicked.connect(lambda: self.move_layer(self.selected, -1))
@@ -286,86 +284,12 @@ class ArchitectureExplorer(QWidget):
             self.ledger_view.select_layer(name)
 
     def _sync_editor(self) -> None:
-        """Build the settings form for the selected layer, or just update its values."""
         spec = self.architecture.layers[self.selected]
-        settings = arch_edit.SETTINGS.get(spec.kind, ())
-        signature = (self.selected, spec.kind)
-        if getattr(self, "_editor_signature", None) != signature:
-            while self.editor.rowCount():
-                self.editor.removeRow(0)
-            self._editors = {s.key: self._make_editor(s) for s in settings}
-            self._editor_signature = signature
-        self.editor_title.setText(f"<b>{spec.name}</b> ({spec.kind})" + ("" if settings else " — nothing to set"))
-        for setting in settings:
-            self._show_value(setting, arch_edit.setting_value(spec, setting.key))
+        self.editor.show_layer(self.selected, spec)
 
-    def _make_editor(self, setting: arch_edit.Setting) -> Any:
-        key = setting.key
-        if setting.type == "choice":
-            box = QComboBox()
-            box.addItems(list(setting.choices))
-            box.activated.connect(lambda i, k=key, b=box: self._edit(k, b.itemText(i)))
-            self.editor.addRow(setting.label, box)
-            return box
-        if setting.type == "float":
-            spin = QDoubleSpinBox()
-            spin.setRange(setting.low, setting.high)
-            spin.setSingleStep(0.05)
-            spin.valueChanged.connect(lambda v, k=key: self._edit(k, round(v, 2)))
-            self.editor.addRow(setting.label, spin)
-            return spin
-        if setting.type == "int":
-            spin = QSpinBox()
-            spin.setRange(-SPIN_MAX, SPIN_MAX)  # a zero or negative size is explained, not forbidden
-            spin.valueChanged.connect(lambda v, k=key: self._edit(k, v))
-            self.editor.addRow(setting.label, spin)
-            return spin
-        row = QHBoxLayout()
-        spins = (QSpinBox(), QSpinBox())
-        for spin in spins:
-            spin.setRange(-SPIN_MAX, SPIN_MAX)
-            row.addWidget(spin)
-        link = QCheckBox("=" if setting.type == "pair" else "= pool size")
-        row.addWidget(link)
-
-        def changed(*_: object, k=key, s=spins, c=link, optional=setting.type == "optional_pair") -> None:
-            if optional and c.isChecked():
-                self._edit(k, None)
-            else:
-                self._edit(k, (s[0].value(), s[0].value() if (c.isChecked() and not optional) else s[1].value()))
-
-        for spin in spins:
-            spin.valueChanged.connect(changed)
-        link.toggled.connect(changed)
-        self.editor.addRow(setting.label, row)
-        return spins, link
-
-    def _show_value(self, setting: arch_edit.Setting, value: Any) -> None:
-        widget = self._editors[setting.key]
-        if setting.type == "choice":
-            widget.blockSignals(True)
-            widget.setCurrentText(str(value))
-            widget.blockSignals(False)
-            return
-        if setting.type in ("int", "float"):
-            widget.blockSignals(True)
-            widget.setValue(value if value is not None else 0)
-            widget.blockSignals(False)
-            return
-        (first, second), link = widget
-        if setting.type == "optional_pair" and value is None:
-            value = arch_edit.setting_value(self.architecture.layers[self.selected], "pool_size")
-            linked = True
-        else:
-            linked = setting.type == "pair" and value is not None and _pair(value)[0] == _pair(value)[1]
-        h, w = _pair(value)
-        for spin, number in ((first, h), (second, w), (link, linked)):
-            spin.blockSignals(True)
-            (spin.setChecked if spin is link else spin.setValue)(number)
-            spin.blockSignals(False)
-        second.setEnabled(not link.isChecked())
-        if setting.type == "optional_pair":
-            first.setEnabled(not link.isChecked())
+    @property
+    def _editors(self) -> dict[str, Any]:
+        return self.editor.editors
 
     def _edit(self, key: str, value: Any) -> None:
         try:
@@ -413,12 +337,6 @@ class ArchitectureExplorer(QWidget):
         if removed:
             parts.append("removed: " + ", ".join(removed))
         self.comparison.setText(" · ".join(parts))
-
-
-def _pair(value: Any) -> tuple[int, int]:
-    if isinstance(value, (list, tuple)):
-        return int(value[0]), int(value[1])
-    return (int(value), int(value)) if value is not None else (1, 1)
 
 
 if __name__ == "__main__":  # look at the explorer alone
