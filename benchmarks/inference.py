@@ -51,7 +51,7 @@ def main() -> int:
     batch = (image.astype(np.float32) / 255.0)[None, :, :, None]
 
     fast = _timings(lambda: inspector.run(image), args.calls)
-    slow = _timings(lambda: inspector.model.predict(batch, verbose=0), args.predict_calls)
+    slow = _timings(lambda: keras_model.predict(batch, verbose=0), args.predict_calls)
 
     print(f"model: {args.model}")
     print(_describe("all layers, one compiled call", fast))

@@ -1,30 +1,36 @@
 """Run a trained model on one image and return every layer's state in one frozen result.
 
-The model is loaded once (``compile=False``), then wrapped in one functional model
-whose outputs are *all* layers' outputs, traced once by ``tf.function``: a single
-call gives the whole picture the views need, far faster than ``model.predict``.
+An :class:`Inspector` is a loaded model with one of two engines behind it. Models made
+of the layers the ledger explains (the shipped ones included) are read straight from
+the ``.keras`` file and run in NumPy (:mod:`guiapp.core.numpy_engine`): no TensorFlow
+import, so the first prediction comes in a second, not after a five-second import.
+Anything else is loaded by Keras and run through one compiled all-layers graph
+(:mod:`guiapp.core.keras_engine`). Either way a single call gives every layer's output.
 """
 
 from __future__ import annotations
 
-import threading
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping, Protocol
 
 import numpy as np
 
 from guiapp.core.data import IMAGE_SIZE, NUM_CLASSES
-from guiapp.core.errors import ModelFileError, file_problem, short_reason
+from guiapp.core.errors import ModelFileError, file_problem
+from guiapp.core.keras_engine import MODEL_HINT, KerasEngine, load_keras_model
 from guiapp.core.layer_formulas import shape_text
-from guiapp.core.ledger import Ledger, ledger_for_model
+from guiapp.core.ledger import Ledger, explained_row
+from guiapp.core.numpy_engine import NotSupported, NumpyNetwork
 from guiapp.core.receptive_field import LayerInfo, Window, spatial_chains
 
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
-BATCH_SIZE = 500
-_MODEL_HINT = "pass --model PATH to a .keras file, or train one with `guiapp train`"
+BATCH_SIZE = 500  # images per call of a batch pass (TensorFlow engine)
+NUMPY_BATCH_SIZE = 64  # the NumPy engine unrolls conv windows: keep each batch's copy in the tens of MB
+EngineChoice = Literal["auto", "numpy", "tensorflow"]
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -104,87 +110,152 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
+class Engine(Protocol):
+    """What an :class:`Inspector` needs of an engine: every layer's outputs, or some, for a batch."""
+
+    name: str
+
+    def all_layers(self, batch: np.ndarray) -> list[np.ndarray]: ...
+
+    def final(self, batch: np.ndarray) -> np.ndarray: ...
+
+    def outputs(self, batch: np.ndarray, names: tuple[str, ...]) -> list[np.ndarray]: ...
+
+
+class NumpyEngine:
+    """A saved chain of layers run by :class:`NumpyNetwork` (stateless: safe from any thread)."""
+
+    name = "NumPy"
+
+    def __init__(self, network: NumpyNetwork) -> None:
+        self.network = network
+        self._index = {layer.name: i for i, layer in enumerate(network.layers)}
+
+    def all_layers(self, batch: np.ndarray) -> list[np.ndarray]:
+        return self.network.forward(batch)
+
+    def final(self, batch: np.ndarray) -> np.ndarray:
+        return self.network.forward(batch)[-1]
+
+    def outputs(self, batch: np.ndarray, names: tuple[str, ...]) -> list[np.ndarray]:
+        wanted = [self._index[name] for name in names]
+        outputs = self.network.forward(batch, stop_after=max(wanted))
+        return [outputs[i] for i in wanted]
+
+
+@dataclass(frozen=True)
+class _Description:
+    """What the views need to know of a model besides running it."""
+
+    name: str
+    input_shape: tuple[int, ...]
+    ledger: Ledger
+    infos: tuple[LayerInfo, ...]
+    variables: Mapping[str, Mapping[str, np.ndarray]]
+    sequential: bool
+
+
 class Inspector:
-    """A loaded model ready to explain: all-layers inference, weights and the ledger."""
+    """A loaded model ready to explain: all-layers inference, weights and the ledger.
 
-    def __init__(self, model: Any, path: Path | None = None) -> None:
-        from guiapp.core.backend import keras, tensorflow
+    Build one with :meth:`load` (a file) or :meth:`from_keras` (a model in memory).
+    ``engine`` names what runs it: ``"NumPy"`` or ``"TensorFlow"``.
+    """
 
-        k, tf = keras(), tensorflow()
-        self.model = model
+    def __init__(self, description: _Description, engine: Engine, path: Path | None = None,
+                 keras_model: Any = None) -> None:
         self.path = path
-        _check_io(model, path)
-        self._layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
-        self.ledger: Ledger = ledger_for_model(model)
+        self.engine = engine
+        self._keras_model = keras_model
+        self.ledger: Ledger = description.ledger
+        self.input_shape = description.input_shape
+        _check_io(description, path)
         params = {row.name: row.params for row in self.ledger.rows}
-        self._meta = [
-            (layer.name, type(layer).__name__, tuple(int(d) for d in layer.output.shape[1:]), params[layer.name])
-            for layer in self._layers
-        ]
-        last = self._layers[-1].get_config() if self._layers else {}
-        self._ends_in_softmax = last.get("activation") == "softmax" or type(self._layers[-1]).__name__ == "Softmax"
-        all_layers = k.Model(inputs=model.inputs[0], outputs=[layer.output for layer in self._layers])
-
-        def all_outputs(x: Any) -> Any:
-            return all_layers(x, training=False)
-
-        def final_output(x: Any) -> Any:
-            return model(x, training=False)
-
-        # One image at a time: XLA fuses the whole network into one compiled call, which
-        # roughly halves the per-call overhead of a plain tf.function on the CPU.
-        one = tf.TensorSpec([1, *INPUT_SHAPE], tf.float32)
-        self._all_layers = tf.function(all_outputs, input_signature=[one], jit_compile=True, autograph=False)
-        self._all_layers_plain = tf.function(all_outputs, input_signature=[one], autograph=False)
-        batches = tf.TensorSpec([None, *INPUT_SHAPE], tf.float32)
-        self._final = tf.function(final_output, input_signature=[batches], autograph=False)
-        self._concrete: Any = None
-        self._tf = tf
-        self._lock = threading.Lock()  # a Keras model is never called from two threads at once
-        self.weights: Mapping[str, LayerWeights] = MappingProxyType(
-            {layer.name: _layer_weights(layer) for layer in self._layers}
-        )
-        self.layer_infos: tuple[LayerInfo, ...] = tuple(
-            LayerInfo(layer.name, type(layer).__name__, layer.get_config(), _input_shape(layer), meta[2])
-            for layer, meta in zip(self._layers, self._meta, strict=True)
-        )
+        self.layer_infos: tuple[LayerInfo, ...] = description.infos
+        self._meta = [(info.name, info.kind, info.output_shape, params[info.name]) for info in description.infos]
+        last = description.infos[-1]
+        self._ends_in_softmax = last.config.get("activation") == "softmax" or last.kind == "Softmax"
+        self.weights: Mapping[str, LayerWeights] = MappingProxyType({
+            info.name: LayerWeights(info.name, info.kind, *_kernel_and_bias(description.variables.get(info.name, {})))
+            for info in description.infos
+        })
         # Tracing a unit back needs each layer to read exactly the previous layer's output.
-        self.sequential = _is_chain(model, self._layers)
+        self.sequential = description.sequential
         self.chains: Mapping[str, tuple[Window, ...]] = (
             spatial_chains(self.layer_infos) if self.sequential else MappingProxyType({})
         )
-        self._layer_models: dict[tuple[str, ...], Any] = {}
-        self._keras = k
+        self._batch_size = NUMPY_BATCH_SIZE if isinstance(engine, NumpyEngine) else BATCH_SIZE
+
+    # ----------------------------------------------------------------- building
 
     @classmethod
-    def load(cls, path: Path | str) -> Inspector:
-        """Load a ``.keras`` (or legacy ``.h5``) model; :class:`ModelFileError` says what is wrong."""
+    def load(cls, path: Path | str, engine: EngineChoice = "auto") -> Inspector:
+        """Load a ``.keras`` (or legacy ``.h5``) model; :class:`ModelFileError` says what is wrong.
+
+        ``auto`` runs it in NumPy when every layer is one that engine knows, else in TensorFlow.
+        """
         path = Path(path)
         if not path.is_file():
-            raise ModelFileError(file_problem(path, "no such model file", _MODEL_HINT))
-        from guiapp.core.backend import keras
+            raise ModelFileError(file_problem(path, "no such model file", MODEL_HINT))
+        if engine != "tensorflow":
+            try:
+                return cls._from_saved_chain(path)
+            except NotSupported as exc:
+                if engine == "numpy":
+                    raise ModelFileError(file_problem(path, f"the NumPy engine cannot run it ({exc})")) from None
+        return cls.from_keras(load_keras_model(path), path)
 
-        try:
-            model = keras().models.load_model(path, compile=False)
-        except Exception as exc:  # Keras raises many kinds for files that are not models
-            raise ModelFileError(
-                file_problem(path, f"not a readable Keras model ({short_reason(exc)})", _MODEL_HINT)
-            ) from None
-        return cls(model, path)
+    @classmethod
+    def from_keras(cls, model: Any, path: Path | None = None) -> Inspector:
+        """An inspector running a Keras model (already built or loaded) through TensorFlow."""
+        _check_inputs(model, path)
+        engine = KerasEngine(model)
+        description = _Description(
+            model.name, engine.input_shape, engine.ledger(), engine.layer_infos(), engine.variables(),
+            engine.is_chain(),
+        )
+        return cls(description, engine, path, keras_model=model)
+
+    @classmethod
+    def _from_saved_chain(cls, path: Path) -> Inspector:
+        from guiapp.core.keras_file import read_chain
+
+        chain = read_chain(path)
+        network = NumpyNetwork(chain.input_shape, chain.layers)
+        rows, infos, variables = [], [], {}
+        shape = chain.input_shape
+        for layer, out_shape in zip(chain.layers, network.output_shapes, strict=True):
+            params = sum(math.prod(v.shape) for v in layer.variables)
+            rows.append(explained_row(layer.name, layer.kind, layer.config, shape, out_shape, params,
+                                      _trainable(layer, params)))
+            infos.append(LayerInfo(layer.name, layer.kind, layer.config, shape, out_shape))
+            variables[layer.name] = _named_variables(layer)
+            shape = out_shape
+        ledger = Ledger(chain.name, chain.input_shape, tuple(rows))
+        description = _Description(chain.name, chain.input_shape, ledger, tuple(infos), variables, True)
+        return cls(description, NumpyEngine(network), path)
+
+    def keras_model(self) -> Any:
+        """The model as Keras loads it (loaded on first use when the NumPy engine runs it)."""
+        if self._keras_model is None:
+            if self.path is None:
+                raise ValueError("this inspector has no file to load a Keras model from")
+            self._keras_model = load_keras_model(self.path)
+        return self._keras_model
 
     @property
     def layer_names(self) -> tuple[str, ...]:
         return tuple(meta[0] for meta in self._meta)
 
+    # ----------------------------------------------------------------- running
+
     def run(self, image: np.ndarray) -> InferenceResult:
         """All layers' outputs and the probabilities for one image, in one call."""
         pixels = as_network_image(image)
         batch = pixels[np.newaxis, :, :, np.newaxis]
-        with self._lock:
-            started = time.perf_counter()
-            outputs = self._call_all_layers(batch)
-            arrays = [_readonly(output.numpy()[0]) for output in outputs]
-            seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        arrays = [_readonly(np.array(output[0], dtype=np.float32)) for output in self.engine.all_layers(batch)]
+        seconds = time.perf_counter() - started
         probabilities = arrays[-1] if self._ends_in_softmax else _readonly(_softmax(arrays[-1]))
         layers = tuple(
             LayerState(name, kind, shape, params, array)
@@ -192,93 +263,61 @@ class Inspector:
         )
         return InferenceResult(_readonly(pixels), layers, probabilities, seconds)
 
-    def _call_all_layers(self, batch: np.ndarray) -> Any:
-        """Call the traced graph directly (its concrete function skips tf.function's dispatch)."""
-        if self._concrete is not None:
-            return self._concrete(self._tf.constant(batch))
-        try:
-            self._concrete = self._all_layers.get_concrete_function()
-            return self._concrete(self._tf.constant(batch))
-        except Exception:  # noqa: BLE001 — a platform without XLA: fall back to the plain graph
-            self._concrete = self._all_layers_plain.get_concrete_function()
-            return self._concrete(self._tf.constant(batch))
-
     def warm_up(self) -> None:
         """Trace and compile the all-layers call now, so the first real update is fast."""
         self.run(np.zeros((IMAGE_SIZE, IMAGE_SIZE), np.float32))
 
-    def predict_probabilities(self, images: np.ndarray, batch_size: int = BATCH_SIZE) -> np.ndarray:
+    def predict_probabilities(self, images: np.ndarray, batch_size: int | None = None) -> np.ndarray:
         """Probabilities (N, 10) for float images (N, 28, 28) in 0..1, in batches."""
         images = np.asarray(images, dtype=np.float32)
-        chunks = []
-        with self._lock:
-            for start in range(0, len(images), batch_size):
-                batch = images[start:start + batch_size, :, :, np.newaxis]
-                chunks.append(self._final(batch).numpy())
+        size = batch_size or self._batch_size
+        chunks = [self.engine.final(images[start:start + size, :, :, np.newaxis])
+                  for start in range(0, len(images), size)]
         out = np.concatenate(chunks) if chunks else np.zeros((0, NUM_CLASSES), np.float32)
         return out if self._ends_in_softmax else _softmax(out)
 
     def batch_outputs(
-        self, images: np.ndarray, names: tuple[str, ...], batch_size: int = BATCH_SIZE
+        self, images: np.ndarray, names: tuple[str, ...], batch_size: int | None = None
     ) -> dict[str, np.ndarray]:
         """The named layers' outputs (N, …) for float images (N, 28, 28) in 0..1, in batches."""
         unknown = [name for name in names if name not in self.layer_names]
         if unknown:
             raise KeyError(f"no layer named {', '.join(unknown)}")
-        model = self._layer_models.get(names)
-        if model is None:
-            outputs = [self.model.get_layer(name).output for name in names]
-            model = self._keras.Model(inputs=self.model.inputs[0], outputs=outputs)
-            self._layer_models[names] = model
         images = np.asarray(images, dtype=np.float32)
-        chunks: list[list[np.ndarray]] = []
-        with self._lock:
-            for start in range(0, len(images), batch_size):
-                batch = images[start:start + batch_size, :, :, np.newaxis]
-                out = model(batch, training=False)
-                out = out if isinstance(out, (list, tuple)) else [out]
-                chunks.append([np.asarray(o) for o in out])
+        size = batch_size or self._batch_size
+        chunks = [self.engine.outputs(images[start:start + size, :, :, np.newaxis], names)
+                  for start in range(0, len(images), size)]
         if not chunks:
             return {name: np.zeros((0, *self._meta[self.layer_names.index(name)][2]), np.float32) for name in names}
         return {name: np.concatenate([chunk[i] for chunk in chunks]) for i, name in enumerate(names)}
 
 
-def _input_shape(layer: Any) -> tuple[int, ...]:
-    """The layer's input shape without the batch axis; () when it has several inputs (a merge layer)."""
-    tensor = layer.input
-    if isinstance(tensor, (list, tuple)):
-        return ()
-    return tuple(int(d) if d is not None else 0 for d in tensor.shape[1:])
+def _trainable(layer: Any, params: int) -> int:
+    """Trainable parameters of a saved layer (a batch norm's moving statistics never are)."""
+    if layer.config.get("trainable") is False:
+        return 0
+    if layer.kind == "BatchNormalization":
+        return params // len(layer.variables) * (len(layer.variables) - 2)
+    return params
 
 
-def _is_chain(model: Any, layers: list[Any]) -> bool:
-    """True when every layer's only input is the previous layer's output (a Sequential stack)."""
-    previous = model.inputs[0]._keras_history.operation
-    for layer in layers:
-        try:
-            history = layer.input._keras_history
-        except (AttributeError, ValueError):  # several inputs, or a layer used twice
-            return False
-        if history.operation is not previous:
-            return False
-        previous = layer
-    return True
+def _named_variables(layer: Any) -> dict[str, np.ndarray]:
+    """A saved layer's variables under Keras' names (Conv2D and Dense: kernel, then bias)."""
+    if layer.kind in ("Conv2D", "Dense") and layer.variables:
+        return dict(zip(("kernel", "bias"), layer.variables))
+    return {}
 
 
-def _check_io(model: Any, path: Path | None) -> None:
+def _kernel_and_bias(variables: Mapping[str, np.ndarray]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    kernel, bias = variables.get("kernel"), variables.get("bias")
+    return (_frozen(kernel) if kernel is not None else None, _frozen(bias) if bias is not None else None)
+
+
+def _check_inputs(model: Any, path: Path | None) -> None:
     where = path if path is not None else getattr(model, "name", "model")
     inputs = getattr(model, "inputs", None) or []
     if len(inputs) != 1:
         raise ModelFileError(file_problem(where, f"has {len(inputs)} inputs, expected one 28×28×1 image"))
-    shape = tuple(inputs[0].shape[1:])
-    if shape != INPUT_SHAPE:
-        raise ModelFileError(
-            file_problem(
-                where,
-                f"expects input {shape_text(tuple(d or 0 for d in shape))}, not a 28×28×1 image",
-                "choose a model trained on 28×28 grey digit images",
-            )
-        )
     out_shape = tuple(model.outputs[0].shape[1:])
     if out_shape != (NUM_CLASSES,):
         raise ModelFileError(
@@ -287,12 +326,20 @@ def _check_io(model: Any, path: Path | None) -> None:
         )
 
 
-def _layer_weights(layer: Any) -> LayerWeights:
-    kernel = bias = None
-    for variable in layer.weights:
-        name = variable.path.rsplit("/", 1)[-1]
-        if name == "kernel":
-            kernel = _frozen(variable.numpy())
-        elif name == "bias":
-            bias = _frozen(variable.numpy())
-    return LayerWeights(layer.name, type(layer).__name__, kernel, bias)
+def _check_io(description: _Description, path: Path | None) -> None:
+    where = path if path is not None else description.name
+    shape = description.input_shape
+    if shape != INPUT_SHAPE:
+        raise ModelFileError(
+            file_problem(
+                where,
+                f"expects input {shape_text(tuple(d or 0 for d in shape))}, not a 28×28×1 image",
+                "choose a model trained on 28×28 grey digit images",
+            )
+        )
+    if not description.infos or description.infos[-1].output_shape != (NUM_CLASSES,):
+        out = description.infos[-1].output_shape if description.infos else ()
+        raise ModelFileError(
+            file_problem(where, f"outputs {out}, not 10 class probabilities",
+                         "choose a model that classifies the digits 0–9")
+        )

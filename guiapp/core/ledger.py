@@ -130,6 +130,22 @@ def _keras_numbers(layer: Any) -> tuple[Shape | None, Shape | None, int, int]:
     return shape_of("input"), shape_of("output"), int(layer.count_params()), int(trainable)
 
 
+def explained_row(name: str, kind: str, config: Any, in_shape: Shape | None, out_shape: Shape | None,
+                  params: int, trainable: int) -> LedgerRow:
+    """A row with the formulas filled in when they reproduce the given (measured) numbers, else none."""
+    row = LedgerRow(name, kind, in_shape, out_shape, params, trainable, (), NO_FORMULA)
+    if in_shape is None:
+        return row
+    try:
+        computed = explain_layer(kind, config, in_shape)
+    except (UnsupportedLayer, ValueError, KeyError, TypeError):
+        return row
+    # Never teach a number that disagrees with the engine: fall back to its own.
+    if (computed.output_shape, computed.params) != (out_shape, params):
+        return row
+    return LedgerRow(name, kind, in_shape, out_shape, params, trainable, computed.formulas, computed.note)
+
+
 def ledger_for_model(model: Any) -> Ledger:
     """Explain a built Keras model, layer by layer; unknown layers get Keras' numbers and no formula."""
     rows: list[LedgerRow] = []
@@ -138,16 +154,6 @@ def ledger_for_model(model: Any) -> Ledger:
         in_shape, out_shape, params, trainable = _keras_numbers(layer)
         if kind == "InputLayer":
             in_shape = out_shape
-        row = LedgerRow(layer.name, kind, in_shape, out_shape, params, trainable, (), NO_FORMULA)
-        if in_shape is not None:
-            try:
-                computed = explain_layer(kind, layer.get_config(), in_shape)
-            except (UnsupportedLayer, ValueError, KeyError, TypeError):
-                computed = None
-            # Never teach a number that disagrees with Keras: fall back to Keras' own.
-            if computed is not None and (computed.output_shape, computed.params) == (out_shape, params):
-                row = LedgerRow(layer.name, kind, in_shape, out_shape, params, trainable,
-                                computed.formulas, computed.note)
-        rows.append(row)
+        rows.append(explained_row(layer.name, kind, layer.get_config(), in_shape, out_shape, params, trainable))
     input_shape = _unbatched(model.inputs[0].shape) if getattr(model, "inputs", None) else None
     return Ledger(model.name, input_shape or (), tuple(rows))

@@ -88,7 +88,7 @@ def test_another_model_or_other_digits_get_another_key(shipped_inspector, digits
     from guiapp.core.architectures import ARCHITECTURES, build_model
     from guiapp.core.inference import Inspector
 
-    other = Inspector(build_model(ARCHITECTURES["mnist_cnn"], seed=1))
+    other = Inspector.from_keras(build_model(ARCHITECTURES["mnist_cnn"], seed=1))
     key = fp.cache_key(shipped_inspector, digits[0])
     assert fp.cache_key(other, digits[0]) != key
     assert fp.cache_key(shipped_inspector, digits[0][:10]) != key

@@ -31,7 +31,7 @@ def test_activations_equal_keras_layer_by_layer(shipped_inspector, mnist):
     from guiapp.core.backend import keras
 
     k = keras()
-    model = shipped_inspector.model
+    model = shipped_inspector.keras_model()
     image = mnist.x_test[1]
     result = shipped_inspector.run(image)
     x = (image.astype(np.float32) / 255.0)[None, :, :, None]

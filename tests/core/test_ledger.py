@@ -9,6 +9,7 @@ import pytest
 from guiapp.core.architectures import ARCHITECTURES, Architecture, LayerSpec, build_model
 from guiapp.core.ledger import NO_FORMULA, ledger_for_architecture, ledger_for_model
 from guiapp.core.ledger_table import render_table
+from tests.core.generated import random_architecture
 
 SEED_SUMMARY = [  # the model.summary() printed in the seed article 000
     ("conv2d", (26, 26, 32), 320),
@@ -115,59 +116,6 @@ def test_unknown_layers_get_keras_numbers_and_no_formula():
 # --------------------------------------------------------------------------- generated networks
 
 
-def _random_architecture(rng: random.Random, index: int) -> Architecture:
-    h, w, c = rng.randint(6, 40), rng.randint(6, 40), rng.choice([1, 1, 2, 3, 4])
-    layers: list[LayerSpec] = []
-    channels = c
-    for i in range(rng.randint(1, 6)):
-        kind = rng.choice(
-            ["Conv2D"] * 4 + ["MaxPooling2D", "AveragePooling2D", "BatchNormalization", "Activation",
-                              "ReLU", "Dropout", "SpatialDropout2D"]
-        )
-        name = f"l{i}"
-        if kind == "Conv2D":
-            strides = (rng.randint(1, 3), rng.randint(1, 3)) if rng.random() < 0.5 else rng.randint(1, 3)
-            dilation = rng.choice([1, 1, 2]) if strides in (1, (1, 1)) else 1
-            groups = rng.choice([g for g in (1, 2) if channels % g == 0])
-            filters = rng.randint(1, 6) * groups
-            config = {
-                "filters": filters,
-                "kernel_size": (rng.randint(1, 5), rng.randint(1, 5)) if rng.random() < 0.3 else rng.randint(1, 5),
-                "strides": strides,
-                "padding": rng.choice(["valid", "same"]),
-                "dilation_rate": dilation,
-                "groups": groups,
-                "use_bias": rng.random() < 0.8,
-            }
-            channels = filters
-        elif kind in ("MaxPooling2D", "AveragePooling2D"):
-            config = {
-                "pool_size": rng.choice([2, 3, (2, 3), 1]),
-                "strides": rng.choice([None, 1, 2, (1, 2)]),
-                "padding": rng.choice(["valid", "same"]),
-            }
-        elif kind == "BatchNormalization":
-            config = {"center": rng.random() < 0.7, "scale": rng.random() < 0.7}
-            if rng.random() < 0.2:
-                config["trainable"] = False
-        elif kind == "Activation":
-            config = {"activation": rng.choice(["relu", "tanh", "sigmoid"])}
-        elif kind in ("Dropout", "SpatialDropout2D"):
-            config = {"rate": round(rng.random() * 0.6, 2)}
-        else:
-            config = {}
-        layers.append(LayerSpec(kind, name, config))
-    head = rng.choice(["Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Dense"])
-    if head == "Dense":  # Dense applied to an image acts on the channel axis at every position
-        layers.append(LayerSpec("Dense", "d_img", {"units": rng.randint(1, 8)}))
-        head = "Flatten"
-    layers.append(LayerSpec(head, "head", {"keepdims": rng.random() < 0.3} if head.startswith("Global") else {}))
-    if head == "Flatten" or not layers[-1].config.get("keepdims"):
-        for j in range(rng.randint(1, 2)):
-            layers.append(LayerSpec("Dense", f"d{j}", {"units": rng.randint(1, 64), "use_bias": rng.random() < 0.9}))
-    return Architecture(f"generated_{index}", tuple(layers), input_shape=(h, w, c))
-
-
 def _assert_matches_keras(model, ledger):
     rows = {row.name: row for row in ledger.rows}
     for layer in model.layers:
@@ -187,7 +135,7 @@ def test_ledger_matches_keras_on_hundreds_of_generated_architectures():
     rng = random.Random(2024)
     built = refused = 0
     for index in range(320):
-        arch = _random_architecture(rng, index)
+        arch = random_architecture(rng, index)
         ledger = ledger_for_architecture(arch)
         try:
             model = build_model(arch)

@@ -181,7 +181,7 @@ def test_a_branching_model_is_inspected_but_not_traced():
     merged = k.layers.Add(name="add")([k.layers.Conv2D(4, 3, padding="same", name="a")(x),
                                        k.layers.Conv2D(4, 3, padding="same", name="b")(x)])
     out = k.layers.Dense(10, activation="softmax")(k.layers.Flatten()(merged))
-    inspector = Inspector(k.Model(x, out))
+    inspector = Inspector.from_keras(k.Model(x, out))
     assert not inspector.sequential and Tracer.for_inspector(inspector) is None
     assert inspector.run(np.zeros((28, 28))).probabilities.shape == (10,)
     assert fp.compute_filter_patches(inspector, np.zeros((3, 28, 28), np.uint8), np.zeros(3)).layers == {}

@@ -34,7 +34,7 @@ def test_a_tiny_training_writes_model_and_card(tmp_path, small_npz):
     # Learning rate 1.0 learns in one epoch on 768 digits; Keras 3's default 0.001 would not.
     assert card["test"]["accuracy"] > 0.5
     inspector = Inspector.load(out)
-    assert getattr(inspector.model, "optimizer", None) is None  # shipped without optimizer state
+    assert getattr(inspector.keras_model(), "optimizer", None) is None  # shipped without optimizer state
     assert inspector.run(data.x_test[0]).probabilities.shape == (10,)
     assert sorted(p.name for p in out.parent.iterdir()) == ["tiny.json", "tiny.keras"]
 
