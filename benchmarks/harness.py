@@ -65,12 +65,33 @@ def replay(app, canvas, drawing: dict, interval_s: float, clock: dict | None = N
             events += 1
             if after_move is not None:
                 after_move()
-            while time.perf_counter() < deadline:
-                app.processEvents()
+            idle_until(app, deadline)
         clock["event"] = time.perf_counter()
         QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=points[-1])
         events += 1
     return events
+
+
+_wake_timer = None
+
+
+def idle_until(app, deadline: float) -> None:
+    """Run the event loop until ``deadline`` as a real one runs: asleep until an event comes.
+
+    (Spinning ``processEvents()`` instead keeps the GUI thread busy — and holding the GIL —
+    all the time, which a window waiting for the next pointer event never does.)
+    """
+    global _wake_timer
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    if _wake_timer is None:
+        _wake_timer = QTimer()
+        _wake_timer.setSingleShot(True)
+        _wake_timer.setTimerType(Qt.TimerType.PreciseTimer)
+    while (remaining := deadline - time.perf_counter()) > 0:
+        _wake_timer.start(max(0, int(remaining * 1000)))  # wakes the loop at the deadline at the latest
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    _wake_timer.stop()
 
 
 def wait_until(app, condition: Callable[[], bool], timeout_s: float = 120.0) -> None:

@@ -35,7 +35,7 @@ def _views(window, kind: str) -> list:
 
 
 def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, watcher: PaintWatcher,
-            pin: tuple[str, tuple[int, ...]] | None = None) -> dict:
+            pin: tuple[str, tuple[int, ...]] | None = None, profiler=None) -> dict:
     app = application()
     if kind == "guiapp":
         from PySide6.QtCore import QSettings
@@ -62,11 +62,16 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
     watcher.latencies, watcher.superseded = [], 0
     stroke_paint: list[float] = []
     state = {"last": None}
+    worker_seconds: list[float] = []
+    inference_seconds: list[float] = []
 
     def on_drawing(drawing) -> None:
         sent[id(drawing)] = (clock.get("event", time.perf_counter()), drawing)
 
     def on_shown(payload) -> None:
+        if kind == "guiapp":
+            worker_seconds.append(payload.total_seconds)
+            inference_seconds.append(payload.result.seconds)
         drawing = shown_drawing(payload)
         state["last"] = drawing
         entry = sent.pop(id(drawing), None)
@@ -85,6 +90,8 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
     window.resultShown.connect(on_shown)
     computed_before = window.worker.inference_count if kind == "guiapp" else 0
     events = 0
+    if profiler is not None:
+        profiler.enable()
     for drawing in drawings:
         events += replay(app, window.canvas, drawing, interval_s, clock, after_move)
         final = window.canvas.drawing
@@ -96,16 +103,40 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
         sent.clear()
     computed = (window.worker.inference_count - computed_before) if kind == "guiapp" else events
     watcher.settle(app)
+    if profiler is not None:
+        profiler.disable()
     window.shutdown()
     window.close()
+    dropped = window.results_dropped if kind == "guiapp" else 0
+    frames = window.frames_shown if kind == "guiapp" else 0
     return {"latencies": list(watcher.latencies), "stroke_paint": stroke_paint, "events": events,
-            "computed": computed, "superseded": watcher.superseded}
+            "computed": computed, "superseded": watcher.superseded, "worker": worker_seconds,
+            "inference": inference_seconds, "dropped": dropped, "frames": frames}
+
+
+def _profile(drawings, interval_s, watcher, pin, top: int) -> int:
+    """The GUI thread's time while replaying, by function (cumulative), the window's own loop only."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    with tempfile.TemporaryDirectory() as scratch:
+        result = measure("guiapp", drawings, interval_s, Path(scratch), watcher, pin, profiler)
+    print(describe("guiapp (profiled): event → panels painted", result["latencies"]))
+    print(describe("worker: whole update", result["worker"]))
+    print(describe("worker: inference", result["inference"]))
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", type=int, default=4, help="recorded digits to replay (default 4)")
     parser.add_argument("--interval-ms", type=float, default=8.0, help="time between pointer moves (default 8)")
+    parser.add_argument("--profile", metavar="N", type=int, default=0,
+                        help="profile the GUI thread (cProfile) while replaying, print the N costliest calls; no baseline")
     parser.add_argument("--pin", metavar="LAYER:I,J,K",
                         help="keep this unit traced while drawing (e.g. dense:5 or conv2d_1:10,10,7)")
     args = parser.parse_args()
@@ -116,6 +147,8 @@ def main() -> int:
     drawings = recorded_drawings(args.digits)
     results = {}
     watcher = PaintWatcher()
+    if args.profile:
+        return _profile(drawings, args.interval_ms / 1000, watcher, pin, args.profile)
     with tempfile.TemporaryDirectory() as scratch:
         for kind in ("guiapp", "baseline"):
             results[kind] = measure(kind, drawings, args.interval_ms / 1000, Path(scratch), watcher,
@@ -127,6 +160,9 @@ def main() -> int:
         r = results[kind]
         print(describe(f"{label}: event → panels painted", r["latencies"]))
         print(describe(f"{label}: pointer → stroke painted", r["stroke_paint"]))
+        if kind == "guiapp":
+            print(describe("guiapp: the worker's whole update", r["worker"]))
+            print(describe("guiapp: inference in the loop", r["inference"]))
         print(f"{'':<44} {r['events']} input events, {r['computed']} computed, "
               f"{r['events'] - r['computed']} coalesced away, {r['superseded']} shown but overtaken before painted")
     ours, base = stats_ms(results["guiapp"]["latencies"]), stats_ms(results["baseline"]["latencies"])

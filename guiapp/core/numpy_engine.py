@@ -20,6 +20,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 Array = np.ndarray
+SHIFTED_MIN_CHANNELS = 8  # from this many input channels per group, accumulate per kernel position
 IDENTITY_AT_INFERENCE = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianDropout", "GaussianNoise",
                          "AlphaDropout", "ActivityRegularization")
 
@@ -195,19 +196,43 @@ class _Conv2D(_Op):
             (pt, pb), (pl, pr) = (_same_padding(x.shape[1 + a], self.reach[a], self.strides[a]) for a in (0, 1))
             if pt or pb or pl or pr:
                 x = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)))
-        view = _windows(x, self.reach, self.strides)  # (N, OH, OW, C, RH, RW)
-        if self.dilation != (1, 1):
-            view = view[..., :: self.dilation[0], :: self.dilation[1]]
-        n, oh, ow = view.shape[:3]
-        outs = []
-        for g, matrix in enumerate(self._matrices):
-            part = view[:, :, :, g * self._g_in:(g + 1) * self._g_in] if self.groups > 1 else view
-            columns = part.reshape(n * oh * ow, -1)  # one copy: the unrolled windows (im2col)
-            outs.append(columns @ matrix)
-        out = (outs[0] if len(outs) == 1 else np.concatenate(outs, axis=1)).reshape(n, oh, ow, self.filters)
+        n = x.shape[0]
+        oh = (x.shape[1] - self.reach[0]) // self.strides[0] + 1
+        ow = (x.shape[2] - self.reach[1]) // self.strides[1] + 1
+        if self._g_in >= SHIFTED_MIN_CHANNELS:
+            out = self._shifted(x, n, oh, ow)
+        else:
+            out = self._unrolled(x, n, oh, ow)
+        out = out.reshape(n, oh, ow, self.filters)
         if self.bias is not None:
             out += self.bias
         return self.activation(out)
+
+    def _unrolled(self, x: Array, n: int, oh: int, ow: int) -> Array:
+        """Few input channels: unroll every window into one row (im2col), one matrix product per group."""
+        view = _windows(x, self.reach, self.strides)  # (N, OH, OW, C, RH, RW)
+        if self.dilation != (1, 1):
+            view = view[..., :: self.dilation[0], :: self.dilation[1]]
+        outs = []
+        for g, matrix in enumerate(self._matrices):
+            part = view[:, :, :, g * self._g_in:(g + 1) * self._g_in] if self.groups > 1 else view
+            outs.append(part.reshape(n * oh * ow, -1) @ matrix)
+        return outs[0] if len(outs) == 1 else np.concatenate(outs, axis=1)
+
+    def _shifted(self, x: Array, n: int, oh: int, ow: int) -> Array:
+        """Many input channels: one product per kernel position, accumulated (no FH·FW-fold copy of the input)."""
+        (sh, sw), (dh, dw) = self.strides, self.dilation
+        g_out = self.filters // self.groups
+        out = np.zeros((n * oh * ow, self.filters), np.float32)
+        for i in range(self.size[0]):
+            for j in range(self.size[1]):
+                rows = x[:, i * dh: i * dh + sh * (oh - 1) + 1: sh, j * dw: j * dw + sw * (ow - 1) + 1: sw]
+                for g in range(self.groups):
+                    part = rows[..., g * self._g_in:(g + 1) * self._g_in] if self.groups > 1 else rows
+                    out[:, g * g_out:(g + 1) * g_out] += (
+                        part.reshape(n * oh * ow, self._g_in) @ self.kernel[i, j, :, g * g_out:(g + 1) * g_out]
+                    )
+        return out
 
 
 class _Pool2D(_Op):
@@ -227,24 +252,27 @@ class _Pool2D(_Op):
     def __call__(self, x: Array) -> Array:
         (fh, fw), (sh, sw) = self.size, self.strides
         n, h, w, c = x.shape
-        if self.padding == "valid" and (fh, fw) == (sh, sw):  # the common case: non-overlapping blocks
-            oh, ow = (h - fh) // sh + 1, (w - fw) // sw + 1
-            blocks = x[:, : oh * fh, : ow * fw].reshape(n, oh, fh, ow, fw, c)
-            return blocks.max(axis=(2, 4)) if self.maximum else blocks.mean(axis=(2, 4), dtype=np.float32)
         if self.padding == "same":
             (pt, pb), (pl, pr) = _same_padding(h, fh, sh), _same_padding(w, fw, sw)
             fill = -np.inf if self.maximum else 0.0
             x = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)), constant_values=fill)
-        view = _windows(x, (fh, fw), (sh, sw))
+        oh, ow = (x.shape[1] - fh) // sh + 1, (x.shape[2] - fw) // sw + 1
+        # One element-wise max (or sum) per window position: far faster than reducing a windowed view.
+        combine = np.maximum if self.maximum else np.add
+        out = None
+        for i in range(fh):
+            for j in range(fw):
+                part = x[:, i: i + sh * (oh - 1) + 1: sh, j: j + sw * (ow - 1) + 1: sw]
+                out = part.copy() if out is None else combine(out, part, out=out)
+        assert out is not None
         if self.maximum:
-            return view.max(axis=(4, 5))
-        total = view.sum(axis=(4, 5), dtype=np.float32)
+            return out
         if self.padding == "valid":
-            return total / np.float32(fh * fw)
+            return out / np.float32(fh * fw)
         # TensorFlow averages over the window's real (unpadded) cells only.
         ones = np.pad(np.ones((1, h, w, 1), np.float32), ((0, 0), (pt, pb), (pl, pr), (0, 0)))
         counts = _windows(ones, (fh, fw), (sh, sw)).sum(axis=(4, 5))
-        return total / counts
+        return out / counts
 
 
 class _GlobalPool(_Op):

@@ -113,6 +113,11 @@ def rasterize(drawing: Drawing) -> np.ndarray:
     return image
 
 
+def _same_picture(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    """The same background picture (a drawing that crossed a process boundary holds an equal copy)."""
+    return a is b or (a is not None and b is not None and a.shape == b.shape and np.array_equal(a, b))
+
+
 class IncrementalRasterizer:
     """:func:`rasterize`, bit for bit, reusing the previous call's work while a stroke grows.
 
@@ -131,7 +136,7 @@ class IncrementalRasterizer:
     def __call__(self, drawing: Drawing) -> np.ndarray:
         finished, last = drawing.strokes[:-1], (drawing.strokes[-1] if drawing.strokes else None)
         key = (drawing.width, drawing.height, finished)  # tuples compare by identity first: cheap
-        if key != self._base_key or drawing.background is not self._background:
+        if key != self._base_key or not _same_picture(drawing.background, self._background):
             self._base = rasterize(Drawing(drawing.width, drawing.height, finished, drawing.background))
             self._base_key, self._background = key, drawing.background
             self._stroke = self._coverage = None

@@ -1,41 +1,28 @@
 """Every layer's output as one image: a mosaic of feature maps, or a strip of units.
 
 One ``LayerPanel`` per layer, each holding a single ImageItem that is fed a whole
-mosaic (not one widget per map). The heading gives the layer's name, output shape
-and parameter count; a colour bar shows the scale, shared per layer or per map.
+mosaic (not one widget per map) as finished RGBA pixels (:mod:`guiapp.core.layer_picture`,
+drawn in the worker thread). The heading gives the layer's name, output shape and
+parameter count; a colour bar shows the scale, shared per layer or per map. Panels
+scrolled out of sight are not updated until they scroll back in; while the pointer
+moves, colour-bar axes wait for it to rest (:meth:`FeatureMapsView.settle`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QRectF, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Signal
 from PySide6.QtWidgets import QFrame, QGraphicsRectItem, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from guiapp.core.inference import InferenceResult, LayerState
-from guiapp.core.layer_formulas import IDENTITY_KINDS, shape_text
-from guiapp.core.mosaic import Grid, grid_for, nice_levels, scale_per_map, tile
-from guiapp.ui.plotting import ACTIVATION_CMAP, HIGHLIGHT, image_view
+from guiapp.core.layer_formulas import shape_text
+from guiapp.core.layer_picture import MAP_COLUMNS, PER_MAP, SHARED, STRIP_WRAP, LayerPicture, layer_picture
+from guiapp.core.live_update import shown_as_copy
+from guiapp.core.mosaic import Grid, grid_for
+from guiapp.ui.plotting import ACTIVATION_CMAP, ACTIVATION_LUT, HIGHLIGHT, image_view
 
-MAP_COLUMNS = 8  # feature maps per mosaic row
-STRIP_WRAP = 128  # units per strip row (a flatten of 9216 values wraps into 72 rows)
-SHARED, PER_MAP = "shared", "per_map"
-
-
-def layer_image(activation: np.ndarray, mode: str) -> tuple[np.ndarray, Grid, tuple[float, float]]:
-    """A layer's activation as (mosaic or strip, its grid, colour levels)."""
-    if activation.ndim == 3:
-        h, w, c = activation.shape
-        grid = grid_for(c, h, w, cols=min(MAP_COLUMNS, c))
-        maps = scale_per_map(activation) if mode == PER_MAP else activation
-        mosaic = tile(maps, grid)
-        return mosaic, grid, (0.0, 1.0) if mode == PER_MAP else nice_levels(activation)
-    flat = activation.reshape(-1)
-    cols = min(STRIP_WRAP, flat.size)
-    rows = -(-flat.size // cols)
-    strip = np.full(rows * cols, np.nan, np.float32)
-    strip[: flat.size] = flat
-    return strip.reshape(rows, cols), Grid(flat.size, rows, cols, 1, 1, gap=0), nice_levels(flat)
+__all__ = ["PER_MAP", "SHARED", "FeatureMapsView", "LayerPanel"]
 
 
 Unit = tuple  # (y, x, map) in a map layer, (i,) in a vector layer
@@ -63,10 +50,12 @@ class LayerPanel(QFrame):
         self.grid: Grid | None = None
         self.image_data: np.ndarray | None = None
         self.levels: tuple[float, float] | None = None
+        self._bar_levels: tuple[float, float] | None = None
         self.plot: pg.GraphicsLayoutWidget | None = None
         if note:  # identity layers: the heading says it all
             return
-        self.plot, self.image, self.bar = image_view(ACTIVATION_CMAP, colour_bar=True)
+        # The bar is not linked to the image: the image gets finished RGBA pixels, the bar only shows the scale.
+        self.plot, self.image, self.bar = image_view(ACTIVATION_CMAP, colour_bar=True, link_bar=False)
         self.plot.setFixedHeight(self._height_for(shape))
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_moved)
@@ -86,15 +75,32 @@ class LayerPanel(QFrame):
         size = int(np.prod(shape))
         return 150 if size > STRIP_WRAP else 46
 
-    def show_activation(self, activation: np.ndarray, mode: str) -> None:
+    def show_picture(self, picture: LayerPicture, bar: bool = True) -> None:
+        """Show finished pixels; ``bar=False`` leaves the colour bar's axis for :meth:`settle_bar`."""
         if self.plot is None:
             return
-        data, self.grid, levels = layer_image(activation, mode)
-        self.image_data = data
-        self.image.setImage(data, levels=levels, autoLevels=False)
-        if levels != self.levels:  # round levels change rarely: the bar's axis is not redrawn per update
-            self.bar.setLevels(levels)
-            self.levels = levels
+        self.grid, self.image_data, self.levels = picture.grid, picture.values, picture.levels
+        self.image.setImage(picture.rgba, autoLevels=False)
+        if bar:
+            self.settle_bar()
+
+    def settle_bar(self) -> None:
+        """Bring the colour bar's axis to the shown levels (round levels: it rarely changes)."""
+        if self.plot is not None and self.levels is not None and self.levels != self._bar_levels:
+            self.bar.setLevels(self.levels)
+            self._bar_levels = self.levels
+
+    def on_screen(self) -> bool:
+        """Whether any of the panel's image is inside the scroll area's viewport (and every ancestor)."""
+        if self.plot is None or not self.plot.isVisible():
+            return False
+        window = self.window()
+        rect = QRect(self.plot.mapTo(window, QPoint(0, 0)), self.plot.size())
+        parent = self.plot.parentWidget()
+        while parent is not None and not rect.isEmpty():
+            rect = rect.intersected(QRect(parent.mapTo(window, QPoint(0, 0)), parent.size()))
+            parent = parent.parentWidget()
+        return not rect.isEmpty()
 
     def set_highlighted(self, on: bool) -> None:
         self.setStyleSheet(f"LayerPanel {{ border: 2px solid {HIGHLIGHT}; }}" if on else "")
@@ -190,6 +196,9 @@ class FeatureMapsView(QScrollArea):
         self.panels: dict[str, LayerPanel] = {}
         self._mode = SHARED
         self._last: InferenceResult | None = None
+        self._pictures: dict[str, LayerPicture] = {}
+        self._stale: set[str] = set()  # panels holding an older result (out of sight when it came)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     @property
     def colour_mode(self) -> str:
@@ -209,7 +218,7 @@ class FeatureMapsView(QScrollArea):
         previous = None
         for name, kind, shape, params in layers:
             note = ""
-            if kind in IDENTITY_KINDS and IDENTITY_KINDS[kind] == "dropout":
+            if shown_as_copy(kind):
                 note = f"identity at inference: the same {shape_text(shape)} values as {previous}"
             panel = LayerPanel(name, kind, shape, params, note)
             panel.clicked.connect(self.mapClicked)
@@ -219,12 +228,58 @@ class FeatureMapsView(QScrollArea):
             self.panels[name] = panel
             previous = name
 
-    def show_result(self, result: InferenceResult) -> None:
+    def show_result(self, result: InferenceResult, pictures: dict[str, LayerPicture] | None = None,
+                    colour_mode: str | None = None, moving: bool = False) -> None:
+        """Show a result; ``pictures`` drawn elsewhere in ``colour_mode`` are used when that is the mode shown.
+
+        Panels out of sight are only marked stale; ``moving`` (the pointer is drawing) leaves
+        colour-bar axes for :meth:`settle`.
+        """
         self._last = result
+        usable = pictures is not None and colour_mode == self._mode
+        self._pictures = dict(pictures) if usable else {}
+        self._stale = set()
         for state in result.layers:
             panel = self.panels.get(state.name)
-            if panel is not None:
-                panel.show_activation(state.activation, self._mode)
+            if panel is None or panel.plot is None:
+                continue
+            if panel.on_screen():
+                panel.show_picture(self._picture(state), bar=not moving)
+            else:
+                self._stale.add(state.name)
+
+    def _picture(self, state: LayerState) -> LayerPicture:
+        picture = self._pictures.get(state.name)
+        if picture is None:  # not drawn by the worker (another colour mode, or shown directly)
+            picture = self._pictures[state.name] = layer_picture(state.activation, self._mode, ACTIVATION_LUT)
+        return picture
+
+    def settle(self) -> None:
+        """The pointer rests: bring the colour bars of the panels in sight up to date."""
+        for panel in self.panels.values():
+            if panel.name not in self._stale:
+                panel.settle_bar()
+
+    def _catch_up(self) -> None:
+        """Show the newest result on stale panels that have come into sight."""
+        if self._last is None or not self._stale:
+            return
+        for state in self._last.layers:
+            panel = self.panels.get(state.name)
+            if state.name in self._stale and panel is not None and panel.on_screen():
+                panel.show_picture(self._picture(state))
+                self._stale.discard(state.name)
+
+    def _on_scrolled(self, _: int) -> None:
+        self._catch_up()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._catch_up()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._catch_up()
 
     def set_marks(self, marks: dict[str, list[Unit]]) -> None:
         """Outline units: {layer: units}; every other layer's marks are cleared."""

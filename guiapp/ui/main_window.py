@@ -2,11 +2,19 @@
 
 Panels know nothing of each other. Drawings go from the canvas to the worker thread;
 results come back as one ``Update`` and flow to every view through ``show_result``.
+
+The live loop degrades by dropping work, never by growing late: at most one frame is
+shown per display refresh (a newer result replaces one still waiting, and is counted
+as dropped); views off screen are not updated; what is not needed at pointer rate —
+the full recipe's reference pass, the trace's text, colour-bar axes, the timing in the
+status bar — waits until the pointer has rested for ``REST_MS``.
 """
 
 from __future__ import annotations
 
+import math
 import random
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,6 +52,7 @@ from guiapp.ui.ledger_view import LedgerView
 from guiapp.ui.map_detail import MapDetailView
 from guiapp.ui.patch_worker import default_cache_dir, start_patch_thread
 from guiapp.ui.playground import ConvPlayground
+from guiapp.ui.plotting import ACTIVATION_LUT
 from guiapp.ui.preprocess_view import PreprocessView
 from guiapp.ui.probabilities import ProbabilityView
 from guiapp.ui.settings import default_store, load_settings, save_settings
@@ -51,7 +60,9 @@ from guiapp.ui.unit_trace import UnitTraceView, trace_outlines, trace_summary
 from guiapp.ui.worker import Update, start_worker_thread
 
 PEN_STEP = 2.0
-MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before TensorFlow's import starts
+MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before the model is read
+REST_MS = 150  # no drawing change for this long: the pointer rests, deferred work runs
+DEFAULT_REFRESH_HZ = 60.0  # when the screen does not say (offscreen)
 
 
 class MainWindow(QMainWindow):
@@ -136,12 +147,25 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_model)
 
         # ---------------------------------------------------------------- wiring
-        self.worker, self._thread = start_worker_thread(self)
+        self.worker, self._thread = start_worker_thread(self, ACTIVATION_LUT)
         self.worker.modelLoaded.connect(self._on_model_loaded)
         self.worker.modelFailed.connect(self._on_model_failed)
         self.worker.updateReady.connect(self._on_update_ready)
         self.worker.computeFailed.connect(self._on_compute_failed)
         self.canvas.drawingChanged.connect(self.worker.submit)
+        self.canvas.drawingChanged.connect(self._on_drawing_changed)
+        # Frame pacing: the newest result waits here for the next refresh; the pointer's rest.
+        self._waiting_update: Update | None = None
+        self._last_frame = 0.0  # perf_counter() of the last frame shown
+        self.frames_shown = self.results_dropped = 0
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.timeout.connect(self._show_frame)
+        self._moving = False
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.setInterval(REST_MS)
+        self._rest_timer.timeout.connect(self._on_rest)
         self.filter_patches = None
         self.patch_worker = None
         if self.samples is not None:  # what each filter looks for, searched once per model in its own thread
@@ -335,21 +359,69 @@ class MainWindow(QMainWindow):
     def last_result(self) -> InferenceResult | None:
         return self.last_update.result if self.last_update else None
 
+    @property
+    def frame_interval(self) -> float:
+        """Seconds between two frames: one display refresh."""
+        rate = self.screen().refreshRate() if self.screen() is not None else 0.0
+        return 1.0 / (rate if 20.0 <= rate <= 500.0 else DEFAULT_REFRESH_HZ)
+
     def _on_update_ready(self) -> None:
         if self._closed:
             return
-        update = self.worker.take()
+        update = self.worker.take()  # the worker starts on the next drawing while this one waits to be shown
         if update is None:  # an older notification; its update was already taken
             return
+        if self._waiting_update is not None:
+            self.results_dropped += 1  # computed, overtaken before its frame: never painted
+        self._waiting_update = update
+        if not self._frame_timer.isActive():
+            wait = self._last_frame + self.frame_interval - time.perf_counter()
+            self._frame_timer.start(max(0, math.ceil(wait * 1000)))
+
+    def _show_frame(self) -> None:
+        """Show the newest waiting update on every view in sight (at most once per display refresh)."""
+        update, self._waiting_update = self._waiting_update, None
+        if update is None or self._closed:
+            return
+        self._last_frame = time.perf_counter()
+        self.frames_shown += 1
         self.last_update = update
-        result = update.result
-        for view in (self.input_view, self.probabilities, self.feature_maps, self.map_detail, self.trace_view):
-            view.show_result(result)
-        self.preprocess_view.show_stages(update.stages, result, update.reference)
-        self.status_timing.setText(
-            f"inference {result.seconds * 1000:.1f} ms · whole update {update.total_seconds * 1000:.1f} ms"
-        )
+        if self.pages.currentIndex() == 0:  # another page is on screen: shown when the live page returns
+            self._show_update(update)
         self.resultShown.emit(update)
+
+    def _show_update(self, update: Update) -> None:
+        result, moving = update.result, self._moving
+        self.input_view.show_result(result)
+        self.probabilities.show_result(result)
+        self.feature_maps.show_result(result, update.pictures, update.colour_mode, moving=moving)
+        self.map_detail.show_result(result)
+        self.trace_view.show_result(result, moving=moving)
+        self.preprocess_view.show_stages(update.stages, result, update.reference)
+        if not moving:
+            self._show_timing(update)
+
+    def _show_timing(self, update: Update) -> None:
+        engine = self.inspector.engine.name if self.inspector is not None else ""
+        self.status_timing.setText(
+            f"{engine} inference {update.result.seconds * 1000:.1f} ms · "
+            f"whole update {update.total_seconds * 1000:.1f} ms"
+        )
+
+    def _on_drawing_changed(self, _drawing: object) -> None:
+        self._moving = True
+        self._rest_timer.start()
+
+    def _on_rest(self) -> None:
+        """The pointer rests: what was deferred while it moved is done now."""
+        self._moving = False
+        if self._closed:
+            return
+        self.worker.settle(self.canvas.drawing)
+        self.feature_maps.settle()
+        self.trace_view.settle()
+        if self.last_update is not None:
+            self._show_timing(self.last_update)
 
     def _on_patches_ready(self, inspector: Inspector, patches: object) -> None:
         if self._closed or inspector is not self.inspector or self.samples is None:
@@ -411,6 +483,8 @@ class MainWindow(QMainWindow):
         live = index == 0
         for action in self._drawing_actions:
             action.setShortcuts(self._drawing_shortcuts[action] if live else [])
+        if live and self.last_update is not None:  # updates that came meanwhile were not shown
+            self._show_update(self.last_update)
 
     # -------------------------------------------------------------------- drawing tools
 
@@ -438,6 +512,7 @@ class MainWindow(QMainWindow):
             self.load_sample(random.randrange(len(self.samples.labels)))
 
     def _set_colour_mode(self, mode: str) -> None:
+        self.worker.colour_mode = mode
         self.feature_maps.set_colour_mode(mode)
         self._remember(colour_mode=mode)
 
@@ -456,6 +531,7 @@ class MainWindow(QMainWindow):
         self._on_pen_width_changed(self.canvas.pen_width())
         (self.per_map_action if s.colour_mode == PER_MAP else self.shared_action).setChecked(True)
         self.feature_maps.set_colour_mode(s.colour_mode)
+        self.worker.colour_mode = self.feature_maps.colour_mode
 
     def save_settings(self) -> None:
         self._remember(geometry=self.saveGeometry(), splitter=self.splitter.saveState())
@@ -470,6 +546,9 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.canvas.drawingChanged.disconnect(self.worker.submit)
+        self.canvas.drawingChanged.disconnect(self._on_drawing_changed)
+        self._frame_timer.stop()
+        self._rest_timer.stop()
         self.worker.modelLoaded.disconnect(self._on_model_loaded)
         self.worker.modelFailed.disconnect(self._on_model_failed)
         self.worker.updateReady.disconnect(self._on_update_ready)
@@ -483,6 +562,7 @@ class MainWindow(QMainWindow):
             self._patch_thread.quit()
             self._patch_thread.wait()
         self._thread.wait()
+        self.worker.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

@@ -34,6 +34,11 @@ class MapDetailView(QWidget):
         layout.addWidget(self.range_label)
         layout.addWidget(self.kernel_label)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._last is not None:
+            self.show_result(self._last)
+
     def set_weights(self, weights: dict[str, LayerWeights]) -> None:
         self._weights = dict(weights)
 
@@ -44,8 +49,8 @@ class MapDetailView(QWidget):
 
     def show_result(self, result: InferenceResult) -> None:
         self._last = result
-        if self.layer is None or self.index is None:
-            return
+        if self.layer is None or self.index is None or not self.isVisible():
+            return  # drawn when its tab is shown (showEvent)
         try:
             state = result.layer(self.layer)
         except KeyError:

@@ -10,12 +10,15 @@ ACTIVATION_CMAP = pg.colormap.get("inferno")  # 0 is black, like the paper
 DIVERGING_CMAP = pg.colormap.get("CET-D1")  # blue – white – red, for weights centred on zero
 GREY_CMAP = pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)])
 HIGHLIGHT = "#ffb000"
+# The activation colours as a table, for pictures coloured off the GUI thread (core.layer_picture).
+ACTIVATION_LUT = ACTIVATION_CMAP.getLookupTable(nPts=256, alpha=True).astype("uint8")
 
 
 def image_view(
-    cmap: pg.ColorMap, colour_bar: bool = False
+    cmap: pg.ColorMap, colour_bar: bool = False, link_bar: bool = True
 ) -> tuple[pg.GraphicsLayoutWidget, pg.ImageItem, pg.ColorBarItem | None]:
-    """One image in a locked-aspect, y-down view without mouse panning; optionally a colour bar beside it."""
+    """One image in a locked-aspect, y-down view without mouse panning; optionally a colour bar beside it
+    (``link_bar``: the bar sets the image's levels; off for images given as finished RGBA pixels)."""
     plot = pg.GraphicsLayoutWidget()
     box = plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
     box.setMenuEnabled(False)
@@ -25,6 +28,7 @@ def image_view(
     bar = None
     if colour_bar:
         bar = pg.ColorBarItem(values=(0, 1), colorMap=cmap, interactive=False, width=12)
-        bar.setImageItem(image)
+        if link_bar:
+            bar.setImageItem(image)
         plot.addItem(bar, row=0, col=1)
     return plot, image, bar

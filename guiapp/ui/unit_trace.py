@@ -210,8 +210,9 @@ class UnitTraceView(QWidget):
     """Shows the hovered (or else the pinned) unit and re-traces it for every new result.
 
     The trace itself (and ``traceChanged``, which moves the outlines) follows every result;
-    the text is laid out at most every ``RENDER_INTERVAL_MS`` and only while it is on
-    screen, so a pinned unit never slows the live drawing loop.
+    the text is built and laid out only while it is on screen, at most every
+    ``RENDER_INTERVAL_MS``, and while the pointer draws (``moving``) not before it rests
+    (:meth:`settle`), so a pinned unit never slows the live drawing loop.
     """
 
     traceChanged = Signal(object)  # the UnitTrace shown, or None
@@ -236,6 +237,7 @@ class UnitTraceView(QWidget):
         self.pinned: tuple[str, tuple[int, ...]] | None = None
         self.hovering: tuple[str, tuple[int, ...]] | None = None
         self._result: InferenceResult | None = None
+        self._text_stale = False  # the trace moved on while the pointer drew; the text waits for rest
 
     def set_tracer(self, tracer: Tracer | None) -> None:
         """A new model: forget the units (their layers may not exist any more)."""
@@ -255,27 +257,33 @@ class UnitTraceView(QWidget):
     def current(self) -> tuple[str, tuple[int, ...]] | None:
         return self.hovering or self.pinned
 
-    def show_result(self, result: InferenceResult) -> None:
+    def show_result(self, result: InferenceResult, moving: bool = False) -> None:
         self._result = result
         if self.current is not None:
+            self._refresh(text=not moving)
+
+    def settle(self) -> None:
+        """The pointer rests: write out the text that waited while it moved."""
+        if self._text_stale:
             self._refresh()
 
-    def _refresh(self) -> None:
+    def _refresh(self, text: bool = True) -> None:
         trace = None
         current, result = self.current, self._result
-        if self.tracer is None and current is not None:
-            self.html = ("<p>This model's layers are not a simple chain, so its units cannot be traced "
-                         "step by step.</p>")
-        elif current is not None and result is not None and self.tracer is not None:
+        if current is not None and result is not None and self.tracer is not None:
             try:
                 trace = self.tracer.trace(result, *current)
             except (KeyError, IndexError):
                 trace = None
-            self.html = trace_html(trace) if trace is not None else HINT
-        else:
-            self.html = HINT
         self.trace = trace
-        self._schedule_render()
+        self._text_stale = not text
+        if text:
+            if self.tracer is None and current is not None:
+                self.html = ("<p>This model's layers are not a simple chain, so its units cannot be traced "
+                             "step by step.</p>")
+            else:
+                self.html = trace_html(trace) if trace is not None else HINT
+            self._schedule_render()
         self.traceChanged.emit(trace)
 
     def _schedule_render(self) -> None:

@@ -1,41 +1,32 @@
-"""The model's thread: loads TensorFlow and the model, then turns drawings into results.
+"""The model's thread: loads the model, then turns drawings into finished updates.
 
 The GUI thread only hands over the latest drawing (:meth:`InferenceWorker.submit`)
 and never waits. Requests are coalesced: while one drawing is being computed, newer
 ones replace each other, and the newest is computed next — so intermediate states
-may be skipped but the final state of a stroke never is. One thread owns the model,
-so it is never called from two threads at once.
+may be skipped but the final state of a stroke never is. Each drawing goes through
+:func:`guiapp.core.live_update.compute_update`, pictures included, so the GUI thread
+only paints. Work not needed at pointer rate (the full recipe's reference pass when a
+preprocessing step is off) runs when the window says the pointer rests (:meth:`settle`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from guiapp.core.compute_process import ComputeProcess, ComputeProcessError
 from guiapp.core.errors import GuiappError
-from guiapp.core.inference import InferenceResult, Inspector
-from guiapp.core.preprocess import Placement, PreprocessOptions, Stages, drawing_stages, preprocess_stages
+from guiapp.core.inference import Inspector
+from guiapp.core.layer_picture import SHARED
+from guiapp.core.live_update import Update, compute_update
+from guiapp.core.preprocess import PreprocessOptions
 from guiapp.core.strokes import Drawing, IncrementalRasterizer
 
-
-@dataclass(frozen=True)
-class Update:
-    """One computed drawing: the result and what it cost."""
-
-    drawing: Drawing
-    result: InferenceResult
-    total_seconds: float  # rasterise + preprocess + all-layers inference
-    stages: Stages | None = None  # canvas → crop → fit → centre, as computed
-    reference: InferenceResult | None = None  # with every step on, when the user switched one off
-
-    @property
-    def placement(self) -> Placement | None:
-        """Where the input's pixels sit on the canvas (None: blank)."""
-        return self.stages.placement if self.stages is not None else None
+__all__ = ["InferenceWorker", "Update", "start_worker_thread"]
 
 
 class InferenceWorker(QObject):
@@ -53,10 +44,16 @@ class InferenceWorker(QObject):
     _wake = Signal()
     _load_requested = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, lut: np.ndarray | None = None, compute_process: ComputeProcess | None = None) -> None:
         super().__init__()
+        # Drawings are computed in this process (another core, no shared GIL) when there is one.
+        self._process = compute_process
         self._lock = threading.Lock()
+        self.lut = lut  # (256, 4) uint8 colours of the layer pictures; None: no pictures
+        self.colour_mode = SHARED  # replaced whole (atomic), read by the worker thread
         self._pending: Drawing | None = None  # newest drawing not yet computed
+        self._pending_reference = False  # compute the pending drawing's reference pass too
+        self._referenced: Drawing | None = None  # the last drawing computed with its reference pass
         self._latest: Drawing | None = None  # the last drawing accepted (pending, computing or done)
         self._ready: Update | None = None  # computed, not yet taken by the GUI
         self._scheduled = False  # a _drain call is queued or running
@@ -80,15 +77,35 @@ class InferenceWorker(QObject):
             if drawing is self._latest:
                 return
             self._pending = self._latest = drawing
+            self._pending_reference = False
+            wake = self._claim_wake()
+        if wake:
+            self._wake.emit()
+
+    def settle(self, drawing: Drawing) -> None:
+        """The pointer rests on ``drawing``: compute what waits for rest (the full recipe's reference pass)."""
+        if self.options == PreprocessOptions():
+            return  # every step on: the result is its own reference
+        with self._lock:
+            if drawing is self._referenced or (drawing is self._pending and self._pending_reference):
+                return
+            self._pending = self._latest = drawing
+            self._pending_reference = True
             wake = self._claim_wake()
         if wake:
             self._wake.emit()
 
     def set_options(self, options: PreprocessOptions, drawing: Drawing) -> None:
-        """Preprocess from now on with ``options``, and compute ``drawing`` again with them."""
+        """Preprocess from now on with ``options``, and compute ``drawing`` again with them (and its reference)."""
         self.options = options
         with self._lock:
-            self._latest = None  # the same drawing must be computed again
+            self._latest = self._referenced = None  # the same drawing must be computed again
+        self.settle(drawing) if options != PreprocessOptions() else self.submit(drawing)
+
+    def recompute(self, drawing: Drawing) -> None:
+        """Compute ``drawing`` again (e.g. in a new colour mode)."""
+        with self._lock:
+            self._latest = self._referenced = None
         self.submit(drawing)
 
     def take(self) -> Update | None:
@@ -115,6 +132,11 @@ class InferenceWorker(QObject):
         except GuiappError as exc:
             self.modelFailed.emit(str(exc))
             return
+        if self._process is not None:
+            try:  # the same file, in the compute process too (engine as chosen here)
+                self._process.load(Path(path), "numpy" if inspector.engine.name == "NumPy" else "tensorflow")
+            except (GuiappError, ComputeProcessError) as exc:
+                self._give_up_process(exc)
         with self._lock:
             self._inspector = inspector
             self._ready = None
@@ -125,20 +147,17 @@ class InferenceWorker(QObject):
     def _drain(self) -> None:
         with self._lock:
             drawing, self._pending = self._pending, None
+            reference = self._pending_reference
             inspector = self._inspector
         computed = False
         try:
             if drawing is not None and inspector is not None:
-                started = time.perf_counter()
-                options = self.options
-                stages = drawing_stages(drawing, self._rasterize, options)
-                result = inspector.run(stages.final)
-                reference = None
-                if options != PreprocessOptions():  # what the full recipe would have given, to compare
-                    reference = inspector.run(preprocess_stages(stages.raw).final)
+                update = self._compute(inspector, drawing, reference)
                 self.inference_count += 1
                 with self._lock:
-                    self._ready = Update(drawing, result, time.perf_counter() - started, stages, reference)
+                    self._ready = update
+                    if reference:
+                        self._referenced = drawing
                 computed = True
         except Exception as exc:  # noqa: BLE001 — one bad drawing must not stop the live view
             self.computeFailed.emit(f"could not compute this drawing: {exc}")
@@ -152,11 +171,46 @@ class InferenceWorker(QObject):
             self._drain()
 
 
-def start_worker_thread(parent: QObject) -> tuple[InferenceWorker, QThread]:
-    """A worker moved to a new, started thread (stop it with ``thread.quit(); thread.wait()``)."""
+    def _compute(self, inspector: Inspector, drawing: Drawing, reference: bool) -> Update:
+        if self._process is not None:
+            try:
+                update = self._process.compute(drawing, self.options, reference, self.colour_mode)
+                return dataclasses.replace(update, drawing=drawing)  # the window's own object, not a copy
+            except ComputeProcessError as exc:
+                self._give_up_process(exc)
+        return compute_update(inspector, drawing, self._rasterize, self.options, reference=reference,
+                              colour_mode=self.colour_mode, lut=self.lut)
+
+    def _give_up_process(self, exc: Exception) -> None:
+        """Compute in this thread from now on (slower on two cores, but the window keeps working)."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.close()
+            self.computeFailed.emit(f"computing in the window's own process from now on ({exc})")
+
+    def stop(self) -> None:
+        """End the compute process (call once the thread has stopped)."""
+        if self._process is not None:
+            self._process.close()
+            self._process = None
+
+
+def start_worker_thread(parent: QObject, lut: np.ndarray | None = None, separate_process: bool = True
+                        ) -> tuple[InferenceWorker, QThread]:
+    """A worker moved to a new, started thread (stop it with ``thread.quit(); thread.wait(); worker.stop()``).
+
+    ``separate_process``: compute drawings in a child process (started now, so its imports run
+    on the other core while the window is built); if it cannot start, in the worker thread.
+    """
     thread = QThread(parent)
     thread.setObjectName("inference")
-    worker = InferenceWorker()
+    process = None
+    if separate_process:
+        try:
+            process = ComputeProcess(lut)
+        except (OSError, RuntimeError):  # no way to start a process here: compute in the thread
+            process = None
+    worker = InferenceWorker(lut, process)
     worker.moveToThread(thread)
     thread.start()
     return worker, thread

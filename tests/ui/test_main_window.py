@@ -24,6 +24,9 @@ def test_a_vertical_bar_is_a_one_and_every_panel_follows(qtbot, window):
     assert result.probabilities.shape == (10,) and result.probabilities.sum() == pytest.approx(1, abs=1e-5)
     assert window.input_view.image.shape == (28, 28) and window.input_view.image.max() > 0.9
     panels = window.feature_maps.panels
+    for panel in panels.values():  # panels out of sight are updated when they scroll in
+        window.feature_maps.ensureWidgetVisible(panel)
+        qtbot.wait(1)
     assert panels["conv2d"].image_data.shape == grid_for(32, 26, 26, cols=8).shape == (107, 215)
     assert panels["conv2d_1"].image_data.shape == grid_for(64, 24, 24, cols=8).shape
     assert panels["max_pooling2d"].image_data.shape == grid_for(64, 12, 12, cols=8).shape
@@ -32,6 +35,25 @@ def test_a_vertical_bar_is_a_one_and_every_panel_follows(qtbot, window):
     assert panels["dense"].image_data.shape == (1, 128)
     assert panels["dense_1"].image_data.shape == (1, 10)
     np.testing.assert_allclose(np.nanmax(panels["conv2d"].image_data), result.layer("conv2d").activation.max())
+
+
+def test_panels_out_of_sight_wait_and_catch_up_when_scrolled_in(qtbot, window):
+    maps, panels = window.feature_maps, window.feature_maps.panels
+    maps.verticalScrollBar().setValue(0)
+    draw(qtbot, window.canvas, VERTICAL_BAR)
+    wait_settled(qtbot, window)
+    result = window.last_result
+    first, last = panels["conv2d"], panels["dense_1"]
+    assert first.on_screen() and not last.on_screen()
+    np.testing.assert_allclose(np.nanmax(first.image_data), result.layer("conv2d").activation.max())
+    assert last.image_data is None  # never shown yet: nothing was computed for it
+    maps.ensureWidgetVisible(last)
+    qtbot.waitUntil(last.on_screen)
+    np.testing.assert_allclose(last.image_data[0], result.layer("dense_1").activation, rtol=1e-6)
+    # The pixels are the colour-mapped values, drawn in the worker thread.
+    picture = window.last_update.pictures["dense_1"]
+    np.testing.assert_array_equal(last.image.image, picture.rgba)
+    assert picture.rgba.shape == (1, 10, 4) and picture.rgba.dtype == np.uint8
 
 
 def test_updates_arrive_while_the_stroke_is_still_being_drawn(qtbot, window):
@@ -126,6 +148,8 @@ def test_clicking_a_map_shows_it_with_its_kernel(qtbot, window):
     window._on_map_clicked("conv2d_1", 5)
     detail = window.map_detail
     assert (detail.layer, detail.index) == ("conv2d_1", 5)
+    assert detail.map_image.image is None  # its tab is hidden: nothing is drawn for it yet
+    window.tabs.setCurrentWidget(detail)
     expected = window.last_result.layer("conv2d_1").activation[:, :, 5]
     np.testing.assert_array_equal(detail.map_image.image, expected)
     assert detail.kernel_image.image.shape == grid_for(32, 3, 3, cols=8).shape
