@@ -35,6 +35,8 @@ VARIANTS = (
     PreprocessOptions(),
 )
 
+from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
+
 
 def render(points: np.ndarray) -> dict[PreprocessOptions, np.ndarray]:
     """Each digit rasterised once, then preprocessed by every variant."""
@@ -62,6 +64,7 @@ def main() -> int:
                         help="a model to measure (repeatable; default: every .keras in models/)")
     parser.add_argument("--limit", type=int, help="only the first N digits (quick look)")
     args = parser.parse_args()
+    print(calibration_line(), flush=True)
     points, labels = load_pendigits(args.pendigits)
     if args.limit:
         points, labels = points[:args.limit], labels[:args.limit]

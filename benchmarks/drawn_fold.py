@@ -29,6 +29,8 @@ from guiapp.core.inference import Inspector  # noqa: E402
 from guiapp.core.pendigits import load_pendigits  # noqa: E402
 from guiapp.core.training import TrainingConfig, train  # noqa: E402
 
+from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,6 +40,7 @@ def main() -> int:
     parser.add_argument("--augment", type=int, default=20_000)
     parser.add_argument("--pen-copies", type=int, default=3)
     args = parser.parse_args()
+    print(calibration_line(), flush=True)
     points, labels = load_pendigits(args.pendigits)
     train_half, test_half = np.arange(0, len(labels), 2), np.arange(1, len(labels), 2)
     mnist = load_mnist(args.data)

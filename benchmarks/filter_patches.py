@@ -23,12 +23,15 @@ from guiapp.core import filter_patches as fp  # noqa: E402
 from guiapp.core.data import load_samples  # noqa: E402
 from guiapp.core.inference import Inspector  # noqa: E402
 
+from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=paths.DEFAULT_MODEL)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    print(calibration_line(), flush=True)
     inspector = Inspector.load(args.model)
     samples = load_samples(paths.MNIST_SAMPLES)
     names = tuple(fp.conv_layers(inspector))

@@ -114,6 +114,29 @@ def describe(label: str, values: list[float]) -> str:
     return f"{label:<44} median {s['median']:7.2f} ms   p95 {s['p95']:7.2f} ms   max {s['max']:7.2f} ms   (n={s['n']})"
 
 
+class BusyCores:
+    """``with BusyCores(n):`` — n processes spinning in pure Python for the whole block, as a
+    screen-sharing call or a compile job would load a lecturer's laptop; started and stopped here."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._children: list = []
+
+    def __enter__(self) -> BusyCores:
+        import subprocess
+
+        for _ in range(self.count):
+            self._children.append(subprocess.Popen([sys.executable, "-c", "while True: pass"]))
+        time.sleep(0.2)  # let them get going
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for child in self._children:
+            child.kill()
+            child.wait()
+        self._children.clear()
+
+
 def rss_mb() -> float:
     """Resident memory of this process (Linux)."""
     for line in Path("/proc/self/status").read_text().splitlines():

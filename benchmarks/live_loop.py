@@ -1,6 +1,6 @@
 """The drawing loop, measured: pointer event → every panel holding the new state and the window painted.
 
-    python benchmarks/live_loop.py [--digits 4] [--interval-ms 8]
+    python benchmarks/live_loop.py [--digits 4] [--interval-ms 8] [--load 1] [--pin LAYER:I,J,K] [--profile N]
 
 Replays recorded pen strokes (benchmarks/recorded_strokes.json) as Qt mouse events into
 the real main window, offscreen, and into a baseline wired the simple way
@@ -8,7 +8,9 @@ the real main window, offscreen, and into a baseline wired the simple way
 widget per feature map), in the same run. For each update shown, the frame is timed as
 Qt paints it: from the input event that produced the drawing until every visible panel
 has painted since (benchmarks/harness.py: PaintWatcher). Also: pointer → stroke painted
-on the canvas (rendered at once), and how many pointer moves were coalesced.
+on the canvas (rendered at once), how many pointer moves were coalesced, and how many
+computed results were painted or dropped. ``--load N`` keeps N other processes busy for
+the whole measurement (a screen-sharing call on a 2-core laptop), baseline included.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ import time
 from pathlib import Path
 
 from harness import (
-    PaintWatcher, application, describe, on_screen, paint_now, recorded_drawings, replay, stats_ms, wait_until,
+    BusyCores, PaintWatcher, application, describe, on_screen, paint_now, recorded_drawings, replay, stats_ms,
+    wait_until,
 )
+
+from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
 
 
 def _views(window, kind: str) -> list:
@@ -89,6 +94,8 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
     window.canvas.drawingChanged.connect(on_drawing)
     window.resultShown.connect(on_shown)
     computed_before = window.worker.inference_count if kind == "guiapp" else 0
+    frames_before = window.frames_shown if kind == "guiapp" else 0
+    dropped_before = window.results_dropped if kind == "guiapp" else 0
     events = 0
     if profiler is not None:
         profiler.enable()
@@ -107,8 +114,8 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
         profiler.disable()
     window.shutdown()
     window.close()
-    dropped = window.results_dropped if kind == "guiapp" else 0
-    frames = window.frames_shown if kind == "guiapp" else 0
+    dropped = window.results_dropped - dropped_before if kind == "guiapp" else 0
+    frames = window.frames_shown - frames_before if kind == "guiapp" else 0
     return {"latencies": list(watcher.latencies), "stroke_paint": stroke_paint, "events": events,
             "computed": computed, "superseded": watcher.superseded, "worker": worker_seconds,
             "inference": inference_seconds, "dropped": dropped, "frames": frames}
@@ -135,11 +142,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--digits", type=int, default=4, help="recorded digits to replay (default 4)")
     parser.add_argument("--interval-ms", type=float, default=8.0, help="time between pointer moves (default 8)")
+    parser.add_argument("--load", metavar="N", type=int, default=0,
+                        help="keep N busy processes running for the whole measurement (default 0)")
     parser.add_argument("--profile", metavar="N", type=int, default=0,
                         help="profile the GUI thread (cProfile) while replaying, print the N costliest calls; no baseline")
     parser.add_argument("--pin", metavar="LAYER:I,J,K",
                         help="keep this unit traced while drawing (e.g. dense:5 or conv2d_1:10,10,7)")
     args = parser.parse_args()
+    print(calibration_line(), flush=True)
     pin = None
     if args.pin:
         layer, _, unit = args.pin.partition(":")
@@ -149,13 +159,14 @@ def main() -> int:
     watcher = PaintWatcher()
     if args.profile:
         return _profile(drawings, args.interval_ms / 1000, watcher, pin, args.profile)
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, BusyCores(args.load):
         for kind in ("guiapp", "baseline"):
             results[kind] = measure(kind, drawings, args.interval_ms / 1000, Path(scratch), watcher,
                                     pin if kind == "guiapp" else None)
     moves = sum(len(s) for d in drawings for s in d["strokes"])
     print(f"{len(drawings)} recorded digits, {moves} pointer positions, one move every {args.interval_ms:g} ms"
-          + (f"; unit {args.pin} traced on every update" if pin else ""))
+          + (f"; unit {args.pin} traced on every update" if pin else "")
+          + (f"; {args.load} busy process{'es' if args.load > 1 else ''} running throughout" if args.load else ""))
     for kind, label in (("guiapp", "guiapp"), ("baseline", "baseline (predict per move, widget per map)")):
         r = results[kind]
         print(describe(f"{label}: event → panels painted", r["latencies"]))
@@ -163,8 +174,12 @@ def main() -> int:
         if kind == "guiapp":
             print(describe("guiapp: the worker's whole update", r["worker"]))
             print(describe("guiapp: inference in the loop", r["inference"]))
-        print(f"{'':<44} {r['events']} input events, {r['computed']} computed, "
-              f"{r['events'] - r['computed']} coalesced away, {r['superseded']} shown but overtaken before painted")
+            print(f"{'':<44} {r['events']} input events, {r['computed']} computed "
+                  f"({r['events'] - r['computed']} coalesced away before computing), {r['frames']} painted, "
+                  f"{r['dropped']} computed but dropped (a newer one came before the next frame)")
+        else:
+            print(f"{'':<44} {r['events']} input events, {r['computed']} computed, "
+                  f"{r['superseded']} shown but overtaken before painted")
     ours, base = stats_ms(results["guiapp"]["latencies"]), stats_ms(results["baseline"]["latencies"])
     print(f"baseline / guiapp, event → painted: median {base['median'] / ours['median']:.1f}×, "
           f"p95 {base['p95'] / ours['p95']:.1f}×")

@@ -18,11 +18,14 @@ from pathlib import Path
 
 from harness import application, recorded_drawings, rss_mb, wait_until
 
+from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=10_000)
     args = parser.parse_args()
+    print(calibration_line(), flush=True)
 
     from PySide6.QtCore import QPoint, QSettings, Qt
     from PySide6.QtTest import QTest

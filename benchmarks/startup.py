@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from calibration import calibration_line
 from harness import ROOT
 
 CHILD = r"""
@@ -64,6 +65,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    print(calibration_line(), flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         runs = [run_once(Path(scratch) / f"{i}.ini") for i in range(args.runs)]
     for key, label, unit in (("visible", "launch → window visible", "s"),

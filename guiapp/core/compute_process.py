@@ -36,8 +36,9 @@ class ComputeProcessError(RuntimeError):
     """The child process died or did not answer; the caller computes in its own thread instead."""
 
 
-def _limit_blas_threads() -> None:
-    """One BLAS thread: the other core belongs to the GUI (a spinning BLAS thread would steal it)."""
+def limit_blas_threads() -> None:
+    """One BLAS thread in this process: on two cores, a second one spins on the core the other
+    process needs (the GUI's, or the compute process')."""
     try:
         from threadpoolctl import threadpool_limits
 
@@ -48,7 +49,7 @@ def _limit_blas_threads() -> None:
 
 def _serve(conn: Connection, lut: np.ndarray | None) -> None:
     """The child's loop: ("load", path) and ("compute", drawing, options, reference, mode) until ("stop",)."""
-    _limit_blas_threads()
+    limit_blas_threads()
     from guiapp.core.inference import Inspector
     from guiapp.core.live_update import compute_update
     from guiapp.core.strokes import IncrementalRasterizer

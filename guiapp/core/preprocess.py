@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage
 
 if TYPE_CHECKING:
     from guiapp.core.strokes import Drawing
@@ -67,12 +66,22 @@ class Placement:
         )
 
 
+def center_of_mass(image: np.ndarray) -> tuple[float, float]:
+    """(row, column) of the image's centre of mass, in float64 like ``scipy.ndimage.center_of_mass``
+    (not imported for this: scipy.ndimage alone took half a second of the window's start-up)."""
+    weights = np.asarray(image, dtype=np.float64)
+    total = weights.sum()
+    rows = np.arange(weights.shape[0], dtype=np.float64)
+    cols = np.arange(weights.shape[1], dtype=np.float64)
+    return float(weights.sum(axis=1) @ rows / total), float(weights.sum(axis=0) @ cols / total)
+
+
 def _centre_shift(out: np.ndarray, top: int, left: int, height: int, width: int) -> tuple[int, int]:
     """Whole-pixel shift (dy, dx) moving the centre of mass to the centre, never pushing ink out."""
     if out.sum() <= 0:
         return 0, 0
     frame = out.shape[0]
-    cy, cx = ndimage.center_of_mass(out)
+    cy, cx = center_of_mass(out)
     centre = (frame - 1) / 2
     dy = int(np.clip(round(centre - cy), -top, frame - top - height))
     dx = int(np.clip(round(centre - cx), -left, frame - left - width))

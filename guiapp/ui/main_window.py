@@ -17,6 +17,7 @@ import random
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from guiapp import paths
+from guiapp.core.compute_process import limit_blas_threads
 from guiapp.core.data import load_samples
 from guiapp.core.errors import GuiappError
 from guiapp.core.inference import InferenceResult, Inspector
@@ -44,14 +46,13 @@ from guiapp.core.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
 from guiapp.core.trace import INPUT, Tracer, UnitTrace
 from guiapp.ui.canvas import DrawingCanvas
 from guiapp.ui.drawing_files import DrawingFiles
-from guiapp.ui.explorer import ArchitectureExplorer
 from guiapp.ui.feature_maps import PER_MAP, SHARED, FeatureMapsView
 from guiapp.ui.input_view import NetworkInputView
 from guiapp.ui.kernels import KernelView
+from guiapp.ui.lazy_page import LazyPage
 from guiapp.ui.ledger_view import LedgerView
 from guiapp.ui.map_detail import MapDetailView
 from guiapp.ui.patch_worker import default_cache_dir, start_patch_thread
-from guiapp.ui.playground import ConvPlayground
 from guiapp.ui.plotting import ACTIVATION_LUT
 from guiapp.ui.preprocess_view import PreprocessView
 from guiapp.ui.probabilities import ProbabilityView
@@ -59,10 +60,26 @@ from guiapp.ui.settings import default_store, load_settings, save_settings
 from guiapp.ui.unit_trace import UnitTraceView, trace_outlines, trace_summary
 from guiapp.ui.worker import Update, start_worker_thread
 
+if TYPE_CHECKING:
+    from guiapp.ui.explorer import ArchitectureExplorer
+    from guiapp.ui.playground import ConvPlayground
+
 PEN_STEP = 2.0
 MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before the model is read
 REST_MS = 150  # no drawing change for this long: the pointer rests, deferred work runs
 DEFAULT_REFRESH_HZ = 60.0  # when the screen does not say (offscreen)
+
+
+def _conv_playground() -> ConvPlayground:
+    from guiapp.ui.playground import ConvPlayground
+
+    return ConvPlayground()
+
+
+def _architecture_explorer() -> ArchitectureExplorer:
+    from guiapp.ui.explorer import ArchitectureExplorer
+
+    return ArchitectureExplorer()
 
 
 class MainWindow(QMainWindow):
@@ -127,9 +144,10 @@ class MainWindow(QMainWindow):
         for widget in (left, centre, self.tabs):
             self.splitter.addWidget(widget)
         self.splitter.setSizes([330, 640, 560])
-        # The playground and the explorer do not need the drawing: they get the whole window.
-        self.playground = ConvPlayground()
-        self.explorer = ArchitectureExplorer()
+        # The playground and the explorer do not need the drawing: they get the whole window, and are
+        # built (and their modules imported) when first opened — start-up pays only for the live page.
+        self._playground_page = LazyPage(_conv_playground)
+        self._explorer_page = LazyPage(_architecture_explorer)
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
@@ -137,8 +155,8 @@ class MainWindow(QMainWindow):
         # every live update (measured: event → painted median 20 ms instead of 6).
         self.splitter.setAutoFillBackground(True)
         self.pages.addTab(self.splitter, "Live network")
-        self.pages.addTab(self.playground, "Conv arithmetic")
-        self.pages.addTab(self.explorer, "Architecture explorer")
+        self.pages.addTab(self._playground_page, "Conv arithmetic")
+        self.pages.addTab(self._explorer_page, "Architecture explorer")
         self.setCentralWidget(self.pages)
         self._build_actions()
         self.status_timing = QLabel("")
@@ -168,6 +186,7 @@ class MainWindow(QMainWindow):
         self._rest_timer.timeout.connect(self._on_rest)
         self.filter_patches = None
         self.patch_worker = None
+        self._patches_due: Inspector | None = None  # searched once the pointer first rests on this model
         if self.samples is not None:  # what each filter looks for, searched once per model in its own thread
             self.patch_worker, self._patch_thread = start_patch_thread(self, self.samples, default_cache_dir())
             self.patch_worker.progress.connect(self.kernel_view.set_patch_progress)
@@ -188,9 +207,18 @@ class MainWindow(QMainWindow):
         if model_path is None and not Path(chosen).is_file():
             chosen = paths.DEFAULT_MODEL
         # TensorFlow's import holds the GIL for long stretches: start it once the window has been painted.
+        limit_blas_threads()  # this process' numpy work is small; the other core is the compute process'
         self.status_model.setText(f"loading {chosen}")
         self._initial_model: Path | None = Path(chosen)
         QTimer.singleShot(MODEL_LOAD_DELAY_MS, self._load_initial_model)
+
+    @property
+    def playground(self) -> ConvPlayground:
+        return self._playground_page.content()  # type: ignore[return-value]
+
+    @property
+    def explorer(self) -> ArchitectureExplorer:
+        return self._explorer_page.content()  # type: ignore[return-value]
 
     # -------------------------------------------------------------------- actions and toolbar
 
@@ -325,8 +353,10 @@ class MainWindow(QMainWindow):
         self.ledger_view.set_ledger(inspector.ledger)
         self.kernel_view.set_weights(dict(inspector.weights))
         self.filter_patches = None
-        if self.patch_worker is not None:
-            self.patch_worker.start(inspector)
+        # The search for each filter's top patches takes a second or two of a slow host's CPU: it waits
+        # until the first prediction is on screen and the pointer rests.
+        self._patches_due = inspector
+        self._rest_timer.start()
         self.map_detail.set_weights(dict(inspector.weights))
         self.tracer = Tracer.for_inspector(inspector)
         self.trace_view.set_tracer(self.tracer)
@@ -418,6 +448,12 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self.worker.settle(self.canvas.drawing)
+        if self._patches_due is not None and self.patch_worker is not None:
+            if self.last_update is None:
+                self._rest_timer.start()  # not a first prediction yet: ask again later
+            else:
+                self.patch_worker.start(self._patches_due)
+                self._patches_due = None
         self.feature_maps.settle()
         self.trace_view.settle()
         if self.last_update is not None:

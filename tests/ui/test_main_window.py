@@ -194,11 +194,12 @@ def test_kernels_of_both_convolutions(window):
 def test_the_playground_and_explorer_pages_and_their_keys(qtbot, window):
     from PySide6.QtCore import Qt
 
+    assert not window._playground_page.built and not window._explorer_page.built  # built when first opened
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.pages.currentWidget() is window.playground
+    assert window.pages.currentWidget().content() is window.playground
     assert window.playground.output_shape == (26, 26)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.pages.currentWidget() is window.explorer
+    assert window.pages.currentWidget().content() is window.explorer
     window.explorer.set_layer_setting(1, "filters", 63)
     strokes_before = len(window.canvas.drawing.strokes)
     window.explorer.layer_list.setFocus()
