@@ -174,10 +174,11 @@ class MainWindow(QMainWindow):
         self.canvas.drawingChanged.connect(self._on_drawing_changed)
         # Frame pacing: the newest result waits here for the next refresh; the pointer's rest.
         self._waiting_update: Update | None = None
-        self._last_frame = 0.0  # perf_counter() of the last frame shown
+        self.last_frame_time = 0.0  # perf_counter() when the last frame began to be shown
         self.frames_shown = self.results_dropped = 0
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
+        self._frame_timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may fire 5% early
         self._frame_timer.timeout.connect(self._show_frame)
         self._moving = False
         self._rest_timer = QTimer(self)
@@ -405,7 +406,7 @@ class MainWindow(QMainWindow):
             self.results_dropped += 1  # computed, overtaken before its frame: never painted
         self._waiting_update = update
         if not self._frame_timer.isActive():
-            wait = self._last_frame + self.frame_interval - time.perf_counter()
+            wait = self.last_frame_time + self.frame_interval - time.perf_counter()
             self._frame_timer.start(max(0, math.ceil(wait * 1000)))
 
     def _show_frame(self) -> None:
@@ -413,7 +414,7 @@ class MainWindow(QMainWindow):
         update, self._waiting_update = self._waiting_update, None
         if update is None or self._closed:
             return
-        self._last_frame = time.perf_counter()
+        self.last_frame_time = time.perf_counter()
         self.frames_shown += 1
         self.last_update = update
         if self.pages.currentIndex() == 0:  # another page is on screen: shown when the live page returns
