@@ -21,9 +21,12 @@ LUT_SIZE = 256
 
 @dataclass(frozen=True)
 class LayerPicture:
-    """One layer drawn: the values as laid out (NaN in gaps), where each map sits, the levels, the pixels."""
+    """One layer drawn: where each map sits, the colour levels, the pixels.
 
-    values: np.ndarray  # (h, w) float32
+    (The float mosaic behind the pixels is not kept: it would double what crosses from the
+    compute process for every update; :func:`layout` gives it again when it is wanted.)
+    """
+
     grid: Grid
     levels: tuple[float, float]
     rgba: np.ndarray  # (h, w, 4) uint8
@@ -63,4 +66,4 @@ def colourise(values: np.ndarray, levels: tuple[float, float], lut: np.ndarray) 
 def layer_picture(activation: np.ndarray, mode: str, lut: np.ndarray) -> LayerPicture:
     """The drawable picture of one layer's activation in colour ``mode`` (shared per layer, or per map)."""
     values, grid, levels = layout(activation, mode)
-    return LayerPicture(values, grid, levels, colourise(values, levels, lut))
+    return LayerPicture(grid, levels, colourise(values, levels, lut))

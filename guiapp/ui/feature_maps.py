@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QFrame, QGraphicsRectItem, QLabel, QScrollArea, QV
 
 from guiapp.core.inference import InferenceResult, LayerState
 from guiapp.core.layer_formulas import shape_text
-from guiapp.core.layer_picture import MAP_COLUMNS, PER_MAP, SHARED, STRIP_WRAP, LayerPicture, layer_picture
+from guiapp.core.layer_picture import (
+    MAP_COLUMNS, PER_MAP, SHARED, STRIP_WRAP, LayerPicture, layer_picture, layout,
+)
 from guiapp.core.live_update import shown_as_copy
 from guiapp.core.mosaic import Grid, grid_for
 from guiapp.ui.plotting import ACTIVATION_CMAP, ACTIVATION_LUT, HIGHLIGHT, image_view
@@ -48,7 +50,7 @@ class LayerPanel(QFrame):
         layout.addWidget(self.heading)
         self.shape = shape
         self.grid: Grid | None = None
-        self.image_data: np.ndarray | None = None
+        self._shown: tuple[np.ndarray, str] | None = None  # the activation shown and its colour mode
         self.levels: tuple[float, float] | None = None
         self._bar_levels: tuple[float, float] | None = None
         self.plot: pg.GraphicsLayoutWidget | None = None
@@ -75,11 +77,16 @@ class LayerPanel(QFrame):
         size = int(np.prod(shape))
         return 150 if size > STRIP_WRAP else 46
 
-    def show_picture(self, picture: LayerPicture, bar: bool = True) -> None:
-        """Show finished pixels; ``bar=False`` leaves the colour bar's axis for :meth:`settle_bar`."""
+    @property
+    def image_data(self) -> np.ndarray | None:
+        """The values behind the pixels shown, laid out as drawn (NaN in the gaps); None before any."""
+        return layout(*self._shown)[0] if self._shown is not None else None
+
+    def show_picture(self, picture: LayerPicture, activation: np.ndarray, mode: str, bar: bool = True) -> None:
+        """Show finished pixels of ``activation``; ``bar=False`` leaves the colour bar's axis for :meth:`settle_bar`."""
         if self.plot is None:
             return
-        self.grid, self.image_data, self.levels = picture.grid, picture.values, picture.levels
+        self.grid, self.levels, self._shown = picture.grid, picture.levels, (activation, mode)
         self.image.setImage(picture.rgba, autoLevels=False)
         if bar:
             self.settle_bar()
@@ -244,7 +251,7 @@ class FeatureMapsView(QScrollArea):
             if panel is None or panel.plot is None:
                 continue
             if panel.on_screen():
-                panel.show_picture(self._picture(state), bar=not moving)
+                panel.show_picture(self._picture(state), state.activation, self._mode, bar=not moving)
             else:
                 self._stale.add(state.name)
 
@@ -267,7 +274,7 @@ class FeatureMapsView(QScrollArea):
         for state in self._last.layers:
             panel = self.panels.get(state.name)
             if state.name in self._stale and panel is not None and panel.on_screen():
-                panel.show_picture(self._picture(state))
+                panel.show_picture(self._picture(state), state.activation, self._mode)
                 self._stale.discard(state.name)
 
     def _on_scrolled(self, _: int) -> None:
