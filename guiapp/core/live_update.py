@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Callable, Mapping
 
 import numpy as np
@@ -35,7 +34,7 @@ class Update:
     total_seconds: float  # rasterise + preprocess + all-layers inference + pictures
     stages: Stages | None = None  # canvas → crop → fit → centre, as computed
     reference: InferenceResult | None = None  # with every step on, when the user switched one off
-    pictures: Mapping[str, LayerPicture] = field(default_factory=lambda: MappingProxyType({}))
+    pictures: Mapping[str, LayerPicture] = field(default_factory=dict)  # a plain dict: it crosses a pipe
     colour_mode: str = SHARED  # the mode the pictures were drawn in
 
     @property
@@ -71,5 +70,4 @@ def compute_update(
         for state in result.layers:
             if not shown_as_copy(state.kind):
                 pictures[state.name] = layer_picture(state.activation, colour_mode, lut)
-    return Update(drawing, result, time.perf_counter() - started, stages, full, MappingProxyType(pictures),
-                  colour_mode)
+    return Update(drawing, result, time.perf_counter() - started, stages, full, pictures, colour_mode)

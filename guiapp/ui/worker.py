@@ -48,6 +48,7 @@ class InferenceWorker(QObject):
         super().__init__()
         # Drawings are computed in this process (another core, no shared GIL) when there is one.
         self._process = compute_process
+        self.process_problem: str | None = None if compute_process is not None else "no compute process"
         self._lock = threading.Lock()
         self.lut = lut  # (256, 4) uint8 colours of the layer pictures; None: no pictures
         self.colour_mode = SHARED  # replaced whole (atomic), read by the worker thread
@@ -181,9 +182,15 @@ class InferenceWorker(QObject):
         return compute_update(inspector, drawing, self._rasterize, self.options, reference=reference,
                               colour_mode=self.colour_mode, lut=self.lut)
 
+    @property
+    def computing_in_process(self) -> bool:
+        """Whether drawings go to the compute process (False: computed in this thread)."""
+        return self._process is not None
+
     def _give_up_process(self, exc: Exception) -> None:
         """Compute in this thread from now on (slower on two cores, but the window keeps working)."""
         process, self._process = self._process, None
+        self.process_problem = str(exc)
         if process is not None:
             process.close()
             self.computeFailed.emit(f"computing in the window's own process from now on ({exc})")

@@ -42,7 +42,10 @@ def window(qtbot, store):
     win.show()
     qtbot.waitUntil(lambda: win.inspector is not None, timeout=MODEL_TIMEOUT_MS)
     yield win
+    problem = win.worker.process_problem
     win.shutdown()
+    # Every drawing went to the compute process: a silent fall-back to the window's thread is a failure.
+    assert problem is None, problem
 
 
 def draw(qtbot, canvas, points, button=Qt.MouseButton.LeftButton) -> None:
