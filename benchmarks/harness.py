@@ -137,9 +137,9 @@ class BusyCores:
         self._children.clear()
 
 
-def rss_mb() -> float:
-    """Resident memory of this process (Linux)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of this process, or of process ``pid`` (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")

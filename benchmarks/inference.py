@@ -19,11 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
+
 from guiapp import paths  # noqa: E402
 from guiapp.core.data import load_samples  # noqa: E402
 from guiapp.core.inference import Inspector  # noqa: E402
-
-from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
 
 
 def _timings(function, calls: int) -> list[float]:

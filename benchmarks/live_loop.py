@@ -21,12 +21,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
 from harness import (
-    BusyCores, PaintWatcher, application, describe, on_screen, paint_now, recorded_drawings, replay, stats_ms,
+    BusyCores,
+    PaintWatcher,
+    application,
+    describe,
+    on_screen,
+    paint_now,
+    recorded_drawings,
+    replay,
+    stats_ms,
     wait_until,
 )
-
-from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
 
 
 def _views(window, kind: str) -> list:
@@ -145,7 +152,7 @@ def main() -> int:
     parser.add_argument("--load", metavar="N", type=int, default=0,
                         help="keep N busy processes running for the whole measurement (default 0)")
     parser.add_argument("--profile", metavar="N", type=int, default=0,
-                        help="profile the GUI thread (cProfile) while replaying, print the N costliest calls; no baseline")
+                        help="profile the GUI thread (cProfile) while replaying; print the N costliest calls")
     parser.add_argument("--pin", metavar="LAYER:I,J,K",
                         help="keep this unit traced while drawing (e.g. dense:5 or conv2d_1:10,10,7)")
     args = parser.parse_args()

@@ -4,8 +4,8 @@
 
 Replays the recorded strokes again and again, one pointer move at a time, waiting for
 each drawing to be computed and shown (so every move is one update, none coalesced).
-Prints resident memory after the first 100 updates and after the last, and the count
-of inferences.
+Prints resident memory (the window's process and its compute process) after the first
+100 updates and after the last, and the count of inferences.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import application, recorded_drawings, rss_mb, wait_until
-
 from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
+from harness import application, recorded_drawings, rss_mb, wait_until
 
 
 def main() -> int:
@@ -58,7 +57,7 @@ def main() -> int:
                     QTest.mouseMove(canvas, point)
                     wait_until(app, shown)
                     if after_100 is None and done() >= 100:
-                        after_100 = rss_mb()
+                        after_100, child_100 = rss_mb(), rss_mb(worker.compute_pid)
                     if done() >= args.updates:
                         break
                 QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=points[-1])
@@ -69,12 +68,13 @@ def main() -> int:
                 break
     for _ in range(10):
         app.processEvents()
-    final = rss_mb()
+    final, child_final = rss_mb(), rss_mb(worker.compute_pid)
     seconds = time.perf_counter() - started
     window.shutdown()
     print(f"updates shown {done():,} (inferences {worker.inference_count:,}) in {seconds:.0f} s")
     print(f"resident memory after 100 updates {after_100:.1f} MB, after {done():,}: {final:.1f} MB "
-          f"({(final - after_100) / after_100:+.2%})")
+          f"({(final - after_100) / after_100:+.2%}); compute process {child_100:.1f} MB → {child_final:.1f} MB "
+          f"({(child_final - child_100) / child_100:+.2%})")
     print(f"undo stack: {canvas.undo_stack.count()} commands (strokes and clears kept for undo, by design)")
     return 0
 

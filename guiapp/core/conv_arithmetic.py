@@ -153,12 +153,13 @@ def conv_output_size(
     return conv_axis(size, kernel, stride, padding, dilation).output
 
 
-def _pair(value: int | tuple[int, int] | list[int]) -> tuple[int, int]:
+def pair(value: int | tuple[int, int] | list[int]) -> tuple[int, int]:
+    """A 2-D setting as Keras takes it — one number for both axes, or (height, width) — as two ints."""
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise ValueError(f"expected one number or two (height, width), not {value!r}")
         return int(value[0]), int(value[1])
-    return value, value
+    return int(value), int(value)
 
 
 def conv_axes(
@@ -169,10 +170,10 @@ def conv_axes(
     dilation: int | tuple[int, int] = 1,
 ) -> tuple[AxisArithmetic, AxisArithmetic]:
     """The arithmetic of both axes (height, width)."""
-    kh, kw = _pair(kernel)
-    sh, sw = _pair(stride)
-    dh, dw = _pair(dilation)
-    ph, pw = (padding, padding) if isinstance(padding, (str, int)) else _pair(padding)
+    kh, kw = pair(kernel)
+    sh, sw = pair(stride)
+    dh, dw = pair(dilation)
+    ph, pw = (padding, padding) if isinstance(padding, (str, int)) else pair(padding)
     return (
         conv_axis(input_hw[0], kh, sh, ph, dh),
         conv_axis(input_hw[1], kw, sw, pw, dw),

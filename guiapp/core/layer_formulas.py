@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from guiapp.core.conv_arithmetic import TIMES, conv_axes, spatial_formulas
+from guiapp.core.conv_arithmetic import TIMES, conv_axes, pair, spatial_formulas
 
 Shape = tuple[int, ...]
 IDENTITY_KINDS = {
@@ -40,12 +40,6 @@ def shape_text(shape: Shape) -> str:
 
 def _n(value: int) -> str:
     return f"{value:,}"
-
-
-def _pair(value: Any) -> tuple[int, int]:
-    if isinstance(value, (list, tuple)):
-        return int(value[0]), int(value[1])
-    return int(value), int(value)
 
 
 def _positive(value: Any, what: str) -> int:
@@ -85,7 +79,7 @@ def _conv2d(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
     _channels_last(cfg)
     h, w, cin = _image(shape, "Conv2D")
     filters = _positive(cfg["filters"], "filters")
-    fh, fw = _pair(cfg["kernel_size"])
+    fh, fw = pair(cfg["kernel_size"])
     groups = int(cfg.get("groups", 1) or 1)
     use_bias = bool(cfg.get("use_bias", True))
     padding = str(cfg.get("padding", "valid")).lower()
@@ -125,7 +119,7 @@ def _pooling(kind: str) -> Callable[[Mapping[str, Any], Shape], LayerArithmetic]
     def compute(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
         _channels_last(cfg)
         h, w, c = _image(shape, kind)
-        pool = _pair(cfg.get("pool_size", 2))
+        pool = pair(cfg.get("pool_size", 2))
         strides = cfg.get("strides") or pool
         padding = str(cfg.get("padding", "valid")).lower()
         ah, aw = conv_axes((h, w), pool, strides, padding)

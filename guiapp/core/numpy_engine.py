@@ -19,6 +19,8 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from guiapp.core.conv_arithmetic import pair
+
 Array = np.ndarray
 SHIFTED_MIN_CHANNELS = 8  # from this many input channels per group, accumulate per kernel position
 IDENTITY_AT_INFERENCE = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianDropout", "GaussianNoise",
@@ -99,14 +101,6 @@ def activation(name: Any) -> Callable[[Array], Array]:
 # --------------------------------------------------------------------------- helpers
 
 
-def _pair(value: Any) -> tuple[int, int]:
-    if isinstance(value, (list, tuple)):
-        if len(value) != 2:
-            raise NotSupported(f"a 2-D setting with {len(value)} numbers")
-        return int(value[0]), int(value[1])
-    return int(value), int(value)
-
-
 def _same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
     """TensorFlow's ``same``: output ceil(size / stride), the odd padding row at the end."""
     out = -(-size // stride)
@@ -160,9 +154,9 @@ class _Conv2D(_Op):
         if len(in_shape) != 3:
             raise NotSupported(f"{layer.name}: Conv2D on a {len(in_shape)}-D input")
         self.filters = int(cfg["filters"])
-        self.size = _pair(cfg["kernel_size"])
-        self.strides = _pair(cfg.get("strides", 1))
-        self.dilation = _pair(cfg.get("dilation_rate", 1))
+        self.size = pair(cfg["kernel_size"])
+        self.strides = pair(cfg.get("strides", 1))
+        self.dilation = pair(cfg.get("dilation_rate", 1))
         self.groups = int(cfg.get("groups", 1) or 1)
         self.padding = str(cfg.get("padding", "valid")).lower()
         if self.padding not in ("valid", "same"):
@@ -242,8 +236,8 @@ class _Pool2D(_Op):
         if len(in_shape) != 3:
             raise NotSupported(f"{layer.name}: pooling a {len(in_shape)}-D input")
         self.maximum = layer.kind == "MaxPooling2D"
-        self.size = _pair(cfg.get("pool_size", 2))
-        self.strides = _pair(cfg.get("strides") or self.size)
+        self.size = pair(cfg.get("pool_size", 2))
+        self.strides = pair(cfg.get("strides") or self.size)
         self.padding = str(cfg.get("padding", "valid")).lower()
         if self.padding not in ("valid", "same"):
             raise NotSupported(f"{layer.name}: padding {self.padding!r}")
@@ -406,7 +400,7 @@ class _ZeroPadding2D(_Op):
             self.pads = ((padding, padding), (padding, padding))
         else:
             rows, cols = padding
-            self.pads = tuple(_pair(p) for p in (rows, cols))  # type: ignore[assignment]
+            self.pads = tuple(pair(p) for p in (rows, cols))  # type: ignore[assignment]
         _expect(layer, 0)
 
     def __call__(self, x: Array) -> Array:
@@ -456,7 +450,10 @@ class NumpyNetwork:
         shapes: list[tuple[int, ...]] = []
         probe = np.zeros((1, *shape), np.float32)
         for layer in self.layers:
-            op = _compile(layer, shape)
+            try:
+                op = _compile(layer, shape)
+            except (ValueError, KeyError, TypeError) as exc:  # a setting that is not what Keras saves
+                raise NotSupported(f"{layer.name}: {exc!r}") from None
             try:
                 with np.errstate(all="ignore"):
                     probe = op(probe)

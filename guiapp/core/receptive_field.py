@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
-from guiapp.core.conv_arithmetic import conv_axis
+from guiapp.core.conv_arithmetic import conv_axis, pair
 from guiapp.core.layer_formulas import IDENTITY_KINDS
 
 Shape = tuple[int, ...]
@@ -79,12 +79,6 @@ class Field:
         return f"{h}×{w} pixels: rows {self.top}–{self.bottom - 1}, columns {self.left}–{self.right - 1}"
 
 
-def _pair(value: Any) -> tuple[int, int]:
-    if isinstance(value, (list, tuple)):
-        return int(value[0]), int(value[1])
-    return int(value), int(value)
-
-
 def window_of(info: LayerInfo) -> Window | None:
     """The layer's window, or None when its output is not a map of its input's positions."""
     cfg = info.config
@@ -93,12 +87,12 @@ def window_of(info: LayerInfo) -> Window | None:
     if info.kind in PASS_THROUGH_KINDS:
         return IDENTITY_WINDOW
     if info.kind in CONV_KINDS:
-        kernel = _pair(cfg["kernel_size"])
-        stride = _pair(cfg.get("strides", 1))
-        dilation = _pair(cfg.get("dilation_rate", 1))
+        kernel = pair(cfg["kernel_size"])
+        stride = pair(cfg.get("strides", 1))
+        dilation = pair(cfg.get("dilation_rate", 1))
     elif info.kind in POOL_KINDS:
-        kernel = _pair(cfg["pool_size"])
-        stride = _pair(cfg.get("strides") or kernel)
+        kernel = pair(cfg["pool_size"])
+        stride = pair(cfg.get("strides") or kernel)
         dilation = (1, 1)
     else:
         return None

@@ -18,7 +18,13 @@ from PySide6.QtWidgets import QFrame, QGraphicsRectItem, QLabel, QScrollArea, QV
 from guiapp.core.inference import InferenceResult, LayerState
 from guiapp.core.layer_formulas import shape_text
 from guiapp.core.layer_picture import (
-    MAP_COLUMNS, PER_MAP, SHARED, STRIP_WRAP, LayerPicture, layer_picture, layout,
+    MAP_COLUMNS,
+    PER_MAP,
+    SHARED,
+    STRIP_WRAP,
+    LayerPicture,
+    layer_picture,
+    layout,
 )
 from guiapp.core.live_update import shown_as_copy
 from guiapp.core.mosaic import Grid, grid_for

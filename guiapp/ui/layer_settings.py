@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 
 from guiapp.core import arch_edit
 from guiapp.core.architectures import LayerSpec
+from guiapp.core.conv_arithmetic import pair
 
 SPIN_MAX = 100_000
 
 
 def _pair(value: Any) -> tuple[int, int]:
-    if isinstance(value, (list, tuple)):
-        return int(value[0]), int(value[1])
-    return (int(value), int(value)) if value is not None else (1, 1)
+    """A setting's two numbers; an unset stride (None) is 1."""
+    return pair(value) if value is not None else (1, 1)
 
 
 class LayerSettingsForm(QWidget):

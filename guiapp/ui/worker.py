@@ -183,6 +183,11 @@ class InferenceWorker(QObject):
                               colour_mode=self.colour_mode, lut=self.lut)
 
     @property
+    def compute_pid(self) -> int | None:
+        """The compute process' id (None: computing in this thread)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def computing_in_process(self) -> bool:
         """Whether drawings go to the compute process (False: computed in this thread)."""
         return self._process is not None
