@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from guiapp.core.preprocess import PreprocessOptions, drawing_to_network_input
 from guiapp.core.stroke_file import read_drawings
 from guiapp.core.strokes import rasterize
-from tests.ui.conftest import draw, line, wait_settled
+from tests.ui.conftest import MODEL_TIMEOUT_MS, draw, line, settled, wait_settled
 
 SMALL_SEVEN_IN_A_CORNER = [*line((20, 20), (60, 20), 6), *line((60, 20), (40, 80), 8)[1:]]
 
@@ -80,6 +81,7 @@ def test_switching_steps_off_changes_the_input_and_says_what_the_full_recipe_giv
     assert "with every step on it says" in view.comparison.text()
     assert "without crop" in window.input_view.title.text()
 
+
     for box in (view.fit_box, view.centre_box):
         box.setChecked(False)
     qtbot.waitUntil(lambda: window.last_update.stages.final.sum() < full.image.sum() / 5)  # tiny, in a corner
@@ -87,6 +89,26 @@ def test_switching_steps_off_changes_the_input_and_says_what_the_full_recipe_giv
         box.setChecked(True)
     qtbot.waitUntil(lambda: window.last_update.reference is None)
     np.testing.assert_array_equal(window.last_result.image, full.image)
+
+
+def test_the_reference_pass_waits_for_the_pointer_to_rest(qtbot, window):
+    draw(qtbot, window.canvas, SMALL_SEVEN_IN_A_CORNER)
+    window.tabs.setCurrentWidget(window.preprocess_view)
+    window.preprocess_view.crop_box.setChecked(False)
+    qtbot.waitUntil(lambda: settled(window) and window.last_update.reference is not None, timeout=MODEL_TIMEOUT_MS)
+    shown: list = []
+    window.resultShown.connect(shown.append)
+    qtbot.mousePress(window.canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 150))
+    for x in range(150, 230, 4):
+        qtbot.mouseMove(window.canvas, QPoint(x, 160))
+        qtbot.wait(3)
+    during = list(shown)  # every update shown while the pen moved
+    assert during and all(update.reference is None for update in during)
+    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=QPoint(226, 160))
+    qtbot.waitUntil(lambda: settled(window) and window.last_update.reference is not None, timeout=MODEL_TIMEOUT_MS)
+    full = drawing_to_network_input(window.canvas.drawing)
+    np.testing.assert_array_equal(window.last_update.reference.image, full)
+    window.resultShown.disconnect(shown.append)
 
 
 @pytest.mark.parametrize("options, expected", [
