@@ -63,8 +63,8 @@ def main() -> int:
     print(f"load from the cache: median {statistics.median(cached) * 1000:.1f} ms")
     print(f"cache file:          {size / 1024:.0f} KiB")
     steady = sorted(batch_times[1:])  # the first call builds the sub-model
-    print(f"one batch holds the model: median {statistics.median(steady) * 1000:.1f} ms, "
-          f"max {steady[-1] * 1000:.1f} ms (the live drawing waits at most this long meanwhile)")
+    print(f"one batch of the search: median {statistics.median(steady) * 1000:.1f} ms, "
+          f"max {steady[-1] * 1000:.1f} ms (the live drawing is computed in its own process meanwhile)")
     return 0
 
 

@@ -36,6 +36,10 @@ class ComputeProcessError(RuntimeError):
     """The child process died or did not answer; the caller computes in its own thread instead."""
 
 
+class RemoteComputeError(RuntimeError):
+    """One request failed in the child (e.g. a drawing with NaN in it); the child goes on serving."""
+
+
 def limit_blas_threads() -> None:
     """One BLAS thread in this process: on two cores, a second one spins on the core the other
     process needs (the GUI's, or the compute process')."""
@@ -103,7 +107,7 @@ class ComputeProcess:
         if answer[0] == "user_error":
             raise GuiappError(answer[1])
         if answer[0] == "error":
-            raise ComputeProcessError(answer[1])
+            raise RemoteComputeError(answer[1])
         return answer
 
     def wait_ready(self) -> None:

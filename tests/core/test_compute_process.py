@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from guiapp import paths
-from guiapp.core.compute_process import ComputeProcess, ComputeProcessError
+from guiapp.core.compute_process import ComputeProcess, ComputeProcessError, RemoteComputeError
 from guiapp.core.errors import GuiappError
 from guiapp.core.inference import Inspector
 from guiapp.core.live_update import compute_update
@@ -57,6 +57,13 @@ def test_a_bad_model_is_a_user_error_and_the_child_keeps_serving(process, tmp_pa
     with pytest.raises(GuiappError, match="bad.keras"):
         process.load(bad)
     process.load(paths.DEFAULT_MODEL)
+    assert process.compute(SEVEN, PreprocessOptions(), False).result.predicted == 7
+
+
+def test_a_drawing_that_fails_is_reported_and_the_child_keeps_serving(process):
+    process.load(paths.DEFAULT_MODEL)
+    with pytest.raises(RemoteComputeError, match="NaN"):
+        process.compute(Drawing(strokes=(Stroke(((1.0, float("nan")),)),)), PreprocessOptions(), False)
     assert process.compute(SEVEN, PreprocessOptions(), False).result.predicted == 7
 
 

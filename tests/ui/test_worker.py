@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 import numpy as np
 from PySide6.QtCore import QObject, Slot
 
@@ -45,6 +48,7 @@ def test_requests_are_coalesced_and_the_last_is_computed(qtbot):
     finally:
         thread.quit()
         thread.wait()
+        worker.stop()
 
 
 def test_a_model_that_fails_to_load_is_reported(qtbot, tmp_path):
@@ -59,6 +63,7 @@ def test_a_model_that_fails_to_load_is_reported(qtbot, tmp_path):
     finally:
         thread.quit()
         thread.wait()
+        worker.stop()
 
 
 def test_a_drawing_that_cannot_be_computed_is_reported_and_the_next_still_is(qtbot):
@@ -74,6 +79,29 @@ def test_a_drawing_that_cannot_be_computed_is_reported_and_the_next_still_is(qtb
         good = Drawing(strokes=(Stroke(((140.0, 40.0), (140.0, 240.0))),))
         worker.submit(good)
         qtbot.waitUntil(lambda: bool(receiver.seen) and receiver.seen[-1].drawing is good, timeout=MODEL_TIMEOUT_MS)
+        assert worker.computing_in_process and worker.process_problem is None  # one bad drawing is not a crash
     finally:
         thread.quit()
         thread.wait()
+        worker.stop()
+
+
+def test_if_the_compute_process_dies_drawings_are_computed_here_and_it_is_said(qtbot):
+    worker, thread = start_worker_thread(None)
+    try:
+        with qtbot.waitSignal(worker.modelLoaded, timeout=MODEL_TIMEOUT_MS):
+            worker.load(paths.DEFAULT_MODEL)
+        assert worker.computing_in_process
+        os.kill(worker.compute_pid, signal.SIGKILL)  # as the system's out-of-memory killer would
+        receiver = _Receiver(worker)
+        worker.updateReady.connect(receiver.on_ready)
+        one = Drawing(strokes=(Stroke(((140.0, 40.0), (140.0, 240.0))),))
+        with qtbot.waitSignal(worker.computeFailed, timeout=MODEL_TIMEOUT_MS) as blocker:
+            worker.submit(one)
+        assert "computing in the window's own process from now on" in blocker.args[0]
+        qtbot.waitUntil(lambda: bool(receiver.seen) and receiver.seen[-1].drawing is one, timeout=MODEL_TIMEOUT_MS)
+        assert receiver.seen[-1].result.predicted == 1 and not worker.computing_in_process
+    finally:
+        thread.quit()
+        thread.wait()
+        worker.stop()
