@@ -70,6 +70,14 @@ REST_MS = 150  # no drawing change for this long: the pointer rests, deferred wo
 DEFAULT_REFRESH_HZ = 60.0  # when the screen does not say (offscreen)
 
 
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False for a path the file system refuses (too long, a NUL byte)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _conv_playground() -> ConvPlayground:
     from guiapp.ui.playground import ConvPlayground
 
@@ -205,7 +213,7 @@ class MainWindow(QMainWindow):
 
         self._restore()
         chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
-        if model_path is None and not Path(chosen).is_file():
+        if model_path is None and not _is_file(Path(chosen)):
             chosen = paths.DEFAULT_MODEL
         # TensorFlow's import holds the GIL for long stretches: start it once the window has been painted.
         limit_blas_threads()  # this process' numpy work is small; the other core is the compute process'

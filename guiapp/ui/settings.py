@@ -1,14 +1,22 @@
-"""What persists across runs: window geometry, splitter positions, pen width, last model, colour scale."""
+"""What persists across runs: window geometry, splitter positions, pen width, last model, colour scale.
+
+The settings file is the user's (or anyone's) to edit: every value is checked as it is
+read, and one that is not usable — NaN, out of range, a path no file system accepts —
+is replaced by its default, so a bad file can never stop the window from opening.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from guiapp.core.strokes import DEFAULT_PEN_WIDTH
+from guiapp.core.strokes import DEFAULT_PEN_WIDTH, MAX_PEN_WIDTH, MIN_PEN_WIDTH
 
 ORGANIZATION = APPLICATION = "guiapp"
+COLOUR_MODES = ("shared", "per_map")
+MAX_PATH_CHARS = 4096  # longer than any path a file system accepts
 
 
 @dataclass(frozen=True)
@@ -25,20 +33,27 @@ def default_store() -> QSettings:
 
 
 def load_settings(store: QSettings) -> Settings:
-    def number(key: str, default: float) -> float:
+    def number(key: str, default: float, low: float, high: float) -> float:
         try:
-            return float(store.value(key, default))
-        except (TypeError, ValueError):
+            value = float(store.value(key, default))
+        except (TypeError, ValueError, OverflowError):
             return default
+        return min(max(value, low), high) if math.isfinite(value) else default
+
+    def text(key: str, allowed: tuple[str, ...] | None = None, default: str = "") -> str:
+        value = store.value(key, default)
+        if not isinstance(value, str) or "\x00" in value or len(value) > MAX_PATH_CHARS:
+            return default
+        return value if allowed is None or value in allowed else default
 
     def blob(key: str) -> QByteArray | None:
         value = store.value(key)
         return value if isinstance(value, QByteArray) else None
 
     return Settings(
-        pen_width=number("pen_width", DEFAULT_PEN_WIDTH),
-        model_path=str(store.value("model_path", "") or ""),
-        colour_mode=str(store.value("colour_mode", "shared") or "shared"),
+        pen_width=number("pen_width", DEFAULT_PEN_WIDTH, MIN_PEN_WIDTH, MAX_PEN_WIDTH),
+        model_path=text("model_path"),
+        colour_mode=text("colour_mode", COLOUR_MODES, "shared"),
         geometry=blob("geometry"),
         splitter=blob("splitter"),
     )

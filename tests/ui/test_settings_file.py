@@ -1,0 +1,55 @@
+"""A settings file from anywhere — NaN, huge numbers, impossible paths — never stops the window."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from guiapp import paths
+from guiapp.core.strokes import DEFAULT_PEN_WIDTH, MAX_PEN_WIDTH
+from guiapp.ui.settings import load_settings
+from tests.ui.conftest import MODEL_TIMEOUT_MS
+
+BAD_VALUES = [
+    ("pen_width", "nan", DEFAULT_PEN_WIDTH),
+    ("pen_width", "inf", DEFAULT_PEN_WIDTH),
+    ("pen_width", "1e400", DEFAULT_PEN_WIDTH),
+    ("pen_width", "1e9", MAX_PEN_WIDTH),
+    ("pen_width", "twenty", DEFAULT_PEN_WIDTH),
+]
+
+
+@pytest.mark.parametrize("key, value, expected", BAD_VALUES)
+def test_bad_numbers_become_usable_ones(tmp_path, key, value, expected):
+    ini = tmp_path / "guiapp.ini"
+    ini.write_text(f"[General]\n{key}={value}\n")
+    assert load_settings(QSettings(str(ini), QSettings.Format.IniFormat)).pen_width == expected
+
+
+def test_the_window_opens_on_a_settings_file_full_of_nonsense(qtbot, tmp_path):
+    from guiapp.ui import MainWindow
+
+    ini = tmp_path / "guiapp.ini"
+    ini.write_text("[General]\npen_width=nan\ncolour_mode=rainbow\nmodel_path=" + "x" * 5000 + "\n"
+                   "geometry=@ByteArray(not a geometry)\nsplitter=@ByteArray(\\0\\0)\n")
+    store = QSettings(str(ini), QSettings.Format.IniFormat)
+    settings = load_settings(store)
+    assert (settings.pen_width, settings.colour_mode, settings.model_path) == (DEFAULT_PEN_WIDTH, "shared", "")
+    window = MainWindow(settings=store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)
+    assert window.inspector.path == paths.DEFAULT_MODEL and window.canvas.pen_width() == DEFAULT_PEN_WIDTH
+    window.shutdown()
+
+
+def test_a_model_path_no_file_system_accepts_falls_back_to_the_shipped_model(qtbot, tmp_path):
+    from guiapp.ui import MainWindow
+
+    ini = tmp_path / "guiapp.ini"
+    ini.write_text("[General]\nmodel_path=/tmp/" + "y" * 300 + "/m.keras\n")  # a name longer than 255 bytes
+    window = MainWindow(settings=QSettings(str(ini), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)
+    assert window.inspector.path == paths.DEFAULT_MODEL
+    window.shutdown()
