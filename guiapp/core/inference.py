@@ -196,7 +196,13 @@ class Inspector:
         """
         path = Path(path)
         if not path.is_file():
-            raise ModelFileError(file_problem(path, "no such model file", MODEL_HINT))
+            reason = "a folder, not a model file" if path.is_dir() else (
+                "not a regular file" if path.exists() else "no such model file")
+            raise ModelFileError(file_problem(path, reason, MODEL_HINT))
+        kind = _file_kind(path)
+        if kind is None:  # Keras would say "File not found" for a file that is there
+            raise ModelFileError(file_problem(
+                path, "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file", MODEL_HINT))
         if engine != "tensorflow":
             try:
                 return cls._from_saved_chain(path)
@@ -290,6 +296,22 @@ class Inspector:
         if not chunks:
             return {name: np.zeros((0, *self._meta[self.layer_names.index(name)][2]), np.float32) for name in names}
         return {name: np.concatenate([chunk[i] for chunk in chunks]) for i, name in enumerate(names)}
+
+
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def _file_kind(path: Path) -> str | None:
+    """"zip" (a .keras archive), "hdf5" (a legacy .h5 model) or None, from the file's first bytes."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(2048 + 8)
+    except OSError as exc:
+        raise ModelFileError(file_problem(path, f"cannot be read ({exc.strerror or exc})")) from None
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    # HDF5's signature sits at 0, or after a user block of 512, 1024 or 2048 bytes.
+    return "hdf5" if any(head[at:at + 8] == _HDF5_SIGNATURE for at in (0, 512, 1024, 2048)) else None
 
 
 def _trainable(layer: Any, params: int) -> int:

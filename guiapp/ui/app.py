@@ -122,18 +122,20 @@ def take_screenshot(path: Path, sample: int, model: Path | None) -> int:
             while not (window.last_update is not None and window.last_update.drawing is target):
                 app.processEvents()
                 if window.model_error:
-                    print(f"guiapp: {window.model_error}", file=sys.stderr)
-                    return 2
+                    break  # the window shows the problem: that is the picture
                 if time.monotonic() > deadline:
                     print("guiapp: the model did not answer in time; no screenshot written", file=sys.stderr)
                     return 1
                 time.sleep(0.005)
-            for _ in range(3):  # let every view repaint with the result
+            for _ in range(3):  # let every view repaint with the result (or the message)
                 app.processEvents()
             with atomic_path(path) as tmp:
                 if not window.grab().save(str(tmp), "PNG"):
                     print(f"guiapp: {path}: could not write the PNG", file=sys.stderr)
                     return 2
+            if window.model_error:
+                print(f"guiapp: {window.model_error} (wrote {path}, the window with this message)", file=sys.stderr)
+                return 2
         finally:
             window.shutdown()
     print(f"wrote {path}")

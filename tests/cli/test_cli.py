@@ -156,7 +156,7 @@ def _bad_npz(tmp_path: Path, kind: str) -> Path:
     ("case", "message"),
     [
         ("missing model", "no such model file"),
-        ("text as model", "not a readable Keras model"),
+        ("text as model", "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file"),
         ("non-image model", "expects input 10, not a 28×28×1 image"),
         ("npz missing arrays", "missing array(s) y_test"),
         ("npz wrong shape", "x_test has shape (2, 28, 27)"),
@@ -196,8 +196,8 @@ def test_user_errors_show_no_traceback_and_no_tensorflow_noise(tmp_path):
     done = guiapp_process("summary", "--model", fake)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        f"guiapp: {fake}: not a readable Keras model "
-        + done.stderr.split("not a readable Keras model ", 1)[1].strip()
+        f"guiapp: {fake}: not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file — pass --model "
+        "PATH to a .keras file, or train one with `guiapp train`"
     ]
     assert "Traceback" not in done.stderr
 
@@ -253,8 +253,14 @@ def test_screenshot_with_a_broken_model_says_so(tmp_path):
     fake.write_text("no")
     done = guiapp_process("--screenshot", tmp_path / "s.png", "--model", fake,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert done.returncode == 2 and "not a readable Keras model" in done.stderr
-    assert "Traceback" not in done.stderr and not (tmp_path / "s.png").exists()
+    assert done.returncode == 2 and "not a Keras model" in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr and "the window with this message" in lines[0]
+    # The picture shows the window as a user would see it: usable, with the message in its banner.
+    from PIL import Image
+
+    picture = Image.open(tmp_path / "s.png")
+    assert picture.size[0] > 1000 and len(picture.getcolors(1 << 20)) > 50
 
 
 def test_model_given_before_or_after_the_command(capsys, non_image_model):

@@ -80,11 +80,19 @@ def test_input_conversion():
 def test_missing_and_non_model_files(tmp_path):
     with pytest.raises(ModelFileError, match="no such model file"):
         Inspector.load(tmp_path / "missing.keras")
+    folder = tmp_path / "folder.keras"
+    folder.mkdir()
+    with pytest.raises(ModelFileError, match="a folder, not a model file"):  # it exists: say what it is
+        Inspector.load(folder)
     fake = tmp_path / "fake.keras"
     fake.write_text("not a model")
-    with pytest.raises(ModelFileError, match="not a readable Keras model") as info:
-        Inspector.load(fake)
+    with pytest.raises(ModelFileError, match=r"neither a \.keras archive \(zip\) nor an HDF5") as info:
+        Inspector.load(fake)  # Keras itself would say "File not found" for this file that is there
     assert "\n" not in str(info.value)
+    broken = tmp_path / "broken.keras"
+    broken.write_bytes(b"PK\x03\x04" + b"\0" * 40)  # starts like a zip, is not one
+    with pytest.raises(ModelFileError, match="not a readable Keras model"):
+        Inspector.load(broken)
 
 
 def test_a_model_whose_input_is_not_an_image(tmp_path):

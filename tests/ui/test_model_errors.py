@@ -10,7 +10,7 @@ from tests.ui.conftest import MODEL_TIMEOUT_MS, VERTICAL_BAR_POINTS, draw
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "no such model file"), ("not a model", "not a readable Keras model")],
+    [(None, "no such model file"), ("not a model", "neither a .keras archive (zip) nor an HDF5 .h5 file")],
 )
 def test_bad_model_keeps_the_window_usable(qtbot, tmp_path, store, content, message):
     from guiapp.ui import MainWindow
