@@ -113,6 +113,13 @@ def _check_channels_last(config: Mapping[str, Any]) -> None:
         raise NotSupported("channels_first layout")
 
 
+def _check_image_input(layer: Layer, in_shape: tuple[int, ...]) -> None:
+    """A 2-D spatial layer: channels-last, on an (H, W, C) input."""
+    _check_channels_last(layer.config)
+    if len(in_shape) != 3:
+        raise NotSupported(f"{layer.name}: {layer.kind} on a {len(in_shape)}-D input")
+
+
 def _windows(x: Array, window: tuple[int, int], strides: tuple[int, int]) -> Array:
     """(N, OH, OW, C, FH, FW) view of every window (already padded input)."""
     view = sliding_window_view(x, window, axis=(1, 2))
@@ -150,9 +157,7 @@ def _expect(layer: Layer, count: int) -> None:
 class _Conv2D(_Op):
     def __init__(self, layer: Layer, in_shape: tuple[int, ...]) -> None:
         cfg = layer.config
-        _check_channels_last(cfg)
-        if len(in_shape) != 3:
-            raise NotSupported(f"{layer.name}: Conv2D on a {len(in_shape)}-D input")
+        _check_image_input(layer, in_shape)
         self.filters = int(cfg["filters"])
         self.size = pair(cfg["kernel_size"])
         self.strides = pair(cfg.get("strides", 1))
@@ -232,9 +237,7 @@ class _Conv2D(_Op):
 class _Pool2D(_Op):
     def __init__(self, layer: Layer, in_shape: tuple[int, ...]) -> None:
         cfg = layer.config
-        _check_channels_last(cfg)
-        if len(in_shape) != 3:
-            raise NotSupported(f"{layer.name}: pooling a {len(in_shape)}-D input")
+        _check_image_input(layer, in_shape)
         self.maximum = layer.kind == "MaxPooling2D"
         self.size = pair(cfg.get("pool_size", 2))
         self.strides = pair(cfg.get("strides") or self.size)
@@ -271,9 +274,7 @@ class _Pool2D(_Op):
 
 class _GlobalPool(_Op):
     def __init__(self, layer: Layer, in_shape: tuple[int, ...]) -> None:
-        _check_channels_last(layer.config)
-        if len(in_shape) != 3:
-            raise NotSupported(f"{layer.name}: global pooling of a {len(in_shape)}-D input")
+        _check_image_input(layer, in_shape)
         self.maximum = layer.kind == "GlobalMaxPooling2D"
         self.keepdims = bool(layer.config.get("keepdims", False))
         _expect(layer, 0)

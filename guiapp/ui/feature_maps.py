@@ -211,7 +211,9 @@ class FeatureMapsView(QScrollArea):
         self._last: InferenceResult | None = None
         self._pictures: dict[str, LayerPicture] = {}
         self._stale: set[str] = set()  # panels holding an older result (out of sight when it came)
+        self._sight: set[str] | None = None  # panels in sight; None: look again (scrolled, resized, shown)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self._body.installEventFilter(self)  # panels laid out anew (a new model, a resize): look again
 
     @property
     def colour_mode(self) -> str:
@@ -227,6 +229,7 @@ class FeatureMapsView(QScrollArea):
         for panel in self.panels.values():
             panel.deleteLater()
         self.panels.clear()
+        self._sight = None
         self._placeholder.hide()
         previous = None
         for name, kind, shape, params in layers:
@@ -256,7 +259,7 @@ class FeatureMapsView(QScrollArea):
             panel = self.panels.get(state.name)
             if panel is None or panel.plot is None:
                 continue
-            if panel.on_screen():
+            if state.name in self._in_sight():
                 panel.show_picture(self._picture(state), state.activation, self._mode, bar=not moving)
             else:
                 self._stale.add(state.name)
@@ -273,18 +276,30 @@ class FeatureMapsView(QScrollArea):
             if panel.name not in self._stale:
                 panel.settle_bar()
 
+    def _in_sight(self) -> set[str]:
+        """Panels any part of which is on screen; looked up once per scroll, resize or show, not per frame."""
+        if self._sight is None:
+            self._sight = {name for name, panel in self.panels.items() if panel.on_screen()}
+        return self._sight
+
     def _catch_up(self) -> None:
         """Show the newest result on stale panels that have come into sight."""
+        self._sight = None
         if self._last is None or not self._stale:
             return
         for state in self._last.layers:
             panel = self.panels.get(state.name)
-            if state.name in self._stale and panel is not None and panel.on_screen():
+            if state.name in self._stale and panel is not None and state.name in self._in_sight():
                 panel.show_picture(self._picture(state), state.activation, self._mode)
                 self._stale.discard(state.name)
 
     def _on_scrolled(self, _: int) -> None:
         self._catch_up()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._body and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            self._catch_up()
+        return False
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

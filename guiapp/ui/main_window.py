@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
         if model_path is None and not _is_file(Path(chosen)):
             chosen = paths.DEFAULT_MODEL
-        # TensorFlow's import holds the GIL for long stretches: start it once the window has been painted.
+        # Reading the model (and, for a model only Keras runs, TensorFlow's import) waits for the first paint.
         limit_blas_threads()  # this process' numpy work is small; the other core is the compute process'
         self.status_model.setText(f"loading {chosen}")
         self._initial_model: Path | None = Path(chosen)

@@ -101,13 +101,10 @@ class InferenceWorker(QObject):
         self.options = options
         with self._lock:
             self._latest = self._referenced = None  # the same drawing must be computed again
-        self.settle(drawing) if options != PreprocessOptions() else self.submit(drawing)
-
-    def recompute(self, drawing: Drawing) -> None:
-        """Compute ``drawing`` again (e.g. in a new colour mode)."""
-        with self._lock:
-            self._latest = self._referenced = None
-        self.submit(drawing)
+        if options != PreprocessOptions():
+            self.settle(drawing)
+        else:
+            self.submit(drawing)
 
     def take(self) -> Update | None:
         """The newest computed update (GUI thread); lets the worker start on the next drawing."""
