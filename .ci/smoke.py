@@ -11,8 +11,8 @@ import sys
 import numpy as np
 
 from guiapp import paths
-from guiapp.core.data import load_samples
-from guiapp.core.inference import Inspector
+from guiapp.core.learning.data import load_samples
+from guiapp.core.model.inference import Inspector
 
 assert "site-packages" in str(paths.PACKAGE_DIR), f"not the installed package: {paths.PACKAGE_DIR}"
 assert paths.DEFAULT_MODEL.is_file(), f"the wheel lacks the shipped model: {paths.DEFAULT_MODEL}"

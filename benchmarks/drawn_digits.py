@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from guiapp import paths  # noqa: E402
-from guiapp.core.inference import Inspector  # noqa: E402
-from guiapp.core.pendigits import load_pendigits, pendigit_drawing  # noqa: E402
-from guiapp.core.preprocess import PreprocessOptions, mnist_preprocess  # noqa: E402
-from guiapp.core.strokes import rasterize  # noqa: E402
+from guiapp.core.drawing.preprocess import PreprocessOptions, mnist_preprocess  # noqa: E402
+from guiapp.core.drawing.strokes import rasterize  # noqa: E402
+from guiapp.core.learning.pendigits import load_pendigits, pendigit_drawing  # noqa: E402
+from guiapp.core.model.inference import Inspector  # noqa: E402
 
 VARIANTS = (
     PreprocessOptions(crop=False, fit=False, centre=False),

@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
 
-from guiapp.core.data import load_mnist  # noqa: E402
-from guiapp.core.drawn_data import drawings_training_data, render_pendigits  # noqa: E402
-from guiapp.core.inference import Inspector  # noqa: E402
-from guiapp.core.pendigits import load_pendigits  # noqa: E402
-from guiapp.core.training import TrainingConfig, train  # noqa: E402
+from guiapp.core.learning.data import load_mnist  # noqa: E402
+from guiapp.core.learning.drawn_data import drawings_training_data, render_pendigits  # noqa: E402
+from guiapp.core.learning.pendigits import load_pendigits  # noqa: E402
+from guiapp.core.learning.training import TrainingConfig, train  # noqa: E402
+from guiapp.core.model.inference import Inspector  # noqa: E402
 
 
 def main() -> int:

@@ -10,12 +10,18 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from guiapp import paths
-from guiapp.core.backend import keras
-from guiapp.core.preprocess import drawing_to_network_input
-from guiapp.ui.canvas import DrawingCanvas
+from guiapp.core.drawing.preprocess import drawing_to_network_input
+from guiapp.core.model.backend import keras
+from guiapp.ui.live.canvas import DrawingCanvas
 
 
 class SimpleWindow(QWidget):

@@ -26,7 +26,7 @@ def mnist_npz() -> Path:
 
 @pytest.fixture(scope="session")
 def mnist(mnist_npz):
-    from guiapp.core.data import load_mnist_npz
+    from guiapp.core.learning.data import load_mnist_npz
 
     return load_mnist_npz(mnist_npz)
 
@@ -46,6 +46,6 @@ def small_npz(mnist, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def shipped_inspector():
     from guiapp import paths
-    from guiapp.core.inference import Inspector
+    from guiapp.core.model.inference import Inspector
 
     return Inspector.load(paths.DEFAULT_MODEL)

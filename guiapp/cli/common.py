@@ -17,6 +17,6 @@ def add_model_option(parser: argparse.ArgumentParser) -> None:
 
 
 def load_inspector(model: Path | None):  # -> Inspector (imported lazily: TensorFlow is slow to import)
-    from guiapp.core.inference import Inspector
+    from guiapp.core.model.inference import Inspector
 
     return Inspector.load(model or paths.DEFAULT_MODEL)

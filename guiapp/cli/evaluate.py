@@ -9,8 +9,8 @@ import sys
 import numpy as np
 
 from guiapp.cli.common import add_model_option, load_inspector
-from guiapp.core.data import NUM_CLASSES, load_mnist
-from guiapp.core.evaluation import Evaluation, evaluate_probabilities
+from guiapp.core.learning.data import NUM_CLASSES, load_mnist_test
+from guiapp.core.learning.evaluation import Evaluation, evaluate_probabilities
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -27,11 +27,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    data = load_mnist(args.data)
+    data = load_mnist_test(args.data)  # only the test arrays: nothing else in the file is read
     inspector = load_inspector(args.model)
-    print(f"evaluating {inspector.path} on {len(data.x_test):,} test digits …", file=sys.stderr)
-    probabilities = inspector.predict_probabilities(data.x_test.astype(np.float32) / 255.0)
-    result = evaluate_probabilities(probabilities, data.y_test)
+    print(f"evaluating {inspector.path} on {len(data.images):,} test digits …", file=sys.stderr)
+    probabilities = inspector.predict_probabilities(data.images.astype(np.float32) / 255.0)
+    result = evaluate_probabilities(probabilities, data.labels)
     if args.json:
         print(json.dumps({"model": str(inspector.path), "data": data.source, **result.to_dict()}))
     else:

@@ -43,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
         return run_strokes(args)
     if not args.files:
         raise GuiappError("nothing to classify — give image files, or --strokes FILE (guiapp predict --help)")
-    from guiapp.core.images import load_digit_image  # PIL and SciPy only when needed
+    from guiapp.core.drawing.images import (
+        load_digit_image,  # PIL and SciPy only when needed
+    )
 
     images: list[np.ndarray] = []
     readable: list[Path] = []
@@ -73,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
 
 def run_strokes(args: argparse.Namespace) -> int:
     """One output line per drawing of a JSON Lines stroke file, in file order."""
-    from guiapp.core.preprocess import drawing_to_network_input
-    from guiapp.core.stroke_file import read_drawings
+    from guiapp.core.drawing.preprocess import drawing_to_network_input
+    from guiapp.core.drawing.stroke_file import read_drawings
 
     inspector = None
     failed = 0

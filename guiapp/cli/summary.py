@@ -6,10 +6,10 @@ import argparse
 import json
 
 from guiapp.cli.common import add_model_option, load_inspector
-from guiapp.core.arch_edit import architecture_named
-from guiapp.core.architectures import ARCHITECTURES
-from guiapp.core.ledger import ledger_for_architecture
-from guiapp.core.ledger_table import render_table
+from guiapp.core.arithmetic.ledger import ledger_for_architecture
+from guiapp.core.arithmetic.ledger_table import render_table
+from guiapp.core.model.arch_edit import architecture_named
+from guiapp.core.model.architectures import ARCHITECTURES
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

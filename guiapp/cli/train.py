@@ -8,17 +8,22 @@ from pathlib import Path
 
 from guiapp import paths
 from guiapp.cli.progress import EpochProgressBar
-from guiapp.core.arch_edit import (
+from guiapp.core.atomic import CommittedInterrupt
+from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
+from guiapp.core.learning.data import load_mnist
+from guiapp.core.learning.drawn_data import drawings_training_data
+from guiapp.core.learning.pendigits import load_pendigits
+from guiapp.core.learning.training import TrainingConfig, check_output, train
+from guiapp.core.model.arch_edit import (
     architecture_named,
     suggested_model_path,
     training_problem,
 )
-from guiapp.core.architectures import ARCHITECTURES, DEFAULT_ARCHITECTURE, Architecture
-from guiapp.core.data import load_mnist
-from guiapp.core.drawn_data import drawings_training_data
-from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
-from guiapp.core.pendigits import load_pendigits
-from guiapp.core.training import TrainingConfig, check_output, train
+from guiapp.core.model.architectures import (
+    ARCHITECTURES,
+    DEFAULT_ARCHITECTURE,
+    Architecture,
+)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -27,8 +32,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="train a named architecture on MNIST (batch 128, Adadelta lr 1.0, as in the seed)",
         description="Train a named architecture on MNIST exactly as the seed does "
         "(batch 128, 12 epochs, categorical cross-entropy, Adadelta with learning rate 1.0), "
-        "then write the .keras file and a JSON model card beside it. Ctrl-C stops cleanly "
-        "and writes nothing.",
+        "then write the .keras file and a JSON model card beside it, together or not at all. "
+        "Ctrl-C stops cleanly and writes nothing.",
     )
     parser.add_argument("--arch", default=DEFAULT_ARCHITECTURE, metavar="NAME|FILE.json",
                         help=f"a built-in architecture ({', '.join(sorted(ARCHITECTURES))}; default %(default)s) "
@@ -103,6 +108,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = train(data, out, config, force=args.force, progress=EpochProgressBar(), architecture=arch,
                        recipe=recipe, init=args.init)
+    except CommittedInterrupt:
+        print(f"\nguiapp: interrupted as the files were put in place — {out} and its card were both written",
+              file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("\nguiapp: training interrupted — nothing was written; existing files are untouched", file=sys.stderr)
         return 130

@@ -1,15 +1,21 @@
 """Write files atomically: a temporary file beside the target, then one rename.
 
 A reader never sees half a file, and an interrupted write leaves the old file as it was.
+:func:`atomic_paths` does the same for a set of files that belong together (a model and
+its card): all are replaced, or none is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Self
 
 from guiapp.core.errors import OutputExistsError, file_problem
 
@@ -32,10 +38,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result should read like any new file
     try:
+        _readable_like_a_new_file(tmp)
         yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -46,7 +50,122 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+def _readable_like_a_new_file(path: Path) -> None:
+    """mkstemp makes a file private; the result should read like any new file (the umask decides)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def write_text_atomic(target: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``target`` atomically."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+class CommittedInterrupt(KeyboardInterrupt):
+    """Ctrl-C arrived while a set of files was being put in place: all of them were, then it is raised.
+
+    The renames take microseconds and must not be split, so Ctrl-C waits for them; a caller
+    that says "nothing was written" on KeyboardInterrupt must say otherwise for this one.
+    """
+
+
+class _DeferredInterrupt:
+    """Hold SIGINT back for a few lines (only the main thread receives it, so only there)."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self._installed = False
+        self._previous: Any = None
+
+    def __enter__(self) -> Self:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._hold)
+            self._installed = True
+        return self
+
+    def _hold(self, signum: int, frame: Any) -> None:
+        self.received = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)
+
+    def deliver(self) -> None:
+        """Pass on a held Ctrl-C as the previous handler would have seen it."""
+        if not self.received:
+            return
+        if self._previous is signal.default_int_handler:
+            raise CommittedInterrupt
+        if callable(self._previous):
+            self._previous(signal.SIGINT, None)
+
+
+def _new_temporary(target: Path, tag: str) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".{tag}{target.suffix}", dir=target.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def _keep_old(target: Path) -> Path | None:
+    """A second name for ``target``'s current content (a hard link, else a copy), to roll back to."""
+    if not target.exists():
+        return None
+    backup = _new_temporary(target, "old")
+    try:
+        backup.unlink()
+        os.link(target, backup)
+    except OSError:  # a file system without hard links
+        shutil.copy2(target, backup)
+    return backup
+
+
+@contextlib.contextmanager
+def atomic_paths(*targets: Path) -> Iterator[tuple[Path, ...]]:
+    """Temporary paths for files that must change together: on success all replace their targets, or none does.
+
+    The caller writes each temporary path. If that raises (an error, Ctrl-C), the temporary
+    files are removed and every target is as it was. Then each old target is kept under a
+    second name, the new files are renamed into place with Ctrl-C held back, and a failed
+    rename puts back the targets already replaced before the error is re-raised. A Ctrl-C
+    that arrived during the renames is raised afterwards as :class:`CommittedInterrupt`.
+    """
+    for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    temporaries: list[Path] = []
+    backups: list[Path | None] = []
+    try:
+        for target in targets:
+            temporaries.append(_new_temporary(target, "tmp"))
+            _readable_like_a_new_file(temporaries[-1])
+        yield tuple(temporaries)
+        for tmp in temporaries:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+        with _DeferredInterrupt() as held:
+            for target in targets:
+                backups.append(_keep_old(target))
+            _replace_all(temporaries, list(targets), backups)
+        held.deliver()
+    finally:
+        for leftover in (*temporaries, *backups):
+            if leftover is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+
+
+def _replace_all(temporaries: list[Path], targets: list[Path], backups: list[Path | None]) -> None:
+    """Rename each temporary onto its target; on any failure, undo the renames already made."""
+    done = 0
+    try:
+        for tmp, target in zip(temporaries, targets, strict=True):
+            os.replace(tmp, target)
+            done += 1
+    except BaseException:
+        for target, backup in reversed(list(zip(targets[:done], backups[:done], strict=True))):
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        raise

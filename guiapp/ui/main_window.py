@@ -1,73 +1,72 @@
 """The main window: builds the panels and wires every signal between them, in one place.
 
-Panels know nothing of each other. Drawings go from the canvas to the worker thread;
-results come back as one ``Update`` and flow to every view through ``show_result``.
+Panels know nothing of each other. A newly loaded model goes to every panel through
+``show_model(inspector)``; drawings go from the canvas to the worker thread; results
+come back as one ``Update`` and flow to every view through ``show_result``.
 
-The live loop degrades by dropping work, never by growing late: at most one frame is
-shown per display refresh (a newer result replaces one still waiting, and is counted
-as dropped); views off screen are not updated; what is not needed at pointer rate —
-the full recipe's reference pass, the trace's text, colour-bar axes, the timing in the
-status bar — waits until the pointer has rested for ``REST_MS``.
+The live loop degrades by dropping work, never by growing late (:mod:`guiapp.ui.frame_pacer`):
+at most one frame per display refresh; views off screen are not updated; what is not
+needed at pointer rate — the full recipe's reference pass, the trace's text, colour-bar
+axes, the timing in the status bar — waits until the pointer rests.
 """
 
 from __future__ import annotations
 
-import math
 import random
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence
+from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QSlider,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from guiapp import paths
-from guiapp.core.compute_process import limit_blas_threads
-from guiapp.core.data import load_samples
+from guiapp.core.drawing.preprocess import PreprocessOptions
 from guiapp.core.errors import GuiappError
-from guiapp.core.inference import InferenceResult, Inspector
-from guiapp.core.modelcard import describe, read_card
-from guiapp.core.preprocess import PreprocessOptions
-from guiapp.core.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
-from guiapp.core.trace import INPUT, Tracer, UnitTrace
-from guiapp.ui.canvas import DrawingCanvas
-from guiapp.ui.drawing_files import DrawingFiles
-from guiapp.ui.feature_maps import PER_MAP, SHARED, FeatureMapsView
-from guiapp.ui.input_view import NetworkInputView
-from guiapp.ui.kernels import KernelView
+from guiapp.core.explain.trace import UnitTrace
+from guiapp.core.explain.trace_text import trace_outlines, trace_summary
+from guiapp.core.learning.data import load_samples
+from guiapp.core.live.compute_process import limit_blas_threads
+from guiapp.core.live.layer_picture import PER_MAP
+from guiapp.core.model.inference import InferenceResult, Inspector
+from guiapp.core.model.modelcard import read_card
+from guiapp.ui.frame_pacer import FramePacer
 from guiapp.ui.lazy_page import LazyPage
-from guiapp.ui.ledger_view import LedgerView
-from guiapp.ui.map_detail import MapDetailView
-from guiapp.ui.patch_worker import default_cache_dir, start_patch_thread
+from guiapp.ui.live.canvas import DrawingCanvas
+from guiapp.ui.live.drawing_files import DrawingFiles
+from guiapp.ui.live.feature_maps import FeatureMapsView
+from guiapp.ui.live.input_view import NetworkInputView
+from guiapp.ui.live.patch_worker import default_cache_dir, start_patch_thread
+from guiapp.ui.live.probabilities import ProbabilityView
+from guiapp.ui.live.worker import Update, start_worker_thread
+from guiapp.ui.menus import WindowMenus
 from guiapp.ui.plotting import ACTIVATION_LUT
-from guiapp.ui.preprocess_view import PreprocessView
-from guiapp.ui.probabilities import ProbabilityView
 from guiapp.ui.settings import default_store, load_settings, save_settings
-from guiapp.ui.unit_trace import UnitTraceView, trace_outlines, trace_summary
-from guiapp.ui.worker import Update, start_worker_thread
+from guiapp.ui.tabs.kernels import KernelView
+from guiapp.ui.tabs.ledger_view import LedgerView
+from guiapp.ui.tabs.map_detail import MapDetailView
+from guiapp.ui.tabs.preprocess_view import PreprocessView
+from guiapp.ui.tabs.unit_trace import UnitTraceView
 
 if TYPE_CHECKING:
-    from guiapp.ui.explorer import ArchitectureExplorer
-    from guiapp.ui.playground import ConvPlayground
+    from guiapp.core.explain.filter_patches import FilterPatches
+    from guiapp.ui.explorer.explorer import ArchitectureExplorer
+    from guiapp.ui.playground.playground import ConvPlayground
 
-PEN_STEP = 2.0
 MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before the model is read
-REST_MS = 150  # no drawing change for this long: the pointer rests, deferred work runs
-DEFAULT_REFRESH_HZ = 60.0  # when the screen does not say (offscreen)
+MESSAGE_MS, ERROR_MESSAGE_MS = 6000, 8000  # how long the status bar keeps a message
+SAMPLE_SHAPE = (28, 28, 1)  # the MNIST test digits: what the P/N/R samples and filter patches are made of
 
 
 def _is_file(path: Path) -> bool:
@@ -79,13 +78,13 @@ def _is_file(path: Path) -> bool:
 
 
 def _conv_playground() -> ConvPlayground:
-    from guiapp.ui.playground import ConvPlayground
+    from guiapp.ui.playground.playground import ConvPlayground
 
     return ConvPlayground()
 
 
 def _architecture_explorer() -> ArchitectureExplorer:
-    from guiapp.ui.explorer import ArchitectureExplorer
+    from guiapp.ui.explorer.explorer import ArchitectureExplorer
 
     return ArchitectureExplorer()
 
@@ -104,6 +103,7 @@ class MainWindow(QMainWindow):
         self.last_update: Update | None = None
         self.model_error: str | None = None
         self.error_box: QMessageBox | None = None
+        self.filter_patches: FilterPatches | None = None
         self._requested_model: Path | None = None
         self._closed = False
         try:
@@ -122,7 +122,6 @@ class MainWindow(QMainWindow):
         self.map_detail = MapDetailView()
         self.trace_view = UnitTraceView()
         self.preprocess_view = PreprocessView()
-        self.tracer: Tracer | None = None
         self.banner = QLabel("Loading TensorFlow and the model… you can draw meanwhile.")
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -166,7 +165,13 @@ class MainWindow(QMainWindow):
         self.pages.addTab(self._playground_page, "Conv arithmetic")
         self.pages.addTab(self._explorer_page, "Architecture explorer")
         self.setCentralWidget(self.pages)
-        self._build_actions()
+        # Everything that shows the model: each gets the new one through show_model(inspector).
+        self._model_views = (self.input_view, self.probabilities, self.feature_maps, self.ledger_view,
+                             self.kernel_view, self.map_detail, self.trace_view, self._explorer_page)
+        self.files = DrawingFiles(self, self.canvas, lambda message: self.statusBar().showMessage(message,
+                                                                                                 MESSAGE_MS))
+        self.menus = WindowMenus(self, self.canvas, self.files.actions, self.load_model, self.open_model_dialog,
+                                 self._step_sample, self.pages.setCurrentIndex)
         self.status_timing = QLabel("")
         self.status_model = QLabel("")
         self.statusBar().addWidget(self.status_timing)
@@ -178,22 +183,11 @@ class MainWindow(QMainWindow):
         self.worker.modelFailed.connect(self._on_model_failed)
         self.worker.updateReady.connect(self._on_update_ready)
         self.worker.computeFailed.connect(self._on_compute_failed)
+        self.pacer = FramePacer(self)
+        self.pacer.frameDue.connect(self._on_frame_due)
+        self.pacer.rested.connect(self._on_rest)
         self.canvas.drawingChanged.connect(self.worker.submit)
         self.canvas.drawingChanged.connect(self._on_drawing_changed)
-        # Frame pacing: the newest result waits here for the next refresh; the pointer's rest.
-        self._waiting_update: Update | None = None
-        self.last_frame_time = 0.0  # perf_counter() when the last frame began to be shown
-        self.frames_shown = self.results_dropped = 0
-        self._frame_timer = QTimer(self)
-        self._frame_timer.setSingleShot(True)
-        self._frame_timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may fire 5% early
-        self._frame_timer.timeout.connect(self._show_frame)
-        self._moving = False
-        self._rest_timer = QTimer(self)
-        self._rest_timer.setSingleShot(True)
-        self._rest_timer.setInterval(REST_MS)
-        self._rest_timer.timeout.connect(self._on_rest)
-        self.filter_patches = None
         self.patch_worker = None
         self._patches_due: Inspector | None = None  # searched once the pointer first rests on this model
         if self.samples is not None:  # what each filter looks for, searched once per model in its own thread
@@ -202,6 +196,7 @@ class MainWindow(QMainWindow):
             self.patch_worker.ready.connect(self._on_patches_ready)
             self.patch_worker.failed.connect(self._on_compute_failed)
         self.canvas.penWidthChanged.connect(self._on_pen_width_changed)
+        self.menus.colourModeChosen.connect(self._on_colour_mode_chosen)
         self.ledger_view.layerSelected.connect(self.feature_maps.highlight_layer)
         self.feature_maps.mapClicked.connect(self._on_map_clicked)
         self.feature_maps.unitClicked.connect(self._on_unit_clicked)
@@ -223,108 +218,11 @@ class MainWindow(QMainWindow):
 
     @property
     def playground(self) -> ConvPlayground:
-        return self._playground_page.content()  # type: ignore[return-value]
+        return self._playground_page.content()  # type: ignore[return-value]  # built by _conv_playground
 
     @property
     def explorer(self) -> ArchitectureExplorer:
-        return self._explorer_page.content()  # type: ignore[return-value]
-
-    # -------------------------------------------------------------------- actions and toolbar
-
-    def _action(self, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        action.setToolTip(f"{tip or text} ({', '.join(str(s) for s in shortcuts)})" if shortcuts else tip or text)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        stack = self.canvas.undo_stack
-        self.undo_action = stack.createUndoAction(self, "Undo")
-        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        self.redo_action = stack.createRedoAction(self, "Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.addActions([self.undo_action, self.redo_action])
-        self.clear_action = self._action("Clear", self.canvas.clear, ("Delete", "Backspace"))
-        self.thinner_action = self._action("Thinner pen", lambda: self._step_pen(-PEN_STEP), ("[",))
-        self.thicker_action = self._action("Thicker pen", lambda: self._step_pen(PEN_STEP), ("]",))
-        self.eraser_action = self._action("Eraser", lambda on: self.canvas.set_eraser(on), ("E",),
-                                          "Erase with the left button (the right button always erases)")
-        self.eraser_action.setCheckable(True)
-        self.previous_action = self._action("◀ Sample", lambda: self.load_sample(self.sample_index - 1), ("P",),
-                                            "Previous MNIST test digit")
-        self.next_action = self._action("Sample ▶", lambda: self.load_sample(self.sample_index + 1), ("N",),
-                                        "Next MNIST test digit")
-        self.random_action = self._action("Random sample", self._load_random_sample, ("R",))
-        self.open_action = self._action("Open model…", self.open_model_dialog, ("Ctrl+O",))
-        self.files = DrawingFiles(self, self.canvas, lambda message: self.statusBar().showMessage(message, 6000))
-        self.quit_action = self._action("Quit", self.close, ("Ctrl+Q",))
-        self._drawing_actions = [self.undo_action, self.redo_action, self.clear_action, self.thinner_action,
-                                 self.thicker_action, self.eraser_action, self.previous_action, self.next_action,
-                                 self.random_action]
-        self._drawing_shortcuts = {action: action.shortcuts() for action in self._drawing_actions}
-        self.page_actions = [
-            self._action(text, lambda _=False, i=i: self.pages.setCurrentIndex(i), (f"Ctrl+{i + 1}",), tip)
-            for i, (text, tip) in enumerate((
-                ("Live network", "Draw and watch every layer"),
-                ("Conv arithmetic", "Play with input size, filter, padding and stride"),
-                ("Architecture explorer", "Edit the network and watch shapes and parameters follow"),
-            ))
-        ]
-        colours = QActionGroup(self)
-        self.shared_action = QAction("Colour scale shared per layer", colours, checkable=True)
-        self.per_map_action = QAction("Colour scale per map", colours, checkable=True)
-        self.shared_action.triggered.connect(lambda: self._set_colour_mode(SHARED))
-        self.per_map_action.triggered.connect(lambda: self._set_colour_mode(PER_MAP))
-
-        self.pen_slider = QSlider(Qt.Orientation.Horizontal)
-        self.pen_slider.setRange(int(MIN_PEN_WIDTH), int(MAX_PEN_WIDTH))
-        self.pen_slider.setFixedWidth(120)
-        self.pen_slider.setToolTip("Pen width ([ and ])")
-        self.pen_slider.valueChanged.connect(lambda value: self.canvas.set_pen_width(value))
-        self.pen_label = QLabel()
-        toolbar = QToolBar("Tools")
-        toolbar.setObjectName("tools")
-        toolbar.addActions([self.undo_action, self.redo_action, self.clear_action, self.eraser_action])
-        toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" Pen "))
-        toolbar.addWidget(self.pen_slider)
-        toolbar.addWidget(self.pen_label)
-        toolbar.addSeparator()
-        toolbar.addActions([self.previous_action, self.next_action, self.random_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.shared_action, self.per_map_action])
-        self.addToolBar(toolbar)
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        file_menu.addActions(self.files.actions)
-        file_menu.addSeparator()
-        file_menu.addActions([self.open_action, self.quit_action])
-        self.model_menu = menu.addMenu("&Model")
-        self.model_group = QActionGroup(self)
-        self.model_actions: dict[Path, QAction] = {}
-        for path in sorted(paths.MODELS_DIR.glob("*.keras")):
-            card = read_card(path)
-            accuracy = f" — {card['test']['accuracy']:.2%} on MNIST test" if card and "test" in card else ""
-            default = " (default)" if path.resolve() == paths.DEFAULT_MODEL.resolve() else ""
-            action = QAction(f"{path.stem}{default}{accuracy}", self.model_group, checkable=True)
-            action.setToolTip(describe(card))
-            action.setStatusTip(describe(card))
-            action.triggered.connect(lambda _=False, p=path: self.load_model(p))
-            self.model_actions[path.resolve()] = action
-            self.model_menu.addAction(action)
-        self.model_menu.addSeparator()
-        self.model_menu.addAction(self.open_action)
-        edit_menu = menu.addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action, self.clear_action, self.eraser_action,
-                              self.thinner_action, self.thicker_action])
-        view_menu = menu.addMenu("&View")
-        view_menu.addActions(self.page_actions)
-        view_menu.addSeparator()
-        view_menu.addActions([self.shared_action, self.per_map_action])
-        samples_menu = menu.addMenu("&Samples")
-        samples_menu.addActions([self.previous_action, self.next_action, self.random_action])
+        return self._explorer_page.content()  # type: ignore[return-value]  # built by _architecture_explorer
 
     # -------------------------------------------------------------------- model
 
@@ -355,25 +253,18 @@ class MainWindow(QMainWindow):
         self.model_error = None
         self.banner.hide()
         self.open_button.hide()
-        self.feature_maps.set_layers(
-            [(row.name, row.kind, row.output_shape, row.params) for row in inspector.ledger.rows
-             if row.kind != "InputLayer"]
-        )
-        self.ledger_view.set_ledger(inspector.ledger)
-        self.kernel_view.set_weights(dict(inspector.weights))
+        for view in self._model_views:
+            view.show_model(inspector)
         self.filter_patches = None
         # The search for each filter's top patches takes a second or two of a slow host's CPU: it waits
-        # until the first prediction is on screen and the pointer rests.
-        self._patches_due = inspector
-        self._rest_timer.start()
-        self.map_detail.set_weights(dict(inspector.weights))
-        self.tracer = Tracer.for_inspector(inspector)
-        self.trace_view.set_tracer(self.tracer)
+        # until the first prediction is on screen and the pointer rests. It reads the MNIST test digits,
+        # so it is only for models that take them.
+        self._patches_due = inspector if inspector.input_shape == SAMPLE_SHAPE else None
+        self.pacer.rest_later()
         card = read_card(inspector.path) if inspector.path else None
-        accuracy = f" · {card['test']['accuracy']:.2%} on MNIST test" if card and "test" in card else ""
+        accuracy = f" · {card['test']['accuracy']:.2%} test accuracy" if card and "test" in card else ""
         self.status_model.setText(f"model: {inspector.path}{accuracy}")
-        for path, action in self.model_actions.items():
-            action.setChecked(inspector.path is not None and inspector.path.resolve() == path)
+        self.menus.show_model_path(inspector.path)
         is_default = inspector.path is not None and inspector.path.resolve() == paths.DEFAULT_MODEL.resolve()
         self._remember(model_path="" if is_default else str(inspector.path))
         self.worker.submit(self.canvas.drawing)
@@ -398,39 +289,24 @@ class MainWindow(QMainWindow):
     def last_result(self) -> InferenceResult | None:
         return self.last_update.result if self.last_update else None
 
-    @property
-    def frame_interval(self) -> float:
-        """Seconds between two frames: one display refresh."""
-        rate = self.screen().refreshRate() if self.screen() is not None else 0.0
-        return 1.0 / (rate if 20.0 <= rate <= 500.0 else DEFAULT_REFRESH_HZ)
-
     def _on_update_ready(self) -> None:
         if self._closed:
             return
         update = self.worker.take()  # the worker starts on the next drawing while this one waits to be shown
-        if update is None:  # an older notification; its update was already taken
-            return
-        if self._waiting_update is not None:
-            self.results_dropped += 1  # computed, overtaken before its frame: never painted
-        self._waiting_update = update
-        if not self._frame_timer.isActive():
-            wait = self.last_frame_time + self.frame_interval - time.perf_counter()
-            self._frame_timer.start(max(0, math.ceil(wait * 1000)))
+        if update is not None:  # None: an older notification, whose update was already taken
+            self.pacer.offer(update)
 
-    def _show_frame(self) -> None:
-        """Show the newest waiting update on every view in sight (at most once per display refresh)."""
-        update, self._waiting_update = self._waiting_update, None
-        if update is None or self._closed:
+    def _on_frame_due(self, update: Update) -> None:
+        """Show the newest update on every view in sight (the pacer calls at most once per refresh)."""
+        if self._closed:
             return
-        self.last_frame_time = time.perf_counter()
-        self.frames_shown += 1
         self.last_update = update
         if self.pages.currentIndex() == 0:  # another page is on screen: shown when the live page returns
             self._show_update(update)
         self.resultShown.emit(update)
 
     def _show_update(self, update: Update) -> None:
-        result, moving = update.result, self._moving
+        result, moving = update.result, self.pacer.moving
         self.input_view.show_result(result)
         self.probabilities.show_result(result)
         self.feature_maps.show_result(result, update.pictures, update.colour_mode, moving=moving)
@@ -448,18 +324,16 @@ class MainWindow(QMainWindow):
         )
 
     def _on_drawing_changed(self, _drawing: object) -> None:
-        self._moving = True
-        self._rest_timer.start()
+        self.pacer.moved()
 
     def _on_rest(self) -> None:
         """The pointer rests: what was deferred while it moved is done now."""
-        self._moving = False
         if self._closed:
             return
         self.worker.settle(self.canvas.drawing)
         if self._patches_due is not None and self.patch_worker is not None:
             if self.last_update is None:
-                self._rest_timer.start()  # not a first prediction yet: ask again later
+                self.pacer.rest_later()  # not a first prediction yet: ask again later
             else:
                 self.patch_worker.start(self._patches_due)
                 self._patches_due = None
@@ -468,7 +342,7 @@ class MainWindow(QMainWindow):
         if self.last_update is not None:
             self._show_timing(self.last_update)
 
-    def _on_patches_ready(self, inspector: Inspector, patches: object) -> None:
+    def _on_patches_ready(self, inspector: Inspector, patches: FilterPatches) -> None:
         if self._closed or inspector is not self.inspector or self.samples is None:
             return  # computed for a model that has since been replaced
         self.filter_patches = patches
@@ -480,15 +354,14 @@ class MainWindow(QMainWindow):
 
     def _on_compute_failed(self, message: str) -> None:
         if not self._closed:
-            self.statusBar().showMessage(message, 8000)
+            self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
 
     def _on_map_clicked(self, layer: str, index: int | None) -> None:
         self.ledger_view.select_layer(layer)
         self.feature_maps.highlight_layer(layer)
         if index is not None:
             self.map_detail.show_map(layer, index)
-            if layer in self.kernel_view.panels:
-                self.kernel_view.show_filter(layer, index)
+            self.kernel_view.show_filter(layer, index)
 
     def _on_unit_clicked(self, layer: str, unit: tuple[int, ...]) -> None:
         self.trace_view.pin(layer, unit)
@@ -496,13 +369,9 @@ class MainWindow(QMainWindow):
 
     def _on_trace_changed(self, trace: UnitTrace | None) -> None:
         """Outline what the traced unit sees: on the input, on the canvas and in the maps."""
-        if trace is None:
-            self.input_view.set_fields([])
-            self.canvas.set_outlines([])
-            self.feature_maps.set_marks({})
-            return
-        fields, marks = trace_outlines(trace, self._shown_layer)
+        fields, marks = trace_outlines(trace, self.feature_maps.shown_layer) if trace is not None else ([], {})
         self.input_view.set_fields(fields)
+        self.feature_maps.set_marks(marks)
         placement = self.last_update.placement if self.last_update is not None else None
         outlines = []
         if placement is not None:
@@ -510,53 +379,38 @@ class MainWindow(QMainWindow):
                 top, left, bottom, right = placement.to_source(field.top, field.left, field.bottom, field.right)
                 outlines.append((QRectF(left, top, right - left, bottom - top), QColor(colour)))
         self.canvas.set_outlines(outlines)
-        self.feature_maps.set_marks(marks)
-        if self.trace_view.hovering is not None:
-            self.statusBar().showMessage(trace_summary(trace), 6000)
-
-    def _shown_layer(self, name: str) -> str:
-        """The layer whose panel shows ``name``'s values (a dropout's are its source's)."""
-        while self.tracer is not None and name != INPUT:
-            panel = self.feature_maps.panels.get(name)
-            if panel is not None and panel.plot is not None:
-                return name
-            name = self.tracer.source_of(name)
-        return name
+        if trace is not None and self.trace_view.hovering is not None:
+            self.statusBar().showMessage(trace_summary(trace), MESSAGE_MS)
 
     def _on_page_changed(self, index: int) -> None:
         """The drawing's keys act only on the live page: the explorer has its own undo, and its own keys."""
         live = index == 0
-        for action in self._drawing_actions:
-            action.setShortcuts(self._drawing_shortcuts[action] if live else [])
+        self.menus.set_live(live)
         if live and self.last_update is not None:  # updates that came meanwhile were not shown
             self._show_update(self.last_update)
 
     # -------------------------------------------------------------------- drawing tools
 
-    def _step_pen(self, delta: float) -> None:
-        self.canvas.set_pen_width(self.canvas.pen_width() + delta)
-
     def _on_pen_width_changed(self, width: float) -> None:
-        self.pen_slider.blockSignals(True)
-        self.pen_slider.setValue(round(width))
-        self.pen_slider.blockSignals(False)
-        self.pen_label.setText(f" {width:.0f} px ")
+        self.menus.show_pen_width(width)
         self._remember(pen_width=width)
 
     def load_sample(self, index: int) -> None:
+        """Put MNIST test digit ``index`` (modulo their count) on the canvas."""
         if self.samples is None:
             return
         self.sample_index = index % len(self.samples.labels)
         image = self.samples.images[self.sample_index] / 255.0
         label = int(self.samples.labels[self.sample_index])
         self.canvas.load_picture(image, f"Sample {self.sample_index} (a {label})")
-        self.statusBar().showMessage(f"MNIST test digit {self.sample_index}: labelled {label}", 4000)
+        self.statusBar().showMessage(f"MNIST test digit {self.sample_index}: labelled {label}", MESSAGE_MS)
 
-    def _load_random_sample(self) -> None:
+    def _step_sample(self, step: int | None) -> None:
+        """The previous (−1) or next (+1) sample, or a random one (None)."""
         if self.samples is not None:
-            self.load_sample(random.randrange(len(self.samples.labels)))
+            self.load_sample(random.randrange(len(self.samples.labels)) if step is None else self.sample_index + step)
 
-    def _set_colour_mode(self, mode: str) -> None:
+    def _on_colour_mode_chosen(self, mode: str) -> None:
         self.worker.colour_mode = mode
         self.feature_maps.set_colour_mode(mode)
         self._remember(colour_mode=mode)
@@ -574,7 +428,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(s.splitter)
         self.canvas.set_pen_width(s.pen_width)
         self._on_pen_width_changed(self.canvas.pen_width())
-        (self.per_map_action if s.colour_mode == PER_MAP else self.shared_action).setChecked(True)
+        self.menus.show_colour_mode(PER_MAP if s.colour_mode == PER_MAP else s.colour_mode)
         self.feature_maps.set_colour_mode(s.colour_mode)
         self.worker.colour_mode = self.feature_maps.colour_mode
 
@@ -592,8 +446,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.canvas.drawingChanged.disconnect(self.worker.submit)
         self.canvas.drawingChanged.disconnect(self._on_drawing_changed)
-        self._frame_timer.stop()
-        self._rest_timer.stop()
+        self.pacer.stop()
         self.worker.modelLoaded.disconnect(self._on_model_loaded)
         self.worker.modelFailed.disconnect(self._on_model_failed)
         self.worker.updateReady.disconnect(self._on_update_ready)
@@ -613,4 +466,3 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.shutdown()
         super().closeEvent(event)
-

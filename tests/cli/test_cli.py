@@ -128,7 +128,7 @@ def test_one_unreadable_image_does_not_lose_the_others(tmp_path, capsys, mnist):
 
 @pytest.fixture()
 def non_image_model(tmp_path) -> Path:
-    from guiapp.core.backend import keras
+    from guiapp.core.model.backend import keras
 
     k = keras()
     path = tmp_path / "tabular.keras"
@@ -270,9 +270,9 @@ def test_model_given_before_or_after_the_command(capsys, non_image_model):
 
 
 def test_train_and_summarise_an_architecture_saved_from_the_explorer(tmp_path, capsys, small_npz):
-    from guiapp.core import arch_edit
-    from guiapp.core.architectures import ARCHITECTURES
-    from guiapp.core.inference import Inspector
+    from guiapp.core.model import arch_edit
+    from guiapp.core.model.architectures import ARCHITECTURES
+    from guiapp.core.model.inference import Inspector
 
     small = arch_edit.set_setting(ARCHITECTURES["mnist_cnn"], 1, "filters", 8)
     small = arch_edit.set_setting(small, 5, "units", 16)
@@ -308,8 +308,8 @@ def test_train_refuses_a_bad_architecture_file_in_one_line(tmp_path, capsys, con
 
 
 def test_predict_strokes_one_line_per_drawing_with_per_line_errors(tmp_path, capsys):
-    from guiapp.core.stroke_file import drawing_to_json
-    from guiapp.core.strokes import Drawing, Stroke
+    from guiapp.core.drawing.stroke_file import drawing_to_json
+    from guiapp.core.drawing.strokes import Drawing, Stroke
 
     one = drawing_to_json(Drawing(strokes=(Stroke(((140.0, 40.0), (140.0, 240.0))),)))
     seven = drawing_to_json(Drawing(strokes=(Stroke(((60.0, 60.0), (220.0, 60.0), (120.0, 240.0))),)))
@@ -330,8 +330,8 @@ def test_predict_strokes_one_line_per_drawing_with_per_line_errors(tmp_path, cap
 
 
 def test_predict_strokes_thousands_of_drawings_in_one_batch_path(tmp_path, capsys):
-    from guiapp.core.pendigits import load_pendigits, pendigit_drawing
-    from guiapp.core.stroke_file import drawing_to_json
+    from guiapp.core.drawing.stroke_file import drawing_to_json
+    from guiapp.core.learning.pendigits import load_pendigits, pendigit_drawing
 
     pendigits = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pendigits.tra"
     if not pendigits.is_file():

@@ -31,7 +31,11 @@ def test_no_core_module_imports_qt():
 
 
 def test_importing_the_whole_core_loads_no_qt():
-    names = [f"guiapp.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__"]
+    names = [
+        "guiapp.core." + ".".join(p.relative_to(CORE).with_suffix("").parts)
+        for p in CORE.rglob("*.py")
+        if p.stem != "__init__"
+    ]
     code = (
         "import importlib, sys\n"
         f"for name in {names!r}: importlib.import_module(name)\n"

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from guiapp.core.mosaic import grid_for
-from guiapp.core.preprocess import drawing_to_network_input
-from guiapp.core.strokes import rasterize
+from guiapp.core.drawing.preprocess import drawing_to_network_input
+from guiapp.core.drawing.strokes import rasterize
+from guiapp.core.live.mosaic import grid_for
 from tests.ui.conftest import MODEL_TIMEOUT_MS, draw, line, wait_settled
 
 VERTICAL_BAR = line((140, 45), (140, 235), 20)

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from guiapp import paths
-from guiapp.core.strokes import DEFAULT_PEN_WIDTH, MAX_PEN_WIDTH
+from guiapp.core.drawing.strokes import DEFAULT_PEN_WIDTH, MAX_PEN_WIDTH
 from guiapp.ui.settings import load_settings
 from tests.ui.conftest import MODEL_TIMEOUT_MS
 

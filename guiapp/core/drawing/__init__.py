@@ -1,0 +1,1 @@
+"""Drawings and pictures: strokes, stroke files, rasterising and preprocessing for the network."""

@@ -1,0 +1,216 @@
+"""Drawings as JSON: the stroke file format, read one drawing per line with a clear error per bad line.
+
+One drawing is one JSON object::
+
+    {"width": 280, "height": 280, "pen_width": 20,
+     "strokes": [[[x, y], [x, y], ...], ...]}
+
+Points are canvas pixels, origin top-left, y down, in drawing order. ``pen_width`` (the
+pen's diameter in canvas pixels) is optional and defaults to the app's 20. A stroke
+may also be an object ``{"points": [[x, y], ...], "width": 14, "erase": true}`` (the
+window saves this form when strokes differ in width or include the eraser). A stroke
+file for ``guiapp predict --strokes`` holds one such object per line (JSON Lines);
+the window's *Save drawing* writes one object.
+
+Every drawing goes through :func:`~guiapp.core.drawing.strokes.rasterize` and the MNIST recipe
+— the same code as the live canvas — so a file and the canvas give bit-identical inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guiapp.core.atomic import refuse_overwrite, write_text_atomic
+from guiapp.core.drawing.strokes import (
+    CANVAS_SIZE,
+    DEFAULT_PEN_WIDTH,
+    MAX_PEN_WIDTH,
+    Drawing,
+    Stroke,
+)
+from guiapp.core.errors import GuiappError, file_problem
+
+FORMAT = "guiapp-drawing"
+MAX_CANVAS = 4096
+MAX_POINTS = 100_000  # per drawing
+MAX_LINE_BYTES = 8 * 1024 * 1024  # a longer line is refused without reading it all into memory
+OUTSIDE = 1.0  # points may leave the canvas by up to one canvas size (a stroke can run off the edge)
+HINT = "see the stroke file format in the README (guiapp predict --help)"
+
+
+class StrokeFileError(GuiappError):
+    """A drawing that cannot be read; the message says what is wrong with it."""
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise StrokeFileError(f"{what} must be a number, not {json.dumps(value)[:40]}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise StrokeFileError(f"{what} is {value} — every number must be finite")
+    return number
+
+
+def _size(data: dict, key: str) -> int:
+    value = data.get(key, CANVAS_SIZE)
+    number = _number(value, key)
+    if number != int(number) or not 8 <= number <= MAX_CANVAS:
+        raise StrokeFileError(f"{key} must be a whole number of pixels from 8 to {MAX_CANVAS}, not {value}")
+    return int(number)
+
+
+def _points(raw: Any, where: str, width: int, height: int) -> tuple[tuple[float, float], ...]:
+    if not isinstance(raw, list) or not raw:
+        raise StrokeFileError(f"{where} has no points — a stroke is a list of [x, y] points")
+    points = []
+    for j, point in enumerate(raw):
+        if not isinstance(point, (list, tuple)) or len(point) != 2:
+            raise StrokeFileError(f"{where}, point {j} must be [x, y], not {json.dumps(point)[:40]}")
+        x = _number(point[0], f"{where}, point {j}: x")
+        y = _number(point[1], f"{where}, point {j}: y")
+        if not (-OUTSIDE * width <= x <= (1 + OUTSIDE) * width and -OUTSIDE * height <= y <= (1 + OUTSIDE) * height):
+            raise StrokeFileError(
+                f"{where}, point {j} ({x:g}, {y:g}) lies far outside the {width}×{height} canvas "
+                "(points are canvas pixels, origin top-left)"
+            )
+        points.append((x, y))
+    return tuple(points)
+
+
+def drawing_from_json(data: Any) -> Drawing:
+    """A :class:`Drawing` from one decoded JSON object; :class:`StrokeFileError` says what is wrong."""
+    if not isinstance(data, dict):
+        raise StrokeFileError('a drawing is a JSON object: {"width": 280, "height": 280, "strokes": [...]}')
+    if "strokes" not in data:
+        raise StrokeFileError("missing the key \"strokes\"")
+    width, height = _size(data, "width"), _size(data, "height")
+    pen = _number(data.get("pen_width", DEFAULT_PEN_WIDTH), "pen_width")
+    if not 0.5 <= pen <= MAX_PEN_WIDTH * 4:
+        raise StrokeFileError(f"pen_width must be from 0.5 to {MAX_PEN_WIDTH * 4:g} pixels, not {pen:g}")
+    raw_strokes = data["strokes"]
+    if not isinstance(raw_strokes, list) or not raw_strokes:
+        raise StrokeFileError("\"strokes\" is empty — a drawing needs at least one stroke")
+    strokes = []
+    total = 0
+    for i, raw in enumerate(raw_strokes):
+        where = f"stroke {i}"
+        stroke_width, erase = pen, False
+        if isinstance(raw, dict):
+            stroke_width = _number(raw.get("width", pen), f"{where}: width")
+            if not 0.5 <= stroke_width <= MAX_PEN_WIDTH * 4:
+                raise StrokeFileError(f"{where}: width must be from 0.5 to {MAX_PEN_WIDTH * 4:g}, not {stroke_width:g}")
+            erase = raw.get("erase", False)
+            if not isinstance(erase, bool):
+                raise StrokeFileError(f"{where}: erase must be true or false")
+            raw = raw.get("points")
+        points = _points(raw, where, width, height)
+        total += len(points)
+        if total > MAX_POINTS:
+            raise StrokeFileError(f"more than {MAX_POINTS:,} points in one drawing")
+        strokes.append(Stroke(points, stroke_width, erase))
+    return Drawing(width, height, tuple(strokes))
+
+
+def drawing_to_json(drawing: Drawing) -> dict[str, Any]:
+    """The JSON object for ``drawing`` (strokes only: a loaded picture underneath is not strokes)."""
+    widths = {stroke.width for stroke in drawing.strokes}
+    plain = len(widths) <= 1 and not any(stroke.erase for stroke in drawing.strokes)
+    pen = widths.pop() if len(widths) == 1 else DEFAULT_PEN_WIDTH
+    data: dict[str, Any] = {"format": FORMAT, "width": drawing.width, "height": drawing.height, "pen_width": pen}
+    if plain:
+        data["strokes"] = [[list(p) for p in stroke.points] for stroke in drawing.strokes]
+    else:
+        data["strokes"] = [
+            {"points": [list(p) for p in stroke.points], "width": stroke.width,
+             **({"erase": True} if stroke.erase else {})}
+            for stroke in drawing.strokes
+        ]
+    return data
+
+
+def save_drawing(drawing: Drawing, path: Path | str, *, force: bool = False) -> Path:
+    """Write one drawing as JSON, atomically; refuses to overwrite unless ``force``."""
+    if not drawing.strokes:
+        raise StrokeFileError("there are no strokes to save")
+    path = Path(path)
+    refuse_overwrite(path, force=force)
+    write_text_atomic(path, json.dumps(drawing_to_json(drawing)) + "\n")  # floats round-trip exactly
+    return path
+
+
+def load_drawing(path: Path | str) -> Drawing:
+    """Read a drawing saved by the window (or the first line of a stroke file)."""
+    path = Path(path)
+    for entry in read_drawings(path):
+        if entry.error:
+            raise StrokeFileError(file_problem(path, entry.error, HINT))
+        return entry.drawing  # type: ignore[return-value]
+    raise StrokeFileError(file_problem(path, "holds no drawing", HINT))
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    drawing: Drawing | None
+    error: str | None
+
+
+def read_drawings(path: Path | str) -> Iterator[Line]:
+    """Each non-blank line of a JSON Lines stroke file: its drawing, or why it is not one."""
+    path = Path(path)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 — closed below; binary, to cap a line's length
+    except FileNotFoundError:
+        raise StrokeFileError(file_problem(path, "no such stroke file", HINT)) from None
+    except OSError as exc:
+        raise StrokeFileError(file_problem(path, f"cannot be read ({exc.strerror})", HINT)) from None
+    with handle:
+        number = 0
+        while True:
+            chunk = handle.readline(MAX_LINE_BYTES + 1)
+            if not chunk:
+                return
+            number += 1
+            if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
+                while True:  # skip the rest of the line a megabyte at a time
+                    rest = handle.readline(1 << 20)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                yield Line(number, None, f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MB — one drawing per line")
+                continue
+            text = chunk.strip()
+            if not text:
+                continue
+            try:
+                data = json.loads(text.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield Line(number, None, "not UTF-8 text")
+                continue
+            except json.JSONDecodeError as exc:
+                yield Line(number, None, f"not JSON ({exc.msg} at column {exc.colno})")
+                continue
+            try:
+                yield Line(number, drawing_from_json(data), None)
+            except StrokeFileError as exc:
+                yield Line(number, None, str(exc))
+
+
+def export_png(drawing: Drawing, path: Path | str, *, force: bool = False) -> Path:
+    """The drawing as the canvas shows it (white ink on black, canvas size), as a PNG written atomically."""
+    import numpy as np
+    from PIL import Image
+
+    from guiapp.core.atomic import atomic_path
+    from guiapp.core.drawing.strokes import rasterize
+
+    path = Path(path)
+    refuse_overwrite(path, force=force)
+    pixels = np.round(rasterize(drawing) * 255).astype(np.uint8)
+    with atomic_path(path) as tmp:
+        Image.fromarray(pixels, mode="L").save(tmp, format="PNG")
+    return path

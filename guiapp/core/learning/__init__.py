@@ -1,0 +1,1 @@
+"""Data and training: MNIST and drawn-digit data, training and evaluation."""

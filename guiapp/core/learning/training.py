@@ -1,0 +1,253 @@
+"""Train a named architecture on MNIST exactly as the seed does, and save it with its card.
+
+The seed (Keras' ``mnist_cnn.py``) uses batch 128, 12 epochs, categorical
+cross-entropy and ``Adadelta()``. In that Keras, Adadelta's default learning rate
+was 1.0; Keras 3 changed the default to 0.001, which silently trains a far worse
+model. We therefore pass 1.0 (and the old rho/epsilon) explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from guiapp.core.atomic import atomic_paths, refuse_overwrite
+from guiapp.core.errors import GuiappError, file_problem, short_reason
+from guiapp.core.learning.data import NUM_CLASSES, MnistData, to_network_input
+from guiapp.core.model.architectures import (
+    DEFAULT_ARCHITECTURE,
+    Architecture,
+    build_model,
+    get_architecture,
+)
+from guiapp.core.model.modelcard import card_path_for, card_text
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """The seed's hyperparameters; change them only on purpose."""
+
+    architecture: str = DEFAULT_ARCHITECTURE
+    epochs: int = 12
+    batch_size: int = 128
+    learning_rate: float = 1.0  # the seed's Keras 2 Adadelta default (Keras 3's is 0.001)
+    rho: float = 0.95
+    epsilon: float = 1e-7
+    seed: int = 0
+    keras2_loss: bool = True  # cross-entropy on clipped probabilities, as the seed's Keras computed it
+    ema: float = 0.0  # > 0: keep an exponential moving average of the weights (Keras' use_ema) and ship it
+
+
+class TrainingProgress(Protocol):
+    """What a caller can observe while training runs (e.g. a progress bar)."""
+
+    def epoch_started(self, epoch: int, epochs: int, batches: int) -> None: ...
+
+    def batch_done(self, batch: int, logs: dict[str, float]) -> None: ...
+
+    def epoch_done(self, epoch: int, logs: dict[str, float]) -> None: ...
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    model_path: Path
+    card_path: Path
+    card: dict[str, Any]
+
+
+def _progress_callback(keras: Any, progress: TrainingProgress, epochs: int, batches: int) -> Any:
+    class _Forward(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            progress.epoch_started(epoch + 1, epochs, batches)
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            progress.batch_done(batch + 1, {k: float(v) for k, v in (logs or {}).items()})
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            progress.epoch_done(epoch + 1, {k: float(v) for k, v in (logs or {}).items()})
+
+    return _Forward()
+
+
+def keras2_categorical_crossentropy(y_true: Any, y_pred: Any) -> Any:
+    """Categorical cross-entropy exactly as the seed's Keras 2 computed it.
+
+    Keras 3 notices that ``y_pred`` comes from a softmax and works on the logits instead;
+    Keras 2 normalised and clipped the probabilities to [ε, 1 − ε] (ε = 1e-7) first, so
+    a training digit the network is already sure of stops pulling on the weights. That
+    detail is part of reproducing the seed's accuracy.
+    """
+    from guiapp.core.model.backend import keras
+
+    ops = keras().ops
+    epsilon = 1e-7
+    y_pred = y_pred / ops.sum(y_pred, axis=-1, keepdims=True)
+    y_pred = ops.clip(y_pred, epsilon, 1.0 - epsilon)
+    return -ops.sum(y_true * ops.log(y_pred), axis=-1)
+
+
+OUT_HINT = "e.g. --out models/my_model.keras"
+
+
+def check_output(out: Path, *, force: bool) -> None:
+    """Fail early (before loading data or training) if ``out`` or its card cannot or may not be written.
+
+    Training takes minutes; finding out afterwards that the folder is read-only, or that the
+    card's name is taken by a folder, would throw that work away.
+    """
+    if out.suffix != ".keras":
+        raise GuiappError(file_problem(out, "the output must end in .keras", OUT_HINT))
+    for path in (out, card_path_for(out)):
+        if path.is_dir():
+            raise GuiappError(file_problem(path, "is a folder, so the trained model and its card cannot go there",
+                                           OUT_HINT))
+        if path.exists() and not path.is_file():
+            raise GuiappError(file_problem(path, "is not a regular file", OUT_HINT))
+    refuse_overwrite(out, card_path_for(out), force=force)
+    _check_writable_folder(out.parent)
+
+
+def _check_writable_folder(folder: Path) -> None:
+    """The nearest existing folder on the way to ``folder`` takes new files (tried, not guessed)."""
+    existing = folder.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise GuiappError(file_problem(existing, "is not a folder, so the output cannot be written below it", OUT_HINT))
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".guiapp-write-test.", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise GuiappError(file_problem(existing, f"cannot be written ({exc.strerror or short_reason(exc)})",
+                                       "choose a folder you can write to with --out")) from None
+
+
+def _initial_weights(model: Any, init: Path) -> dict[str, Any]:
+    """Start from a trained model's weights (same architecture); returns what the card records."""
+    import hashlib
+
+    from guiapp.core.model.backend import keras
+
+    init = Path(init)
+    try:
+        source = keras().models.load_model(init, compile=False)
+        model.set_weights(source.get_weights())
+    except Exception as exc:  # noqa: BLE001 — a missing file, not a model, or another architecture
+        raise GuiappError(file_problem(init, f"cannot start from it ({str(exc).splitlines()[0][:120]})",
+                                       "give a .keras model of the same architecture")) from None
+    return {"file": init.name, "sha256": hashlib.sha256(init.read_bytes()).hexdigest()}
+
+
+def train(
+    data: MnistData,
+    out: Path,
+    config: TrainingConfig = TrainingConfig(),
+    *,
+    force: bool = False,
+    progress: TrainingProgress | None = None,
+    architecture: Architecture | None = None,
+    recipe: dict[str, Any] | None = None,
+    init: Path | None = None,
+) -> TrainingResult:
+    """Train, evaluate on the test set, then write ``out`` and its card together, atomically.
+
+    Nothing is written until training has finished, so an interrupt (Ctrl-C raises
+    ``KeyboardInterrupt`` out of this call) leaves any existing model and card untouched,
+    unless it is a :class:`~guiapp.core.atomic.CommittedInterrupt`: both new files were written.
+    """
+    out = Path(out)
+    check_output(out, force=force)
+    if config.epochs < 1 or config.batch_size < 1:
+        raise GuiappError("epochs and batch size must be at least 1")
+    arch = architecture if architecture is not None else get_architecture(config.architecture)
+
+    from guiapp.core.model.backend import keras, versions
+
+    k = keras()
+    model = build_model(arch, seed=config.seed)
+    started_from = _initial_weights(model, init) if init is not None else None
+    optimizer = k.optimizers.Adadelta(
+        learning_rate=config.learning_rate, rho=config.rho, epsilon=config.epsilon,
+        **({"use_ema": True, "ema_momentum": config.ema} if config.ema > 0 else {}),
+    )
+    loss = keras2_categorical_crossentropy if config.keras2_loss else "categorical_crossentropy"
+    model.compile(loss=loss, optimizer=optimizer, metrics=["accuracy"])
+
+    x_train, x_test = to_network_input(data.x_train), to_network_input(data.x_test)
+    y_train = k.utils.to_categorical(data.y_train, NUM_CLASSES)
+    y_test = k.utils.to_categorical(data.y_test, NUM_CLASSES)
+    batches = int(np.ceil(len(x_train) / config.batch_size))
+    callbacks = [_progress_callback(k, progress, config.epochs, batches)] if progress else []
+
+    started = time.perf_counter()
+    history = model.fit(
+        x_train, y_train,
+        batch_size=config.batch_size, epochs=config.epochs, verbose=0,
+        validation_data=(x_test, y_test),  # as in the seed
+        callbacks=callbacks,
+    )
+    seconds = time.perf_counter() - started
+    test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)
+
+    # Save a fresh, uncompiled copy: the shipped file holds no optimizer state.
+    clean = build_model(arch)
+    clean.set_weights(model.get_weights())
+    epochs_log = [
+        {"epoch": i + 1, **{key: float(values[i]) for key, values in history.history.items()}}
+        for i in range(len(history.history.get("loss", [])))
+    ]
+    card = {
+        "architecture": arch.to_dict(),
+        "params": {
+            "total": int(clean.count_params()),
+            "trainable": int(sum(int(np.prod(w.shape)) for w in clean.trainable_weights)),
+        },
+        "hyperparameters": {
+            **{key: value for key, value in asdict(config).items() if key != "architecture"},
+            "optimizer": "Adadelta",
+            "loss": "categorical_crossentropy"
+            + (" on probabilities clipped to [1e-7, 1 − 1e-7], as in Keras 2" if config.keras2_loss else ""),
+            "validation_data": "test set (as in the seed)",
+        },
+        "epochs_completed": len(epochs_log),
+        "history": epochs_log,
+        "test": {"accuracy": float(test_accuracy), "loss": float(test_loss), "samples": len(x_test)},
+        "data": {
+            "source": Path(data.source).name,
+            "train_samples": len(x_train),
+            "test_samples": len(x_test),
+            "sha256": data.sha256(),
+        },
+        **({"training_data": recipe} if recipe else {}),
+        **({"initialised_from": started_from} if started_from else {}),
+        "training_seconds": round(seconds, 1),
+        "versions": versions(),
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    card_path = card_path_for(out)
+    save_model_and_card(clean, card, out)
+    return TrainingResult(model_path=out, card_path=card_path, card=card)
+
+
+def save_model_and_card(model: Any, card: dict[str, Any], out: Path) -> None:
+    """Replace ``out`` and its card together or not at all (see :func:`~guiapp.core.atomic.atomic_paths`).
+
+    A model beside an older model's card would describe the wrong weights. Ctrl-C while the
+    files are written leaves the old pair; Ctrl-C during the final renames is held until both
+    are in place and then raised as :class:`~guiapp.core.atomic.CommittedInterrupt`.
+    """
+    try:
+        with atomic_paths(out, card_path_for(out)) as (model_tmp, card_tmp):
+            model.save(model_tmp)
+            card_tmp.write_text(card_text(card), encoding="utf-8")
+    except OSError as exc:
+        raise GuiappError(file_problem(out, f"could not be written ({short_reason(exc)})",
+                                       "nothing was written; the files that were there are untouched")) from None

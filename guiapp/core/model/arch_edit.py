@@ -1,0 +1,294 @@
+"""Edit an architecture without training it: change a setting, add, remove or move a layer.
+
+Every edit returns a new :class:`Architecture` (they are frozen), so an undo stack can
+keep the old ones. Architectures are saved as JSON, the same description the model
+cards carry, and ``guiapp train --arch FILE.json`` trains one.
+
+The JSON format::
+
+    {"name": "my_cnn", "input_shape": [28, 28, 1],
+     "layers": [{"kind": "Conv2D", "name": "conv2d",
+                 "config": {"filters": 32, "kernel_size": [3, 3], "activation": "relu"}}, ...]}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from guiapp.core.arithmetic.ledger import Ledger, ledger_for_architecture
+from guiapp.core.atomic import refuse_overwrite, write_text_atomic
+from guiapp.core.errors import ArchitectureError, file_problem
+from guiapp.core.model.architectures import (
+    ARCHITECTURES,
+    MNIST_INPUT_SHAPE,
+    NUM_CLASSES,
+    Architecture,
+    LayerSpec,
+    get_architecture,
+)
+
+ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh", "elu", "softmax")
+PADDINGS = ("valid", "same")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One editable setting of a layer kind."""
+
+    key: str
+    label: str
+    type: str  # "int", "pair", "float", "choice", "optional_pair"
+    low: float = 1
+    high: float = 4096
+    choices: tuple[str, ...] = ()
+
+
+_CONV = (
+    Setting("filters", "filters", "int", 1, 1024),
+    Setting("kernel_size", "kernel size", "pair", 1, 64),
+    Setting("strides", "stride", "pair", 1, 16),
+    Setting("padding", "padding", "choice", choices=PADDINGS),
+    Setting("activation", "activation", "choice", choices=ACTIVATIONS),
+)
+_POOL = (
+    Setting("pool_size", "pool size", "pair", 1, 64),
+    Setting("strides", "stride", "optional_pair", 1, 16),
+    Setting("padding", "padding", "choice", choices=PADDINGS),
+)
+SETTINGS: dict[str, tuple[Setting, ...]] = {
+    "Conv2D": _CONV,
+    "MaxPooling2D": _POOL,
+    "AveragePooling2D": _POOL,
+    "Dropout": (Setting("rate", "rate", "float", 0.0, 0.95),),
+    "Flatten": (),
+    "Dense": (Setting("units", "units", "int", 1, 65536),
+              Setting("activation", "activation", "choice", choices=ACTIVATIONS)),
+    "BatchNormalization": (),
+}
+PALETTE: dict[str, dict[str, Any]] = {  # what a new layer of each kind starts with
+    "Conv2D": {"filters": 32, "kernel_size": (3, 3), "activation": "relu"},
+    "MaxPooling2D": {"pool_size": (2, 2)},
+    "AveragePooling2D": {"pool_size": (2, 2)},
+    "Dropout": {"rate": 0.25},
+    "Flatten": {},
+    "Dense": {"units": 128, "activation": "relu"},
+    "BatchNormalization": {},
+}
+DEFAULTS: dict[str, Any] = {"strides": (1, 1), "padding": "valid", "activation": "linear"}
+
+
+def base_name(kind: str) -> str:
+    """Keras' naming: ``MaxPooling2D`` → ``max_pooling2d``."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", kind).lower()
+
+
+def unique_name(kind: str, taken: set[str]) -> str:
+    """``conv2d``, then ``conv2d_1``, ``conv2d_2`` … as Keras names layers."""
+    base = base_name(kind)
+    if base not in taken:
+        return base
+    n = 1
+    while f"{base}_{n}" in taken:
+        n += 1
+    return f"{base}_{n}"
+
+
+def setting_value(spec: LayerSpec, key: str) -> Any:
+    """A layer's setting, or what Keras uses when it is not given."""
+    if key in spec.config:
+        return spec.config[key]
+    if key == "strides" and spec.kind in ("MaxPooling2D", "AveragePooling2D"):
+        return None  # the pool size
+    return DEFAULTS.get(key)
+
+
+def _edited(arch: Architecture, layers: list[LayerSpec]) -> Architecture:
+    name = arch.name if arch.name.endswith("_edited") else f"{arch.name}_edited"
+    return replace(arch, name=name, layers=tuple(layers), description=f"edited from {arch.name}")
+
+
+def _check_index(arch: Architecture, index: int) -> None:
+    if not 0 <= index < len(arch.layers):
+        raise IndexError(f"no layer {index}: the architecture has {len(arch.layers)}")
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    """A value in the form Keras takes it; ValueError for a value the setting cannot take."""
+    if setting.type == "choice":
+        if value not in setting.choices:
+            raise ValueError(f"{setting.label} must be one of {', '.join(setting.choices)}, not {value!r}")
+        return value
+    if setting.type == "float":
+        number = float(value)
+        if not setting.low <= number <= setting.high:
+            raise ValueError(f"{setting.label} must be between {setting.low:g} and {setting.high:g}, not {number:g}")
+        return number
+    if setting.type == "optional_pair" and value is None:
+        return None
+    if setting.type in ("pair", "optional_pair"):
+        pair = tuple(int(v) for v in value) if isinstance(value, (list, tuple)) else (int(value), int(value))
+        if len(pair) != 2:
+            raise ValueError(f"{setting.label} takes one number or two (height, width), not {value!r}")
+        return pair
+    return int(value)
+
+
+def set_setting(arch: Architecture, index: int, key: str, value: Any) -> Architecture:
+    """The architecture with layer ``index``'s setting ``key`` changed (no range check on sizes:
+    an impossible size is what the ledger is there to explain)."""
+    _check_index(arch, index)
+    spec = arch.layers[index]
+    setting = next((s for s in SETTINGS.get(spec.kind, ()) if s.key == key), None)
+    if setting is None:
+        raise KeyError(f"{spec.kind} has no editable setting {key!r}")
+    config = dict(spec.config)
+    coerced = _coerce(setting, value)
+    if coerced is None:
+        config.pop(key, None)
+    else:
+        config[key] = coerced
+    layers = list(arch.layers)
+    layers[index] = LayerSpec(spec.kind, spec.name, config)
+    return _edited(arch, layers)
+
+
+def insert_layer(arch: Architecture, index: int, kind: str) -> Architecture:
+    """A new ``kind`` layer (palette defaults, a unique name) inserted at position ``index``."""
+    if kind not in PALETTE:
+        raise KeyError(f"no {kind} in the palette: {', '.join(PALETTE)}")
+    if not 0 <= index <= len(arch.layers):
+        raise IndexError(f"cannot insert at {index}: the architecture has {len(arch.layers)} layers")
+    name = unique_name(kind, {spec.name for spec in arch.layers})
+    layers = list(arch.layers)
+    layers.insert(index, LayerSpec(kind, name, PALETTE[kind]))
+    return _edited(arch, layers)
+
+
+def remove_layer(arch: Architecture, index: int) -> Architecture:
+    _check_index(arch, index)
+    layers = list(arch.layers)
+    del layers[index]
+    return _edited(arch, layers)
+
+
+def move_layer(arch: Architecture, index: int, delta: int) -> Architecture:
+    """Layer ``index`` moved ``delta`` places (−1 up, +1 down), clamped to the ends."""
+    _check_index(arch, index)
+    target = min(max(index + delta, 0), len(arch.layers) - 1)
+    layers = list(arch.layers)
+    layers.insert(target, layers.pop(index))
+    return _edited(arch, layers)
+
+
+def training_problem(arch: Architecture, ledger: Ledger | None = None) -> str | None:
+    """Why ``guiapp train`` could not train this as a digit classifier, or None."""
+    ledger = ledger or ledger_for_architecture(arch)
+    if ledger.error:
+        return f"it cannot be built — {ledger.error}"
+    if not arch.layers:
+        return "it has no layers"
+    last = ledger.rows[-1]
+    if last.output_shape != (NUM_CLASSES,):
+        shape = "×".join(str(d) for d in last.output_shape or ())
+        return f"its last layer must output the {NUM_CLASSES} class scores (Dense {NUM_CLASSES}), not {shape}"
+    if setting_value(arch.layers[-1], "activation") != "softmax":
+        return "its last layer must use activation='softmax' (the loss expects probabilities)"
+    return None
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def architecture_from_dict(data: Any) -> Architecture:
+    """An :class:`Architecture` from its JSON form; :class:`ArchitectureError` says what is wrong."""
+    if not isinstance(data, dict):
+        raise ArchitectureError("an architecture is a JSON object with 'name' and 'layers'")
+    missing = [key for key in ("name", "layers") if key not in data]
+    if missing:
+        raise ArchitectureError(f"missing {', '.join(repr(k) for k in missing)}")
+    if not isinstance(data["layers"], list) or not data["layers"]:
+        raise ArchitectureError("'layers' must be a non-empty list")
+    input_shape = tuple(data.get("input_shape", MNIST_INPUT_SHAPE))
+    if input_shape != MNIST_INPUT_SHAPE:
+        raise ArchitectureError(f"input_shape must be [28, 28, 1] (MNIST digits), not {list(input_shape)}")
+    layers = []
+    names: set[str] = set()
+    for i, layer in enumerate(data["layers"]):
+        if not isinstance(layer, dict) or "kind" not in layer:
+            raise ArchitectureError(f"layer {i} must be an object with a 'kind'")
+        kind = layer["kind"]
+        if kind not in SETTINGS:
+            raise ArchitectureError(f"layer {i}: unknown kind {kind!r} — use one of {', '.join(SETTINGS)}")
+        config = layer.get("config", {})
+        if not isinstance(config, dict):
+            raise ArchitectureError(f"layer {i}: 'config' must be an object")
+        allowed = {s.key for s in SETTINGS[kind]} | set(PALETTE[kind])
+        unknown = sorted(set(config) - allowed)
+        if unknown:
+            raise ArchitectureError(f"layer {i} ({kind}): unknown setting {', '.join(unknown)}")
+        try:
+            clean = {key: _coerce(next(s for s in SETTINGS[kind] if s.key == key), value)
+                     for key, value in config.items()}
+        except (ValueError, TypeError) as exc:
+            raise ArchitectureError(f"layer {i} ({kind}): {exc}") from None
+        name = str(layer.get("name") or unique_name(kind, names))
+        if name in names:
+            raise ArchitectureError(f"layer {i}: the name {name!r} is used twice")
+        names.add(name)
+        layers.append(LayerSpec(kind, name, {k: v for k, v in clean.items() if v is not None}))
+    return Architecture(str(data["name"]), tuple(layers), MNIST_INPUT_SHAPE, str(data.get("description", "")))
+
+
+def save_architecture(arch: Architecture, path: Path | str, *, force: bool = False) -> Path:
+    """Write ``arch`` as JSON atomically; refuses to overwrite unless ``force``."""
+    path = Path(path)
+    refuse_overwrite(path, force=force)
+    data = arch.to_dict()
+    if arch.description:
+        data["description"] = arch.description
+    write_text_atomic(path, json.dumps(data, indent=2) + "\n")
+    return path
+
+
+def load_architecture(path: Path | str) -> Architecture:
+    """Read an architecture JSON file; one-line :class:`ArchitectureError` naming the file otherwise."""
+    path = Path(path)
+    hint = "save one from the window's Architecture tab, or give a built-in name"
+    if not path.is_file():
+        raise ArchitectureError(file_problem(path, "no such architecture file", hint))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArchitectureError(file_problem(path, f"not JSON ({exc.__class__.__name__}: {exc})", hint)) from None
+    try:
+        return architecture_from_dict(data)
+    except ArchitectureError as exc:
+        raise ArchitectureError(file_problem(path, str(exc), hint)) from None
+
+
+ARCHITECTURE_SUFFIX = ".architecture.json"  # never the name of a model's card (MODEL.json)
+
+
+def default_file_name(arch: Architecture) -> str:
+    return f"{arch.name}{ARCHITECTURE_SUFFIX}"
+
+
+def suggested_model_path(arch_path: Path | str) -> Path:
+    """Where ``guiapp train`` should write a model trained from ``arch_path``: its card must not replace it."""
+    arch_path = Path(arch_path)
+    stem = arch_path.name.removesuffix(".json").removesuffix(".architecture")
+    out = arch_path.with_name(f"{stem}.keras")
+    return out if out.with_suffix(".json") != arch_path else arch_path.with_name(f"{stem}_model.keras")
+
+
+def architecture_named(text: str) -> Architecture:
+    """A built-in architecture by name, or one saved as a ``.json`` file."""
+    if text in ARCHITECTURES:
+        return get_architecture(text)
+    if not (text.endswith(".json") or Path(text).exists()):
+        get_architecture(text)  # raises: unknown name, listing the known ones
+    return load_architecture(text)

@@ -1,0 +1,447 @@
+"""Run a trained model on one image and return every layer's state in one frozen result.
+
+An :class:`Inspector` is a loaded model with one of two engines behind it. Models made
+of the layers the ledger explains (the shipped ones included) are read straight from
+the ``.keras`` file and run in NumPy (:mod:`guiapp.core.numpy_engine`): no TensorFlow
+import, so the first prediction comes in a second, not after a five-second import.
+Anything else is loaded by Keras and run through one compiled all-layers graph
+(:mod:`guiapp.core.keras_engine`). Either way a single call gives every layer's output.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, Mapping, Protocol
+
+import numpy as np
+
+from guiapp.core.arithmetic.layer_formulas import shape_text
+from guiapp.core.arithmetic.ledger import Ledger, explained_row
+from guiapp.core.arithmetic.receptive_field import LayerInfo, Window, spatial_chains
+from guiapp.core.errors import ModelFileError, file_problem
+from guiapp.core.model.keras_engine import MODEL_HINT, KerasEngine, load_keras_model
+from guiapp.core.model.modelcard import read_card
+from guiapp.core.model.numpy_engine import NotSupported, NumpyNetwork
+
+INPUT_SHAPE = (28, 28, 1)  # MNIST's, the shipped models'
+MIN_SIDE, MAX_SIDE = 8, 512  # an image input's height and width, each
+CHANNELS = (1, 3)  # grey or RGB
+MAX_CLASSES = 10_000
+UNIT_RANGE = (0.0, 1.0)
+BYTE_RANGE = (0.0, 255.0)  # what a model with a Rescaling layer inside expects
+BATCH_SIZE = 500  # images per call of a batch pass (TensorFlow engine)
+NUMPY_BATCH_SIZE = 64  # the NumPy engine unrolls conv windows: keep each batch's copy in the tens of MB
+EngineChoice = Literal["auto", "numpy", "tensorflow"]
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only float32 copy."""
+    return _readonly(np.array(array, dtype=np.float32, copy=True))
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    """``array`` (no copy: it is ours alone) marked read-only, so a result cannot be changed later."""
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True)
+class LayerState:
+    """One layer's output for the current image (no batch axis)."""
+
+    name: str
+    kind: str
+    output_shape: tuple[int, ...]
+    params: int
+    activation: np.ndarray
+
+
+@dataclass(frozen=True)
+class LayerWeights:
+    """A layer's kernel and bias (None for layers without weights)."""
+
+    name: str
+    kind: str
+    kernel: np.ndarray | None
+    bias: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class InferenceResult:
+    """Everything the network computed for one image."""
+
+    image: np.ndarray  # (H, W) grey or (H, W, 3) RGB float32 in 0..1, before scaling to the model's value range
+    layers: tuple[LayerState, ...]
+    probabilities: np.ndarray  # (classes,), sums to 1
+    seconds: float  # wall time of the all-layers call
+
+    @property
+    def predicted(self) -> int:
+        return int(np.argmax(self.probabilities))
+
+    @property
+    def confidence(self) -> float:
+        return float(self.probabilities[self.predicted])
+
+    def layer(self, name: str) -> LayerState:
+        for state in self.layers:
+            if state.name == name:
+                return state
+        raise KeyError(name)
+
+
+def as_network_image(image: np.ndarray, input_shape: tuple[int, ...] = INPUT_SHAPE) -> np.ndarray:
+    """Check and convert one image to float32 in 0..1 (uint8 is divided by 255).
+
+    The result is (H, W) for a grey model and (H, W, 3) for an RGB one; a grey image given to
+    an RGB model is grey in all three channels.
+    """
+    height, width, channels = input_shape
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[..., 0]
+    if array.shape[:2] != (height, width) or array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] != 3):
+        raise ValueError(f"expected a {shape_text(input_shape)} image, got shape {array.shape}")
+    if channels == 3 and array.ndim == 2:
+        array = np.repeat(array[..., np.newaxis], 3, axis=2)
+    elif channels == 1 and array.ndim == 3:
+        array = array @ np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601 luma, as PIL's "L"
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / 255.0
+    array = array.astype(np.float32)
+    if not np.all(np.isfinite(array)):
+        raise ValueError("the image holds NaN or infinite values")
+    return np.clip(array, 0.0, 1.0)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+class Engine(Protocol):
+    """What an :class:`Inspector` needs of an engine: every layer's outputs, or some, for a batch."""
+
+    name: str
+
+    def all_layers(self, batch: np.ndarray) -> list[np.ndarray]: ...
+
+    def final(self, batch: np.ndarray) -> np.ndarray: ...
+
+    def outputs(self, batch: np.ndarray, names: tuple[str, ...]) -> list[np.ndarray]: ...
+
+
+class NumpyEngine:
+    """A saved chain of layers run by :class:`NumpyNetwork` (stateless: safe from any thread)."""
+
+    name = "NumPy"
+
+    def __init__(self, network: NumpyNetwork) -> None:
+        self.network = network
+        self._index = {layer.name: i for i, layer in enumerate(network.layers)}
+
+    def all_layers(self, batch: np.ndarray) -> list[np.ndarray]:
+        return self.network.forward(batch)
+
+    def final(self, batch: np.ndarray) -> np.ndarray:
+        return self.network.forward(batch)[-1]
+
+    def outputs(self, batch: np.ndarray, names: tuple[str, ...]) -> list[np.ndarray]:
+        wanted = [self._index[name] for name in names]
+        outputs = self.network.forward(batch, stop_after=max(wanted))
+        return [outputs[i] for i in wanted]
+
+
+@dataclass(frozen=True)
+class _Description:
+    """What the views need to know of a model besides running it."""
+
+    name: str
+    input_shape: tuple[int, int, int]
+    ledger: Ledger
+    infos: tuple[LayerInfo, ...]
+    variables: Mapping[str, Mapping[str, np.ndarray]]
+    sequential: bool
+
+
+class Inspector:
+    """A loaded model ready to explain: all-layers inference, weights and the ledger.
+
+    Build one with :meth:`load` (a file) or :meth:`from_keras` (a model in memory).
+    ``engine`` names what runs it: ``"NumPy"`` or ``"TensorFlow"``.
+    """
+
+    def __init__(self, description: _Description, engine: Engine, path: Path | None = None,
+                 keras_model: Any = None) -> None:
+        self.path = path
+        self.engine = engine
+        self._keras_model = keras_model
+        self.ledger: Ledger = description.ledger
+        _check_io(description, path)
+        self.input_shape: tuple[int, int, int] = description.input_shape
+        self.num_classes: int = description.infos[-1].output_shape[0]
+        card = read_card(path) if path is not None else None
+        self.class_names: tuple[str, ...] = _class_names(card, self.num_classes)
+        kinds = {info.kind for info in description.infos}
+        #: The pixel values the model expects: 0..255 when it rescales them itself, else 0..1,
+        #: unless its card says otherwise. Views always work in 0..1; :meth:`run` scales.
+        self.input_range: tuple[float, float] = _card_range(card) or (BYTE_RANGE if "Rescaling" in kinds else UNIT_RANGE)
+        params = {row.name: row.params for row in self.ledger.rows}
+        self.layer_infos: tuple[LayerInfo, ...] = description.infos
+        self._meta = [(info.name, info.kind, info.output_shape, params[info.name]) for info in description.infos]
+        last = description.infos[-1]
+        self._ends_in_softmax = last.config.get("activation") == "softmax" or last.kind == "Softmax"
+        self.weights: Mapping[str, LayerWeights] = MappingProxyType({
+            info.name: LayerWeights(info.name, info.kind, *_kernel_and_bias(description.variables.get(info.name, {})))
+            for info in description.infos
+        })
+        # Tracing a unit back needs each layer to read exactly the previous layer's output.
+        self.sequential = description.sequential
+        self.chains: Mapping[str, tuple[Window, ...]] = (
+            spatial_chains(self.layer_infos) if self.sequential else MappingProxyType({})
+        )
+        self._batch_size = NUMPY_BATCH_SIZE if isinstance(engine, NumpyEngine) else BATCH_SIZE
+
+    # ----------------------------------------------------------------- building
+
+    @classmethod
+    def load(cls, path: Path | str, engine: EngineChoice = "auto", trust: bool = False) -> Inspector:
+        """Load a ``.keras`` (or legacy ``.h5``) model; :class:`ModelFileError` says what is wrong.
+
+        ``auto`` runs it in NumPy when every layer is one that engine knows, else in TensorFlow.
+        ``trust``: let Keras run Python code stored in the file (``Lambda`` layers); off by default.
+        """
+        path = Path(path)
+        if not path.is_file():
+            reason = "a folder, not a model file" if path.is_dir() else (
+                "not a regular file" if path.exists() else "no such model file")
+            raise ModelFileError(file_problem(path, reason, MODEL_HINT))
+        kind = _file_kind(path)
+        if kind is None:  # Keras would say "File not found" for a file that is there
+            raise ModelFileError(file_problem(
+                path, "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file", MODEL_HINT))
+        if engine != "tensorflow":
+            try:
+                return cls._from_saved_chain(path)
+            except NotSupported as exc:
+                if engine == "numpy":
+                    raise ModelFileError(file_problem(path, f"the NumPy engine cannot run it ({exc})")) from None
+        return cls.from_keras(load_keras_model(path, trust), path)
+
+    @classmethod
+    def from_keras(cls, model: Any, path: Path | None = None) -> Inspector:
+        """An inspector running a Keras model (already built or loaded) through TensorFlow."""
+        _check_inputs(model, path)
+        engine = KerasEngine(model)
+        description = _Description(
+            model.name, engine.input_shape, engine.ledger(), engine.layer_infos(), engine.variables(),
+            engine.is_chain(),
+        )
+        return cls(description, engine, path, keras_model=model)
+
+    @classmethod
+    def _from_saved_chain(cls, path: Path) -> Inspector:
+        from guiapp.core.model.keras_file import read_chain
+
+        chain = read_chain(path)
+        network = NumpyNetwork(chain.input_shape, chain.layers)
+        rows, infos, variables = [], [], {}
+        shape = chain.input_shape
+        for layer, out_shape in zip(chain.layers, network.output_shapes, strict=True):
+            params = sum(math.prod(v.shape) for v in layer.variables)
+            rows.append(explained_row(layer.name, layer.kind, layer.config, shape, out_shape, params,
+                                      _trainable(layer, params)))
+            infos.append(LayerInfo(layer.name, layer.kind, layer.config, shape, out_shape))
+            variables[layer.name] = _named_variables(layer)
+            shape = out_shape
+        ledger = Ledger(chain.name, chain.input_shape, tuple(rows))
+        description = _Description(chain.name, chain.input_shape, ledger, tuple(infos), variables, True)
+        return cls(description, NumpyEngine(network), path)
+
+    def keras_model(self) -> Any:
+        """The model as Keras loads it (loaded on first use when the NumPy engine runs it)."""
+        if self._keras_model is None:
+            if self.path is None:
+                raise ValueError("this inspector has no file to load a Keras model from")
+            self._keras_model = load_keras_model(self.path)
+        return self._keras_model
+
+    @property
+    def layer_names(self) -> tuple[str, ...]:
+        return tuple(meta[0] for meta in self._meta)
+
+    @property
+    def image_shape(self) -> tuple[int, ...]:
+        """The shape of one 0..1 image as :meth:`run` returns it: (H, W) grey or (H, W, 3) RGB."""
+        height, width, channels = self.input_shape
+        return (height, width) if channels == 1 else (height, width, channels)
+
+    @property
+    def is_rgb(self) -> bool:
+        return self.input_shape[2] == 3
+
+    def set_class_names(self, names: list[str] | tuple[str, ...]) -> None:
+        """Name the classes (one per output); :class:`ValueError` if the count is wrong."""
+        names = tuple(str(name) for name in names)
+        if len(names) != self.num_classes:
+            raise ValueError(f"{len(names)} class names for a model with {self.num_classes} classes")
+        self.class_names = names
+
+    def _scaled(self, batch: np.ndarray, input_range: tuple[float, float] | None) -> np.ndarray:
+        """0..1 images (N, H, W[, C]) → the batch the model takes: (N, H, W, C) in its value range."""
+        low, high = input_range or self.input_range
+        if batch.ndim == 3:
+            batch = batch[..., np.newaxis]
+        if batch.shape[-1] != self.input_shape[2]:
+            batch = np.stack([as_network_image(image, self.input_shape) for image in batch])
+            batch = batch.reshape(len(batch), *self.input_shape)
+        if (low, high) != UNIT_RANGE:
+            batch = batch * np.float32(high - low) + np.float32(low)
+        return np.ascontiguousarray(batch, dtype=np.float32)
+
+    # ----------------------------------------------------------------- running
+
+    def run(self, image: np.ndarray, input_range: tuple[float, float] | None = None) -> InferenceResult:
+        """All layers' outputs and the probabilities for one 0..1 image, in one call.
+
+        ``input_range`` overrides the value range the pixels are scaled to (default :attr:`input_range`).
+        """
+        pixels = as_network_image(image, self.input_shape)
+        batch = self._scaled(pixels[np.newaxis], input_range)
+        started = time.perf_counter()
+        arrays = [_readonly(np.array(output[0], dtype=np.float32)) for output in self.engine.all_layers(batch)]
+        seconds = time.perf_counter() - started
+        probabilities = arrays[-1] if self._ends_in_softmax else _readonly(_softmax(arrays[-1]))
+        layers = tuple(
+            LayerState(name, kind, shape, params, array)
+            for (name, kind, shape, params), array in zip(self._meta, arrays, strict=True)
+        )
+        return InferenceResult(_readonly(pixels), layers, probabilities, seconds)
+
+    def warm_up(self) -> None:
+        """Trace and compile the all-layers call now, so the first real update is fast."""
+        self.run(np.zeros(self.image_shape, np.float32))
+
+    def predict_probabilities(self, images: np.ndarray, batch_size: int | None = None,
+                              input_range: tuple[float, float] | None = None) -> np.ndarray:
+        """Probabilities (N, classes) for float images (N, H, W[, C]) in 0..1, in batches."""
+        images = np.asarray(images, dtype=np.float32)
+        size = batch_size or self._batch_size
+        chunks = [self.engine.final(self._scaled(images[start:start + size], input_range))
+                  for start in range(0, len(images), size)]
+        out = np.concatenate(chunks) if chunks else np.zeros((0, self.num_classes), np.float32)
+        return out if self._ends_in_softmax else _softmax(out)
+
+    def batch_outputs(
+        self, images: np.ndarray, names: tuple[str, ...], batch_size: int | None = None
+    ) -> dict[str, np.ndarray]:
+        """The named layers' outputs (N, …) for float images (N, H, W[, C]) in 0..1, in batches."""
+        unknown = [name for name in names if name not in self.layer_names]
+        if unknown:
+            raise KeyError(f"no layer named {', '.join(unknown)}")
+        images = np.asarray(images, dtype=np.float32)
+        size = batch_size or self._batch_size
+        chunks = [self.engine.outputs(self._scaled(images[start:start + size], None), names)
+                  for start in range(0, len(images), size)]
+        if not chunks:
+            return {name: np.zeros((0, *self._meta[self.layer_names.index(name)][2]), np.float32) for name in names}
+        return {name: np.concatenate([chunk[i] for chunk in chunks]) for i, name in enumerate(names)}
+
+
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def _file_kind(path: Path) -> str | None:
+    """"zip" (a .keras archive), "hdf5" (a legacy .h5 model) or None, from the file's first bytes."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(2048 + 8)
+    except OSError as exc:
+        raise ModelFileError(file_problem(path, f"cannot be read ({exc.strerror or exc})")) from None
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    # HDF5's signature sits at 0, or after a user block of 512, 1024 or 2048 bytes.
+    return "hdf5" if any(head[at:at + 8] == _HDF5_SIGNATURE for at in (0, 512, 1024, 2048)) else None
+
+
+def _trainable(layer: Any, params: int) -> int:
+    """Trainable parameters of a saved layer (a batch norm's moving statistics never are)."""
+    if layer.config.get("trainable") is False:
+        return 0
+    if layer.kind == "BatchNormalization":
+        return params // len(layer.variables) * (len(layer.variables) - 2)
+    return params
+
+
+def _named_variables(layer: Any) -> dict[str, np.ndarray]:
+    """A saved layer's variables under Keras' names (Conv2D and Dense: kernel, then bias)."""
+    if layer.kind in ("Conv2D", "Dense") and layer.variables:
+        return dict(zip(("kernel", "bias"), layer.variables))
+    return {}
+
+
+def _kernel_and_bias(variables: Mapping[str, np.ndarray]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    kernel, bias = variables.get("kernel"), variables.get("bias")
+    return (_frozen(kernel) if kernel is not None else None, _frozen(bias) if bias is not None else None)
+
+
+def _check_inputs(model: Any, path: Path | None) -> None:
+    """What the TensorFlow engine assumes: one input and one output (their shapes: :func:`_check_io`)."""
+    where = path if path is not None else getattr(model, "name", "model")
+    inputs = getattr(model, "inputs", None) or []
+    if len(inputs) != 1:
+        raise ModelFileError(file_problem(where, f"has {len(inputs)} inputs, expected one image", _IMAGE_HINT))
+    if any(d is None for d in tuple(inputs[0].shape)[1:]):
+        raise ModelFileError(file_problem(where, f"takes images of any size {tuple(inputs[0].shape)[1:]}, "
+                                          "not one fixed size", _IMAGE_HINT))
+    outputs = getattr(model, "outputs", None) or []
+    if len(outputs) != 1:
+        raise ModelFileError(file_problem(where, f"has {len(outputs)} outputs, expected one: the class probabilities",
+                                          _IMAGE_HINT))
+
+
+_IMAGE_HINT = ("guiapp explains image classifiers: one input of height × width × 1 or 3 "
+               f"({MIN_SIDE}–{MAX_SIDE} pixels a side) and one output of 2 or more class scores")
+
+
+def _check_io(description: _Description, path: Path | None) -> None:
+    """The models guiapp explains: one (H, W, 1 or 3) image in, one vector of ≥ 2 class scores out."""
+    where = path if path is not None else description.name
+    shape = description.input_shape
+    text = shape_text(tuple(d or 0 for d in shape))
+    if len(shape) != 3 or any(d is None for d in shape):
+        raise ModelFileError(file_problem(where, f"expects input {text}, not a fixed-size image", _IMAGE_HINT))
+    height, width, channels = shape
+    if channels not in CHANNELS:
+        raise ModelFileError(file_problem(
+            where, f"expects input {text}: {channels} channels, not 1 (grey) or 3 (RGB)", _IMAGE_HINT))
+    if not (MIN_SIDE <= height <= MAX_SIDE and MIN_SIDE <= width <= MAX_SIDE):
+        raise ModelFileError(file_problem(
+            where, f"expects input {text}: sides must be {MIN_SIDE} to {MAX_SIDE} pixels", _IMAGE_HINT))
+    out = description.infos[-1].output_shape if description.infos else ()
+    if len(out) != 1 or not (2 <= (out[0] or 0) <= MAX_CLASSES):
+        raise ModelFileError(file_problem(
+            where, f"outputs {shape_text(tuple(d or 0 for d in out)) if out else 'nothing'}, "
+            f"not a vector of 2 to {MAX_CLASSES:,} class scores", _IMAGE_HINT))
+
+
+def _class_names(card: Mapping[str, Any] | None, count: int) -> tuple[str, ...]:
+    """Names from the card's ``"classes"`` when it names every output, else ``0 … count-1``."""
+    names = card.get("classes") if card else None
+    if isinstance(names, list) and len(names) == count and all(isinstance(n, (str, int)) for n in names):
+        return tuple(str(name)[:80] for name in names)
+    return tuple(str(i) for i in range(count))
+
+
+def _card_range(card: Mapping[str, Any] | None) -> tuple[float, float] | None:
+    """The card's ``"input_range": [low, high]``, when it is two finite numbers, low < high."""
+    value = card.get("input_range") if card else None
+    if (isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)
+            and all(math.isfinite(v) for v in value) and value[0] < value[1]):
+        return (float(value[0]), float(value[1]))
+    return None

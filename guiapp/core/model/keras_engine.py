@@ -1,0 +1,143 @@
+"""The TensorFlow engine: a loaded Keras model, called through one compiled all-layers graph.
+
+Used for models the NumPy engine does not run (layers it does not know, several inputs,
+older ``.h5`` files) and as the reference the tests compare the NumPy engine against.
+Importing this module is cheap; building an engine imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from guiapp.core.arithmetic.ledger import Ledger, ledger_for_model
+from guiapp.core.arithmetic.receptive_field import LayerInfo
+from guiapp.core.errors import ModelFileError, file_problem, short_reason
+
+MODEL_HINT = "pass --model PATH to a .keras file, or train one with `guiapp train`"
+
+
+def load_keras_model(path: Path, trust: bool = False) -> Any:
+    """``keras.models.load_model(path, compile=False)``; :class:`ModelFileError` for anything unreadable.
+
+    ``trust``: load layers that carry Python code (``Lambda``), which Keras' safe mode refuses.
+    """
+    from guiapp.core.model.backend import keras
+
+    try:
+        return keras().models.load_model(path, compile=False, safe_mode=not trust)
+    except Exception as exc:  # Keras raises many kinds for files that are not models
+        raise ModelFileError(
+            file_problem(path, f"not a readable Keras model ({short_reason(exc)})", MODEL_HINT)
+        ) from None
+
+
+class KerasEngine:
+    """All layers' outputs of a Keras model; the model is never called from two threads at once."""
+
+    name = "TensorFlow"
+
+    def __init__(self, model: Any) -> None:
+        from guiapp.core.model.backend import keras, tensorflow
+
+        k, tf = keras(), tensorflow()
+        self.model = model
+        self.layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+        self.input_shape = tuple(int(d) if d is not None else None for d in model.inputs[0].shape[1:])
+        all_layers = k.Model(inputs=model.inputs[0], outputs=[layer.output for layer in self.layers])
+
+        def all_outputs(x: Any) -> Any:
+            return all_layers(x, training=False)
+
+        def final_output(x: Any) -> Any:
+            return model(x, training=False)
+
+        # One image at a time: XLA fuses the whole network into one compiled call, which
+        # roughly halves the per-call overhead of a plain tf.function on the CPU.
+        one = tf.TensorSpec([1, *self.input_shape], tf.float32)
+        self._all_layers = tf.function(all_outputs, input_signature=[one], jit_compile=True, autograph=False)
+        self._all_layers_plain = tf.function(all_outputs, input_signature=[one], autograph=False)
+        batches = tf.TensorSpec([None, *self.input_shape], tf.float32)
+        self._final = tf.function(final_output, input_signature=[batches], autograph=False)
+        self._concrete: Any = None
+        self._tf = tf
+        self._keras = k
+        self._lock = threading.Lock()
+        self._layer_models: dict[tuple[str, ...], Any] = {}
+
+    # ----------------------------------------------------------------- description
+
+    def ledger(self) -> Ledger:
+        return ledger_for_model(self.model)
+
+    def layer_infos(self) -> tuple[LayerInfo, ...]:
+        return tuple(
+            LayerInfo(layer.name, type(layer).__name__, layer.get_config(), _input_shape(layer),
+                      tuple(int(d) for d in layer.output.shape[1:]))
+            for layer in self.layers
+        )
+
+    def variables(self) -> dict[str, dict[str, np.ndarray]]:
+        """Each layer's variables by their Keras names (``kernel``, ``bias``, …)."""
+        return {
+            layer.name: {variable.path.rsplit("/", 1)[-1]: np.asarray(variable.numpy()) for variable in layer.weights}
+            for layer in self.layers
+        }
+
+    def is_chain(self) -> bool:
+        """True when every layer's only input is the previous layer's output (a Sequential stack)."""
+        previous = self.model.inputs[0]._keras_history.operation
+        for layer in self.layers:
+            try:
+                history = layer.input._keras_history
+            except (AttributeError, ValueError):  # several inputs, or a layer used twice
+                return False
+            if history.operation is not previous:
+                return False
+            previous = layer
+        return True
+
+    # ----------------------------------------------------------------- running
+
+    def all_layers(self, batch: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for one image (1, H, W, C), through the traced graph."""
+        with self._lock:
+            outputs = self._call_all_layers(batch)
+            return [output.numpy() for output in outputs]
+
+    def _call_all_layers(self, batch: np.ndarray) -> Any:
+        """Call the traced graph directly (its concrete function skips tf.function's dispatch)."""
+        if self._concrete is not None:
+            return self._concrete(self._tf.constant(batch))
+        try:
+            self._concrete = self._all_layers.get_concrete_function()
+            return self._concrete(self._tf.constant(batch))
+        except Exception:  # noqa: BLE001 — a platform without XLA: fall back to the plain graph
+            self._concrete = self._all_layers_plain.get_concrete_function()
+            return self._concrete(self._tf.constant(batch))
+
+    def final(self, batch: np.ndarray) -> np.ndarray:
+        with self._lock:
+            return self._final(batch).numpy()
+
+    def outputs(self, batch: np.ndarray, names: tuple[str, ...]) -> list[np.ndarray]:
+        model = self._layer_models.get(names)
+        if model is None:
+            outputs = [self.model.get_layer(name).output for name in names]
+            model = self._keras.Model(inputs=self.model.inputs[0], outputs=outputs)
+            self._layer_models[names] = model
+        with self._lock:
+            out = model(batch, training=False)
+        out = out if isinstance(out, (list, tuple)) else [out]
+        return [np.asarray(o) for o in out]
+
+
+def _input_shape(layer: Any) -> tuple[int, ...]:
+    """The layer's input shape without the batch axis; () when it has several inputs (a merge layer)."""
+    tensor = layer.input
+    if isinstance(tensor, (list, tuple)):
+        return ()
+    return tuple(int(d) if d is not None else 0 for d in tensor.shape[1:])

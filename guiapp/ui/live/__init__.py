@@ -1,0 +1,1 @@
+"""The live page: canvas, feature maps, network input, probabilities, and the worker that feeds them."""

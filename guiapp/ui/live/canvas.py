@@ -1,0 +1,254 @@
+"""The drawing canvas: white ink on black, round anti-aliased pen, eraser, undo of whole strokes.
+
+It records strokes (points, pen width, pen or eraser) and emits the drawing after
+every pointer move; it knows nothing of Keras. What it paints is vector strokes drawn
+by QPainter (crisp at any device pixel ratio); the network's pixels come from the
+same strokes through :func:`guiapp.core.drawing.strokes.rasterize`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QTabletEvent,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from guiapp.core.drawing.strokes import (
+    CANVAS_SIZE,
+    DEFAULT_PEN_WIDTH,
+    MAX_PEN_WIDTH,
+    MIN_PEN_WIDTH,
+    Drawing,
+    Stroke,
+)
+
+INK = QColor(255, 255, 255)
+PAPER = QColor(0, 0, 0)
+
+
+class _SetDrawing(QUndoCommand):
+    """Any change of the canvas content, undone by restoring the drawing before it."""
+
+    def __init__(self, canvas: DrawingCanvas, before: Drawing, after: Drawing, text: str) -> None:
+        super().__init__(text)
+        self._canvas, self._before, self._after = canvas, before, after
+
+    def redo(self) -> None:
+        self._canvas._show(self._after)
+
+    def undo(self) -> None:
+        self._canvas._show(self._before)
+
+
+class DrawingCanvas(QWidget):
+    """Emits ``drawingChanged`` while drawing (every move) and on undo, redo, clear and loads."""
+
+    drawingChanged = Signal(object)  # Drawing
+    penWidthChanged = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("canvas")
+        self.setFixedSize(CANVAS_SIZE, CANVAS_SIZE)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setToolTip("Draw a digit. Right button or E: eraser · [ ] pen width · Ctrl+Z undo · Delete clear")
+        self.undo_stack = QUndoStack(self)
+        self._drawing = Drawing()
+        self._current: Stroke | None = None
+        self._live: Drawing | None = None  # the drawing with the stroke in progress
+        self._pen_width = DEFAULT_PEN_WIDTH
+        self._eraser = False
+        self._cache: QPixmap | None = None  # committed strokes, at the device pixel ratio
+        self.outlines: list[tuple[QRectF, QColor]] = []  # receptive fields shown over the drawing
+
+    # ----------------------------------------------------------------- state
+
+    @property
+    def drawing(self) -> Drawing:
+        """The drawing including the stroke in progress (the same object until it changes)."""
+        return self._live if self._live is not None else self._drawing
+
+    def _set_current(self, stroke: Stroke | None) -> None:
+        self._current = stroke
+        self._live = None if stroke is None else self._drawing.with_stroke(stroke)
+
+    def pen_width(self) -> float:
+        return self._pen_width
+
+    def set_pen_width(self, width: float) -> None:
+        width = float(min(max(width, MIN_PEN_WIDTH), MAX_PEN_WIDTH))
+        if width != self._pen_width:
+            self._pen_width = width
+            self.penWidthChanged.emit(width)
+
+    def eraser(self) -> bool:
+        return self._eraser
+
+    def set_eraser(self, on: bool) -> None:
+        self._eraser = bool(on)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if on else Qt.CursorShape.CrossCursor)
+
+    def clear(self) -> None:
+        if not self._drawing.is_blank:
+            self._push(Drawing(), "Clear")
+
+    def load_picture(self, picture: np.ndarray, text: str = "Load sample") -> None:
+        """Replace the content with a grey picture (e.g. a 28×28 MNIST digit), undoably."""
+        from PIL import Image
+
+        grey = np.clip(np.asarray(picture, dtype=np.float32), 0.0, 1.0)
+        scaled = Image.fromarray(grey, mode="F").resize((CANVAS_SIZE, CANVAS_SIZE), Image.Resampling.BILINEAR)
+        background = np.clip(np.asarray(scaled, dtype=np.float32), 0.0, 1.0)
+        self._push(Drawing(background=background), text)
+
+    def load_drawing(self, drawing: Drawing, text: str = "Open drawing") -> None:
+        """Replace the content with saved strokes, undoably; another canvas size is scaled to this one."""
+        if (drawing.width, drawing.height) != (CANVAS_SIZE, CANVAS_SIZE):
+            sx, sy = CANVAS_SIZE / drawing.width, CANVAS_SIZE / drawing.height
+            drawing = Drawing(strokes=tuple(
+                Stroke(tuple((x * sx, y * sy) for x, y in stroke.points), stroke.width * (sx + sy) / 2, stroke.erase)
+                for stroke in drawing.strokes
+            ))
+        self._push(drawing, text)
+
+    def _push(self, after: Drawing, text: str) -> None:
+        self.undo_stack.push(_SetDrawing(self, self._drawing, after, text))
+
+    def _show(self, drawing: Drawing) -> None:
+        """Display ``drawing`` (called by undo commands) and announce it."""
+        self._drawing = drawing
+        self._set_current(None)
+        self._cache = None
+        self.update()
+        self.drawingChanged.emit(drawing)
+
+    def set_outlines(self, outlines: list[tuple[QRectF, QColor]]) -> None:
+        """Rectangles (canvas pixels) outlined over the drawing, e.g. a unit's receptive field."""
+        if outlines != self.outlines:
+            self.outlines = list(outlines)
+            self.update()
+
+    # ----------------------------------------------------------------- pointer input
+
+    def _begin(self, point: QPointF, erase: bool) -> None:
+        self._set_current(Stroke(((point.x(), point.y()),), self._pen_width, erase or self._eraser))
+        self._repaint_around(point, point)
+        self.drawingChanged.emit(self.drawing)
+
+    def _extend(self, point: QPointF) -> None:
+        if self._current is None:
+            return
+        last = self._current.points[-1]
+        self._set_current(self._current.extended((point.x(), point.y())))
+        self._repaint_around(QPointF(*last), point)
+        self.drawingChanged.emit(self.drawing)
+
+    def _end(self) -> None:
+        if self._current is None:
+            return
+        # The finished drawing is the very object announced on the last move: nothing new to compute.
+        finished, erase = self._live, self._current.erase
+        self._set_current(None)
+        self._push(finished, "Erase" if erase else "Stroke")
+
+    def _repaint_around(self, a: QPointF, b: QPointF) -> None:
+        margin = self._pen_width / 2 + 2
+        self.update(QRectF(a, b).normalized().adjusted(-margin, -margin, margin, margin).toAlignedRect())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            self._begin(event.position(), erase=event.button() == Qt.MouseButton.RightButton)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._extend(event.position())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._end()
+
+    def tabletEvent(self, event: QTabletEvent) -> None:
+        kind = event.type()
+        if kind == QTabletEvent.Type.TabletPress:
+            self._begin(event.position(), erase=event.pointerType() == event.pointerType().Eraser)
+        elif kind == QTabletEvent.Type.TabletMove:
+            self._extend(event.position())
+        elif kind == QTabletEvent.Type.TabletRelease:
+            self._end()
+        event.accept()
+
+    # ----------------------------------------------------------------- painting
+
+    def sizeHint(self) -> QSize:
+        return QSize(CANVAS_SIZE, CANVAS_SIZE)
+
+    def _render_committed(self) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(QSize(round(CANVAS_SIZE * ratio), round(CANVAS_SIZE * ratio)))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(PAPER)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        if self._drawing.background is not None:
+            grey = (self._drawing.background * 255).astype(np.uint8)
+            image = QImage(grey.data, grey.shape[1], grey.shape[0], grey.strides[0], QImage.Format.Format_Grayscale8)
+            painter.drawImage(QRectF(0, 0, CANVAS_SIZE, CANVAS_SIZE), image)
+        for stroke in self._drawing.strokes:
+            _paint_stroke(painter, stroke)
+        painter.end()
+        return pixmap
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._cache is None or self._cache.devicePixelRatio() != self.devicePixelRatioF():
+            self._cache = self._render_committed()
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._cache)
+        if self._current is not None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            _paint_stroke(painter, self._current)
+        for rect, colour in self.outlines:
+            pen = QPen(colour, 2)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect)
+        painter.end()
+
+
+def _paint_stroke(painter: QPainter, stroke: Stroke) -> None:
+    pen = QPen(PAPER if stroke.erase else INK, stroke.width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    first = QPointF(*stroke.points[0])
+    if len(stroke.points) == 1:
+        painter.drawPoint(first)
+        return
+    path = QPainterPath(first)
+    for x, y in stroke.points[1:]:
+        path.lineTo(x, y)
+    painter.drawPath(path)
+
+
+if __name__ == "__main__":  # look at the canvas alone
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    canvas = DrawingCanvas()
+    canvas.show()
+    sys.exit(app.exec())

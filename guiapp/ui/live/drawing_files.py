@@ -1,0 +1,88 @@
+"""Drawings as files: open and save strokes as JSON, export the canvas as a PNG.
+
+A small controller (no widget of its own): it owns the three actions and their
+dialogs, and talks to the canvas it is given. A file that cannot be read or written
+gets a dialog saying why; the drawing on the canvas is never touched by a failure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from guiapp.core.drawing.stroke_file import export_png, load_drawing, save_drawing
+from guiapp.core.errors import GuiappError
+from guiapp.ui.live.canvas import DrawingCanvas
+from guiapp.ui.menus import make_action
+
+
+class DrawingFiles:
+    """Open drawing… (Ctrl+Shift+O), Save drawing… (Ctrl+S), Export PNG… (Ctrl+E) for one canvas."""
+
+    def __init__(self, parent: QWidget, canvas: DrawingCanvas, report) -> None:
+        self.parent, self.canvas, self.report = parent, canvas, report  # report(message): the status bar
+        self.error_box: QMessageBox | None = None
+        self.open_action = self._action("Open drawing…", "Ctrl+Shift+O", "Open strokes saved as JSON",
+                                        self.open_dialog)
+        self.save_action = self._action("Save drawing…", "Ctrl+S",
+                                        "Save the strokes as JSON (guiapp predict --strokes reads them)",
+                                        self.save_dialog)
+        self.export_action = self._action("Export PNG…", "Ctrl+E", "Save the canvas as a picture",
+                                          self.export_dialog)
+        self.actions = [self.open_action, self.save_action, self.export_action]
+
+    def _action(self, text: str, keys: str, tip: str, slot) -> QAction:
+        return make_action(self.parent, text, slot, (keys,), tip)
+
+    def _failed(self, title: str, exc: Exception) -> bool:
+        self.error_box = QMessageBox(QMessageBox.Icon.Warning, title, str(exc), QMessageBox.StandardButton.Close,
+                                     self.parent)
+        self.error_box.open()
+        return False
+
+    def open(self, path: Path) -> bool:
+        try:
+            drawing = load_drawing(path)
+        except (GuiappError, OSError) as exc:
+            return self._failed("Drawing not opened", exc)
+        self.canvas.load_drawing(drawing, f"Open {Path(path).name}")
+        self.report(f"opened {path}: {len(drawing.strokes)} strokes")
+        return True
+
+    def save(self, path: Path) -> bool:
+        """Save the strokes, replacing ``path`` (the file dialog has asked first)."""
+        drawing = self.canvas.drawing
+        try:
+            save_drawing(drawing, path, force=True)
+        except (GuiappError, OSError) as exc:
+            return self._failed("Drawing not saved", exc)
+        note = " (the loaded sample is a picture, not strokes: Export PNG keeps it)" if drawing.background is not None \
+            else ""
+        self.report(f"saved {len(drawing.strokes)} strokes to {path}{note}")
+        return True
+
+    def export(self, path: Path) -> bool:
+        try:
+            export_png(self.canvas.drawing, path, force=True)
+        except (GuiappError, OSError) as exc:
+            return self._failed("Picture not saved", exc)
+        self.report(f"exported the canvas to {path}")
+        return True
+
+    def open_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, "Open a drawing", "",
+                                              "Drawings (*.json *.jsonl);;All files (*)")
+        if name:
+            self.open(Path(name))
+
+    def save_dialog(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self.parent, "Save the drawing", "drawing.json", "Drawings (*.json)")
+        if name:
+            self.save(Path(name))
+
+    def export_dialog(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self.parent, "Export the canvas", "drawing.png", "PNG pictures (*.png)")
+        if name:
+            self.export(Path(name))

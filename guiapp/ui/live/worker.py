@@ -1,0 +1,225 @@
+"""The model's thread: loads the model, then turns drawings into finished updates.
+
+The GUI thread only hands over the latest drawing (:meth:`InferenceWorker.submit`)
+and never waits. Requests are coalesced: while one drawing is being computed, newer
+ones replace each other, and the newest is computed next — so intermediate states
+may be skipped but the final state of a stroke never is. Each drawing goes through
+:func:`guiapp.core.live.live_update.compute_update`, pictures included, so the GUI thread
+only paints. Work not needed at pointer rate (the full recipe's reference pass when a
+preprocessing step is off) runs when the window says the pointer rests (:meth:`settle`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from guiapp.core.drawing.preprocess import PreprocessOptions
+from guiapp.core.drawing.strokes import Drawing, IncrementalRasterizer
+from guiapp.core.errors import GuiappError
+from guiapp.core.live.compute_process import ComputeProcess, ComputeProcessError
+from guiapp.core.live.layer_picture import SHARED
+from guiapp.core.live.live_update import Update, compute_update
+from guiapp.core.model.inference import Inspector
+
+__all__ = ["InferenceWorker", "Update", "start_worker_thread"]
+
+
+class InferenceWorker(QObject):
+    """Lives in its own QThread; talk to it through :meth:`submit`, :meth:`take` and :meth:`load`.
+
+    At most one result waits for the GUI: the next drawing is computed only once the
+    GUI has taken the previous result (it then computes while the GUI paints), so a
+    slow display never builds a queue of stale results.
+    """
+
+    modelLoaded = Signal(object)  # Inspector
+    modelFailed = Signal(str)  # a one-line message
+    updateReady = Signal()  # call take() for the newest Update
+    computeFailed = Signal(str)  # a drawing could not be computed (one line); later ones still are
+    _wake = Signal()
+    _load_requested = Signal(str)
+
+    def __init__(self, lut: np.ndarray | None = None, compute_process: ComputeProcess | None = None) -> None:
+        super().__init__()
+        # Drawings are computed in this process (another core, no shared GIL) when there is one.
+        self._process = compute_process
+        self.process_problem: str | None = None if compute_process is not None else "no compute process"
+        self._lock = threading.Lock()
+        self.lut = lut  # (256, 4) uint8 colours of the layer pictures; None: no pictures
+        self.colour_mode = SHARED  # replaced whole (atomic), read by the worker thread
+        self._pending: Drawing | None = None  # newest drawing not yet computed
+        self._pending_reference = False  # compute the pending drawing's reference pass too
+        self._referenced: Drawing | None = None  # the last drawing computed with its reference pass
+        self._latest: Drawing | None = None  # the last drawing accepted (pending, computing or done)
+        self._ready: Update | None = None  # computed, not yet taken by the GUI
+        self._scheduled = False  # a _drain call is queued or running
+        self._inspector: Inspector | None = None
+        self._rasterize = IncrementalRasterizer()  # used only in the worker thread
+        self.options = PreprocessOptions()  # replaced whole (atomic), read by the worker thread
+        self.inference_count = 0
+        self._wake.connect(self._drain)
+        self._load_requested.connect(self._load)
+
+    def load(self, path: Path) -> None:
+        """Load a model in the worker thread; ``modelLoaded`` or ``modelFailed`` follows."""
+        self._load_requested.emit(str(path))
+
+    def submit(self, drawing: Drawing) -> None:
+        """Ask for ``drawing`` to be computed; replaces any request not yet started.
+
+        The same drawing object twice (e.g. the end of a stroke after its last move) is computed once.
+        """
+        with self._lock:
+            if drawing is self._latest:
+                return
+            self._pending = self._latest = drawing
+            self._pending_reference = False
+            wake = self._claim_wake()
+        if wake:
+            self._wake.emit()
+
+    def settle(self, drawing: Drawing) -> None:
+        """The pointer rests on ``drawing``: compute what waits for rest (the full recipe's reference pass)."""
+        if self.options == PreprocessOptions():
+            return  # every step on: the result is its own reference
+        with self._lock:
+            if drawing is self._referenced or (drawing is self._pending and self._pending_reference):
+                return
+            self._pending = self._latest = drawing
+            self._pending_reference = True
+            wake = self._claim_wake()
+        if wake:
+            self._wake.emit()
+
+    def set_options(self, options: PreprocessOptions, drawing: Drawing) -> None:
+        """Preprocess from now on with ``options``, and compute ``drawing`` again with them (and its reference)."""
+        self.options = options
+        with self._lock:
+            self._latest = self._referenced = None  # the same drawing must be computed again
+        if options != PreprocessOptions():
+            self.settle(drawing)
+        else:
+            self.submit(drawing)
+
+    def take(self) -> Update | None:
+        """The newest computed update (GUI thread); lets the worker start on the next drawing."""
+        with self._lock:
+            update, self._ready = self._ready, None
+            wake = self._claim_wake()
+        if wake:
+            self._wake.emit()
+        return update
+
+    def _claim_wake(self) -> bool:
+        """Under the lock: should a _drain be queued now?"""
+        if self._scheduled or self._pending is None or self._ready is not None or self._inspector is None:
+            return False
+        self._scheduled = True
+        return True
+
+    @Slot(str)
+    def _load(self, path: str) -> None:
+        try:
+            inspector = Inspector.load(Path(path))
+            inspector.warm_up()
+        except GuiappError as exc:
+            self.modelFailed.emit(str(exc))
+            return
+        if self._process is not None:
+            try:  # the same file, in the compute process too (engine as chosen here)
+                self._process.load(Path(path), "numpy" if inspector.engine.name == "NumPy" else "tensorflow")
+            except (GuiappError, ComputeProcessError) as exc:
+                self._give_up_process(exc)
+        with self._lock:
+            self._inspector = inspector
+            self._ready = None
+            self._latest = None  # a new model: the drawing on screen must be computed again
+        self.modelLoaded.emit(inspector)
+
+    @Slot()
+    def _drain(self) -> None:
+        with self._lock:
+            drawing, self._pending = self._pending, None
+            reference = self._pending_reference
+            inspector = self._inspector
+        computed = False
+        try:
+            if drawing is not None and inspector is not None:
+                update = self._compute(inspector, drawing, reference)
+                self.inference_count += 1
+                with self._lock:
+                    self._ready = update
+                    if reference:
+                        self._referenced = drawing
+                computed = True
+        except Exception as exc:  # noqa: BLE001 — one bad drawing must not stop the live view
+            self.computeFailed.emit(f"could not compute this drawing: {exc}")
+        finally:
+            with self._lock:
+                self._scheduled = False
+                wake = self._claim_wake()
+        if computed:
+            self.updateReady.emit()
+        if wake:
+            self._drain()
+
+
+    def _compute(self, inspector: Inspector, drawing: Drawing, reference: bool) -> Update:
+        if self._process is not None:
+            try:
+                update = self._process.compute(drawing, self.options, reference, self.colour_mode)
+                return dataclasses.replace(update, drawing=drawing)  # the window's own object, not a copy
+            except ComputeProcessError as exc:
+                self._give_up_process(exc)
+        return compute_update(inspector, drawing, self._rasterize, self.options, reference=reference,
+                              colour_mode=self.colour_mode, lut=self.lut)
+
+    @property
+    def compute_pid(self) -> int | None:
+        """The compute process' id (None: computing in this thread)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def computing_in_process(self) -> bool:
+        """Whether drawings go to the compute process (False: computed in this thread)."""
+        return self._process is not None
+
+    def _give_up_process(self, exc: Exception) -> None:
+        """Compute in this thread from now on (slower on two cores, but the window keeps working)."""
+        process, self._process = self._process, None
+        self.process_problem = str(exc)
+        if process is not None:
+            process.close()
+            self.computeFailed.emit(f"computing in the window's own process from now on ({exc})")
+
+    def stop(self) -> None:
+        """End the compute process (call once the thread has stopped)."""
+        if self._process is not None:
+            self._process.close()
+            self._process = None
+
+
+def start_worker_thread(parent: QObject, lut: np.ndarray | None = None, separate_process: bool = True
+                        ) -> tuple[InferenceWorker, QThread]:
+    """A worker moved to a new, started thread (stop it with ``thread.quit(); thread.wait(); worker.stop()``).
+
+    ``separate_process``: compute drawings in a child process (started now, so its imports run
+    on the other core while the window is built); if it cannot start, in the worker thread.
+    """
+    thread = QThread(parent)
+    thread.setObjectName("inference")
+    process = None
+    if separate_process:
+        try:
+            process = ComputeProcess(lut)
+        except (OSError, RuntimeError):  # no way to start a process here: compute in the thread
+            process = None
+    worker = InferenceWorker(lut, process)
+    worker.moveToThread(thread)
+    thread.start()
+    return worker, thread

@@ -1,0 +1,1 @@
+"""The conv-arithmetic playground page."""

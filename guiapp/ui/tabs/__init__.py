@@ -1,0 +1,1 @@
+"""The tabs beside the live network: ledger, trace, kernels, selected map, preprocessing."""

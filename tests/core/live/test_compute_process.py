@@ -1,0 +1,81 @@
+"""The live pipeline in a child process gives exactly what it gives in this one."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from guiapp import paths
+from guiapp.core.drawing.preprocess import PreprocessOptions
+from guiapp.core.drawing.strokes import Drawing, Stroke
+from guiapp.core.errors import GuiappError
+from guiapp.core.live.compute_process import (
+    ComputeProcess,
+    ComputeProcessError,
+    RemoteComputeError,
+)
+from guiapp.core.live.live_update import compute_update
+from guiapp.core.model.inference import Inspector
+
+LUT = np.stack([np.arange(256)] * 3 + [np.full(256, 255)], axis=1).astype(np.uint8)
+SEVEN = Drawing(strokes=(Stroke(((60.0, 60.0), (200.0, 60.0), (120.0, 230.0)), 20.0),))
+
+
+@pytest.fixture(scope="module")
+def process():
+    child = ComputeProcess(LUT)
+    yield child
+    child.close()
+
+
+def test_an_update_pickles_whole():
+    update = compute_update(Inspector.load(paths.DEFAULT_MODEL), SEVEN, lut=LUT)
+    again = pickle.loads(pickle.dumps(update))
+    assert again.result.predicted == update.result.predicted and set(again.pictures) == set(update.pictures)
+
+
+def test_the_child_computes_exactly_what_this_process_does(process):
+    process.load(paths.DEFAULT_MODEL)
+    options = PreprocessOptions(crop=False)
+    remote = process.compute(SEVEN, options, reference=True)
+    local = compute_update(Inspector.load(paths.DEFAULT_MODEL), SEVEN, options=options, reference=True, lut=LUT)
+    assert remote.result.predicted == local.result.predicted == 7
+    for ours, theirs in zip(remote.result.layers, local.result.layers, strict=True):
+        np.testing.assert_array_equal(ours.activation, theirs.activation)
+    np.testing.assert_array_equal(remote.reference.probabilities, local.reference.probabilities)
+    assert set(remote.pictures) == set(local.pictures) == {"conv2d", "conv2d_1", "max_pooling2d", "flatten",
+                                                          "dense", "dense_1"}
+    for name, picture in local.pictures.items():
+        np.testing.assert_array_equal(remote.pictures[name].rgba, picture.rgba)
+    # Growing the stroke point by point reuses the child's rasteriser state, bit for bit.
+    longer = Drawing(strokes=(Stroke(SEVEN.strokes[0].points + ((110.0, 250.0),), 20.0),))
+    np.testing.assert_array_equal(process.compute(longer, PreprocessOptions(), False).result.image,
+                                  compute_update(Inspector.load(paths.DEFAULT_MODEL), longer).result.image)
+
+
+def test_a_bad_model_is_a_user_error_and_the_child_keeps_serving(process, tmp_path):
+    bad = tmp_path / "bad.keras"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(GuiappError, match="bad.keras"):
+        process.load(bad)
+    process.load(paths.DEFAULT_MODEL)
+    assert process.compute(SEVEN, PreprocessOptions(), False).result.predicted == 7
+
+
+def test_a_drawing_that_fails_is_reported_and_the_child_keeps_serving(process):
+    process.load(paths.DEFAULT_MODEL)
+    with pytest.raises(RemoteComputeError, match="NaN"):
+        process.compute(Drawing(strokes=(Stroke(((1.0, float("nan")),)),)), PreprocessOptions(), False)
+    assert process.compute(SEVEN, PreprocessOptions(), False).result.predicted == 7
+
+
+def test_a_dead_child_is_reported_not_waited_for():
+    child = ComputeProcess(LUT)
+    child.wait_ready()
+    child._process.kill()
+    child._process.join()
+    with pytest.raises(ComputeProcessError):
+        child.load(paths.DEFAULT_MODEL)
+    child.close()

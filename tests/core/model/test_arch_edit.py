@@ -1,0 +1,105 @@
+"""Editing architectures: edits are new objects, names stay unique, JSON round-trips with clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from guiapp.core.arithmetic.ledger import ledger_for_architecture
+from guiapp.core.errors import ArchitectureError, OutputExistsError
+from guiapp.core.model import arch_edit
+from guiapp.core.model.architectures import ARCHITECTURES
+
+SEED = ARCHITECTURES["mnist_cnn"]
+
+
+def test_setting_a_value_answers_the_63_filter_question():
+    edited = arch_edit.set_setting(SEED, 1, "filters", 63)
+    assert SEED.layers[1].config["filters"] == 64  # the seed is untouched
+    ledger = ledger_for_architecture(edited)
+    assert ledger.row("conv2d_1").params == 18_207
+    assert "params = (F·F·Cin + 1)·Cout = (3·3·32 + 1)·63 = 18,207" in ledger.row("conv2d_1").formulas
+    assert ledger.total_params == ledger_for_architecture(ARCHITECTURES["mnist_cnn_63"]).total_params == 1_181_161
+
+
+def test_insert_remove_move_keep_names_unique():
+    arch = arch_edit.insert_layer(SEED, 3, "MaxPooling2D")
+    assert [spec.name for spec in arch.layers][2:4] == ["max_pooling2d", "max_pooling2d_1"]
+    arch = arch_edit.insert_layer(arch, 0, "Conv2D")
+    assert arch.layers[0].name == "conv2d_2" and dict(arch.layers[0].config) == arch_edit.PALETTE["Conv2D"]
+    assert len({spec.name for spec in arch.layers}) == len(arch.layers)
+    moved = arch_edit.move_layer(arch, 0, 1)
+    assert [s.name for s in moved.layers][:2] == ["conv2d", "conv2d_2"]
+    assert arch_edit.move_layer(arch, 0, -1) == arch_edit.move_layer(arch, 0, 0)  # clamped at the top
+    removed = arch_edit.remove_layer(arch, 0)
+    assert [s.name for s in removed.layers] == [s.name for s in arch_edit.insert_layer(SEED, 3, "MaxPooling2D").layers]
+    with pytest.raises(IndexError):
+        arch_edit.remove_layer(SEED, 8)
+    with pytest.raises(KeyError):
+        arch_edit.insert_layer(SEED, 0, "LSTM")
+
+
+def test_bad_values_are_refused_with_the_reason():
+    with pytest.raises(ValueError, match="padding must be one of valid, same"):
+        arch_edit.set_setting(SEED, 0, "padding", "full")
+    with pytest.raises(ValueError, match="rate must be between 0 and 0.95"):
+        arch_edit.set_setting(SEED, 3, "rate", 1.5)
+    with pytest.raises(KeyError, match="Flatten has no editable setting"):
+        arch_edit.set_setting(SEED, 4, "units", 3)
+
+
+def test_impossible_sizes_are_kept_so_the_ledger_can_explain_them():
+    arch = arch_edit.set_setting(SEED, 1, "kernel_size", 30)
+    ledger = ledger_for_architecture(arch)
+    assert ledger.error == "conv2d_1: a filter of size 30 does not fit the 26-wide input"
+    assert arch_edit.training_problem(arch).startswith("it cannot be built")
+    negative = ledger_for_architecture(arch_edit.set_setting(SEED, 0, "filters", -4))
+    assert negative.error is not None and negative.error.startswith("conv2d:")
+
+
+def test_training_problems():
+    assert arch_edit.training_problem(SEED) is None
+    assert "10 class scores" in arch_edit.training_problem(arch_edit.set_setting(SEED, 7, "units", 12))
+    assert "softmax" in arch_edit.training_problem(arch_edit.set_setting(SEED, 7, "activation", "relu"))
+    no_flatten = arch_edit.remove_layer(SEED, 4)
+    assert "10 class scores" in arch_edit.training_problem(no_flatten)  # dense on the maps keeps them spatial
+
+
+def test_json_round_trip_and_refusing_to_overwrite(tmp_path):
+    arch = arch_edit.insert_layer(arch_edit.set_setting(SEED, 0, "padding", "same"), 3, "AveragePooling2D")
+    path = arch_edit.save_architecture(arch, tmp_path / "mine.json")
+    assert arch_edit.load_architecture(path) == arch
+    assert json.loads(path.read_text())["layers"][0]["config"]["padding"] == "same"
+    with pytest.raises(OutputExistsError):
+        arch_edit.save_architecture(arch, path)
+    arch_edit.save_architecture(SEED, path, force=True)
+    assert arch_edit.load_architecture(path).layers == SEED.layers
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{", "not JSON"),
+    ("[]", "a JSON object with 'name' and 'layers'"),
+    ('{"name": "x"}', "missing 'layers'"),
+    ('{"name": "x", "layers": []}', "'layers' must be a non-empty list"),
+    ('{"name": "x", "layers": [{"kind": "LSTM"}]}', "layer 0: unknown kind 'LSTM'"),
+    ('{"name": "x", "layers": [{"kind": "Dense", "config": {"units": "many"}}]}', "layer 0 (Dense)"),
+    ('{"name": "x", "layers": [{"kind": "Dense", "config": {"colour": 1}}]}', "unknown setting colour"),
+    ('{"name": "x", "input_shape": [32, 32, 3], "layers": [{"kind": "Flatten"}]}', "input_shape must be"),
+    ('{"name": "x", "layers": [{"kind": "Flatten", "name": "a"}, {"kind": "Flatten", "name": "a"}]}', "used twice"),
+])
+def test_broken_files_get_one_clear_line(tmp_path, text, message):
+    path = tmp_path / "broken.json"
+    path.write_text(text)
+    with pytest.raises(ArchitectureError) as caught:
+        arch_edit.load_architecture(path)
+    assert message in str(caught.value) and str(path) in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_architecture_named():
+    assert arch_edit.architecture_named("mnist_cnn_63") is ARCHITECTURES["mnist_cnn_63"]
+    with pytest.raises(ArchitectureError, match="unknown architecture 'nope'"):
+        arch_edit.architecture_named("nope")
+    with pytest.raises(ArchitectureError, match="no such architecture file"):
+        arch_edit.architecture_named("missing.json")

@@ -1,0 +1,197 @@
+"""The NumPy engine agrees with Keras on every layer's output, reads files within bounds,
+and hands anything it does not know to TensorFlow."""
+
+from __future__ import annotations
+
+import json
+import random
+import zipfile
+
+import numpy as np
+import pytest
+
+from guiapp import paths
+from guiapp.core.arithmetic.ledger import ledger_for_model
+from guiapp.core.errors import ArchitectureError
+from guiapp.core.model.architectures import (
+    ARCHITECTURES,
+    Architecture,
+    LayerSpec,
+    build_model,
+)
+from guiapp.core.model.inference import Inspector
+from guiapp.core.model.keras_file import MAX_CONFIG_BYTES, read_chain
+from guiapp.core.model.numpy_engine import NotSupported, NumpyNetwork
+from tests.core.generated import random_architecture, with_extras
+
+TOLERANCE = 1e-4  # every layer's output, absolute and relative (XLA and plain Keras differ by 1.3e-5)
+
+
+def _keras_outputs(model, x: np.ndarray) -> dict[str, np.ndarray]:
+    from guiapp.core.model.backend import keras
+
+    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    probe = keras().Model(model.inputs[0], [layer.output for layer in layers])
+    return {layer.name: np.asarray(out) for layer, out in zip(layers, probe(x, training=False), strict=True)}
+
+
+def _assert_agrees(network: NumpyNetwork, model, x: np.ndarray, where: str) -> float:
+    expected = _keras_outputs(model, x)
+    worst = 0.0
+    for layer, got in zip(network.layers, network.forward(x), strict=True):
+        want = expected[layer.name]
+        assert got.shape == want.shape, (where, layer.name)
+        np.testing.assert_allclose(got, want, rtol=TOLERANCE, atol=TOLERANCE, err_msg=f"{where}: {layer.name}")
+        worst = max(worst, float(np.max(np.abs(got - want))))
+    return worst
+
+
+@pytest.mark.parametrize("model_path", sorted(paths.MODELS_DIR.glob("*.keras")), ids=lambda p: p.stem)
+def test_shipped_models_agree_with_keras_layer_by_layer(model_path, mnist):
+    inspector = Inspector.load(model_path)
+    assert inspector.engine.name == "NumPy"
+    model = inspector.keras_model()
+    x = (mnist.x_test[:20].astype(np.float32) / 255.0)[..., None]
+    _assert_agrees(inspector.engine.network, model, x, model_path.name)
+    # The same ledger as Keras' own, formulas included, and the same kernels.
+    assert inspector.ledger.to_dict() == ledger_for_model(model).to_dict()
+    keras_weights = {layer.name: layer.get_weights() for layer in model.layers}
+    for name, weights in inspector.weights.items():
+        if weights.kernel is not None:
+            np.testing.assert_array_equal(weights.kernel, keras_weights[name][0])
+    # The whole result: probabilities included.
+    probabilities = inspector.predict_probabilities(x[..., 0])
+    np.testing.assert_allclose(probabilities, np.asarray(model(x, training=False)), atol=TOLERANCE)
+
+
+def _randomise(model, rng: np.random.Generator) -> None:
+    """Non-trivial weights: random biases, batch-norm statistics and scales (kernels stay Glorot)."""
+    for layer in model.layers:
+        values = []
+        for variable in layer.weights:
+            name = variable.path.rsplit("/", 1)[-1]
+            shape = tuple(variable.shape)
+            if name in ("moving_variance", "variance"):
+                values.append(rng.uniform(0.5, 2.0, shape))
+            elif name == "gamma":
+                values.append(rng.uniform(0.5, 1.5, shape))
+            elif name in ("bias", "beta", "moving_mean", "mean"):
+                values.append(rng.normal(0, 0.2, shape))
+            else:
+                values.append(np.asarray(variable.numpy()))
+        if values:
+            layer.set_weights([v.astype(np.float32) for v in values])
+            if type(layer).__name__ == "Normalization":
+                layer.finalize_state()  # Keras 3 reshapes the adapted statistics only here
+
+
+def test_generated_networks_saved_to_files_agree_with_keras(tmp_path):
+    rng = random.Random(7)
+    weights_rng = np.random.default_rng(7)
+    checked, kinds, worst = 0, set(), 0.0
+    for index in range(400):
+        if checked == 60:
+            break
+        arch = with_extras(random_architecture(rng, index, new_kinds=True), rng)
+        try:
+            model = build_model(arch, seed=index)
+        except ArchitectureError:
+            continue  # Keras refuses it (the ledger test covers where it breaks)
+        _randomise(model, weights_rng)
+        path = tmp_path / f"g{index}.keras"
+        model.save(path)
+        chain = read_chain(path)
+        network = NumpyNetwork(chain.input_shape, chain.layers)
+        x = weights_rng.random((3, *arch.input_shape), dtype=np.float32)
+        worst = max(worst, _assert_agrees(network, model, x, arch.name))
+        assert network.output_shapes == tuple(tuple(layer.output.shape[1:]) for layer in model.layers)
+        kinds.update(layer.kind for layer in chain.layers)
+        checked += 1
+    assert checked == 60
+    assert {"Conv2D", "MaxPooling2D", "AveragePooling2D", "BatchNormalization", "Dense", "Flatten",
+            "ZeroPadding2D", "Rescaling", "LeakyReLU", "Softmax",
+            "SeparableConv2D", "DepthwiseConv2D", "Normalization"} <= kinds
+    print(f"\n{checked} generated networks, largest difference from Keras on any layer: {worst:.2e}")
+
+
+def test_a_functional_chain_is_read_like_a_sequential(tmp_path):
+    from guiapp.core.model.backend import keras
+
+    k = keras()
+    x = k.Input((28, 28, 1), name="pixels")
+    h = k.layers.Conv2D(4, 3, activation="relu", name="c")(x)
+    h = k.layers.Flatten(name="f")(h)
+    out = k.layers.Dense(10, activation="softmax", name="d")(h)
+    path = tmp_path / "functional.keras"
+    k.Model(x, out).save(path)
+    inspector = Inspector.load(path)
+    assert inspector.engine.name == "NumPy" and inspector.layer_names == ("c", "f", "d")
+    image = np.random.default_rng(0).random((28, 28), dtype=np.float32)
+    expected = np.asarray(inspector.keras_model()(image[None, :, :, None]))[0]
+    np.testing.assert_allclose(inspector.run(image).probabilities, expected, atol=TOLERANCE)
+
+
+def test_layers_it_does_not_know_go_to_tensorflow(tmp_path):
+    arch = Architecture("branchy", (
+        LayerSpec("Conv2D", "c", {"filters": 4, "kernel_size": 3}),
+        LayerSpec("UpSampling2D", "up", {}),
+        LayerSpec("Flatten", "f"),
+        LayerSpec("Dense", "out", {"units": 10, "activation": "softmax"}),
+    ))
+    path = tmp_path / "up.keras"
+    build_model(arch, seed=0).save(path)
+    with pytest.raises(NotSupported, match="UpSampling2D"):
+        chain = read_chain(path)
+        NumpyNetwork(chain.input_shape, chain.layers)
+    inspector = Inspector.load(path)
+    assert inspector.engine.name == "TensorFlow"
+    assert inspector.run(np.zeros((28, 28), np.float32)).probabilities.shape == (10,)
+
+
+def test_a_legacy_h5_file_goes_to_tensorflow(tmp_path):
+    path = tmp_path / "old.h5"
+    build_model(ARCHITECTURES["mnist_cnn"], seed=0).save(path)
+    inspector = Inspector.load(path)
+    assert inspector.engine.name == "TensorFlow"
+    assert [row.params for row in inspector.ledger.rows][:2] == [320, 18496]
+
+
+def _zip(path, members: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_a_config_that_unpacks_too_large_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "bomb.keras"
+    _zip(path, {"config.json": b" " * (MAX_CONFIG_BYTES + 1), "model.weights.h5": b""})
+    assert path.stat().st_size < 100_000  # a few kilobytes on disk
+    with pytest.raises(NotSupported, match="unpacks to"):
+        read_chain(path)
+
+
+@pytest.mark.parametrize("config", [
+    b"[]", b"{", json.dumps({"class_name": "Sequential", "config": {"layers": []}}).encode(),
+    json.dumps({"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer",
+                "config": {"batch_shape": [None, -3, 28, 1]}}]}}).encode(),
+    b"[" * 100_000,
+])
+def test_nonsense_configs_are_not_supported_never_a_crash(tmp_path, config):
+    path = tmp_path / "odd.keras"
+    _zip(path, {"config.json": config, "model.weights.h5": b"not hdf5"})
+    with pytest.raises(NotSupported):
+        read_chain(path)
+
+
+def test_weights_that_do_not_fit_the_config_are_not_supported(tmp_path):
+    source = paths.DEFAULT_MODEL
+    with zipfile.ZipFile(source) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(members["config.json"])
+    config["config"]["layers"][1]["config"]["filters"] = 16  # the file holds 32 filters
+    members["config.json"] = json.dumps(config).encode()
+    path = tmp_path / "mismatch.keras"
+    _zip(path, members)
+    chain = read_chain(path)
+    with pytest.raises(NotSupported, match="kernel"):
+        NumpyNetwork(chain.input_shape, chain.layers)

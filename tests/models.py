@@ -1,0 +1,73 @@
+"""Small Keras CNNs saved as ``.keras`` files, for tests of any input shape and any number of classes.
+
+``make_model(tmp_path, (40, 32, 1), 10)`` gives the path of an untrained but deterministic
+classifier: every kernel is drawn from a seeded initialiser, so two calls give the same weights
+(and the same predictions) without touching Keras' global random state.
+
+The issue's models, ready to use::
+
+    make_model(tmp_path, GREY_28, 10)
+    make_model(tmp_path, GREY_40x32, 10)
+    make_model(tmp_path, RGB_32, 10, rescaling=True)
+    make_model(tmp_path, RGB_64x48, 100)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+GREY_28 = (28, 28, 1)
+GREY_40x32 = (40, 32, 1)
+RGB_32 = (32, 32, 3)
+RGB_64x48 = (64, 48, 3)
+
+FIRST_FILTERS = 4  # small: these models are for tests, not for accuracy
+SECOND_FILTERS = 8
+KERNEL = 3
+SEED = 1234
+
+
+def make_model(
+    tmp_path: Path,
+    input_shape: tuple[int, int, int],
+    classes: int,
+    *,
+    rescaling: bool = False,
+    name: str | None = None,
+    classes_names: Sequence[str] | None = None,
+    seed: int = SEED,
+) -> Path:
+    """Build Conv2D → MaxPool → Conv2D → Flatten → Dense(softmax), save it in ``tmp_path``, return the path.
+
+    ``rescaling`` puts ``Rescaling(1/255)`` first, so the model takes 0..255 pixels.
+    ``classes_names`` writes a card ``{"classes": [...]}`` beside the file (its length need not
+    match ``classes``: a test may want a wrong card).
+    """
+    from guiapp.core.model.backend import keras
+    from guiapp.core.model.modelcard import write_card
+
+    k = keras()
+    height, width, channels = input_shape
+    name = name or f"cnn_{height}x{width}x{channels}_{classes}{'_rescaling' if rescaling else ''}"
+
+    def init(offset: int) -> object:
+        return k.initializers.GlorotUniform(seed=seed + offset)
+
+    layers: list[object] = [k.Input(input_shape)]
+    if rescaling:
+        layers.append(k.layers.Rescaling(1 / 255, name="rescaling"))
+    layers += [
+        k.layers.Conv2D(FIRST_FILTERS, KERNEL, activation="relu", kernel_initializer=init(0), name="conv1"),
+        k.layers.MaxPooling2D(2, name="pool1"),
+        k.layers.Conv2D(SECOND_FILTERS, KERNEL, activation="relu", kernel_initializer=init(1), name="conv2"),
+        k.layers.Flatten(name="flatten"),
+        k.layers.Dense(classes, activation="softmax", kernel_initializer=init(2), name="dense"),
+    ]
+    model = k.Sequential(layers, name=name)
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / f"{name}.keras"
+    model.save(path)
+    if classes_names is not None:
+        write_card(path, {"classes": [str(c) for c in classes_names]})
+    return path
