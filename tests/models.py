@@ -71,3 +71,34 @@ def make_model(
     if classes_names is not None:
         write_card(path, {"classes": [str(c) for c in classes_names]})
     return path
+
+
+# ----------------------------------------------------------------- hostile picture files
+
+
+def png_declaring(path: Path, width: int, height: int) -> Path:
+    """A tiny PNG whose header declares ``width``×``height`` 1-bit pixels (its data is a stub).
+
+    What a decompression bomb looks like before decoding: a reader that trusts the header
+    and allocates would need gigabytes; a careful one refuses it from the header alone.
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1 bit per pixel, grey
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+                     + chunk(b"IEND", b""))
+    return path
+
+
+def npy_declaring(path: Path, shape: tuple[int, ...], dtype: str = "<f8") -> Path:
+    """A tiny ``.npy`` whose header declares ``shape`` (its data is a few bytes)."""
+    import numpy as np
+
+    with path.open("wb") as handle:
+        np.lib.format.write_array_header_1_0(handle, {"descr": dtype, "fortran_order": False, "shape": shape})
+        handle.write(b"\0" * 16)
+    return path

@@ -1,32 +1,48 @@
-"""``guiapp predict``: classify image files (PNG/JPG/BMP of any size, or 28×28 .npy)."""
+"""``guiapp predict``: classify pictures (PNG/JPG/BMP/GIF/WebP/TIFF of any size, or .npy) with any model."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from guiapp.cli.common import add_model_option, load_inspector
 from guiapp.core.errors import GuiappError, ImageFileError
 
-BATCH = 1000  # drawings rendered, then classified in one call
+if TYPE_CHECKING:
+    from guiapp.core.drawing.picture import PictureRecipe
+    from guiapp.core.model.inference import Inspector
+
+BATCH = 1000  # pictures or drawings fitted, then classified in one call
+MAX_LISTED = 10  # classes listed on a plain output line; more are summarised
+FITS = ("pad", "crop", "digit")
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "predict",
-        help="classify images: top class, its probability and all 10 probabilities",
-        description="Classify digit images. 28×28 pictures are used as they are; other sizes go "
-        "through MNIST's recipe (crop, fit 20×20, centre of mass). Dark-on-light pictures are "
-        "inverted. Unreadable files are reported on stderr; the others are still classified.",
+        help="classify pictures: top class, its probability and every class's probability",
+        description="Classify pictures with the model, printing its class names. Each picture is fitted to the "
+        "model's input: grey models get MNIST's digit recipe (dark-on-light pictures inverted, the ink cropped, "
+        "fitted into 20/28 of each side, centre of mass centred; a picture already the input's size is used as it "
+        "is), colour models the whole picture, padded (see --fit). A blank picture is still classified, with a "
+        "note that the network sees nothing. Unreadable files are reported on stderr (exit code 2); the others "
+        "are still classified.",
     )
     add_model_option(parser)
+    parser.add_argument("--fit", choices=FITS, default=None,
+                        help="how a picture is fitted to the model's input: pad (keep the aspect, pad with the "
+                        "picture's border colour), crop (keep the aspect, cut the middle) or digit (MNIST's recipe). "
+                        "Default: digit for grey models, pad for colour ones")
     parser.add_argument("--json", action="store_true",
-                        help='one JSON object per file: {"file", "top", "probability", "probabilities"}; '
-                        'with --strokes one per drawing: {"line", "top", "probabilities"} or {"line", "error"}')
+                        help='one JSON object per file: {"file", "top" (index), "class" (its name), "probability", '
+                        '"probabilities", "blank"}; with --strokes one per drawing: {"line", "top", "class", '
+                        '"probabilities"} or {"line", "error"}')
     parser.add_argument("--strokes", type=Path, metavar="FILE",
                         help="classify drawings given as strokes, one JSON object per line "
                         '({"width": 280, "height": 280, "pen_width": 20, "strokes": [[[x, y], ...], ...]}; '
@@ -43,58 +59,93 @@ def run(args: argparse.Namespace) -> int:
         return run_strokes(args)
     if not args.files:
         raise GuiappError("nothing to classify — give image files, or --strokes FILE (guiapp predict --help)")
-    from guiapp.core.drawing.images import (
-        load_digit_image,  # PIL and SciPy only when needed
-    )
+    from guiapp.core.drawing.images import load_picture  # PIL only when needed
+    from guiapp.core.live.live_update import PictureInput, network_input
 
-    images: list[np.ndarray] = []
-    readable: list[Path] = []
+    inspector: Inspector | None = None
+    recipe: PictureRecipe | None = None
     failed = 0
+    pending: list[tuple[Path, np.ndarray, bool]] = []  # (file, the model's image, blank)
     for path in args.files:
         try:
-            images.append(load_digit_image(path))
-            readable.append(path)
+            picture = load_picture(path)
+            if inspector is None:  # loaded at the first readable picture: a list of bad files needs no TensorFlow
+                inspector = load_inspector(args.model, args.trust_model)
+                recipe = _recipe(args.fit, inspector)
+            stages, _ = network_input(inspector, PictureInput(picture, path.name), picture_recipe=recipe)
         except ImageFileError as exc:
             print(f"guiapp: {exc}", file=sys.stderr)
             failed += 1
-    if images:
-        inspector = load_inspector(args.model)
-        probabilities = inspector.predict_probabilities(np.stack(images))
-        for path, probs in zip(readable, probabilities, strict=True):
-            top = int(probs.argmax())
-            if args.json:
-                print(json.dumps({
-                    "file": str(path), "top": top, "probability": float(probs[top]),
-                    "probabilities": [round(float(p), 6) for p in probs],
-                }))
-            else:
-                spread = " ".join(f"{digit}:{p:.3f}" for digit, p in enumerate(probs))
-                print(f"{path}: {top} ({probs[top]:.1%})   {spread}")
+            continue
+        except ValueError as exc:  # a picture the recipe cannot fit: that file alone is lost
+            print(f"guiapp: {path}: cannot be fitted to the model's input ({exc})", file=sys.stderr)
+            failed += 1
+            continue
+        if stages.blank:
+            print(f"guiapp: {path}: the picture is blank (all one colour), so the network sees nothing — "
+                  "its answer is a guess", file=sys.stderr)
+        pending.append((path, stages.final, stages.blank))
+        if len(pending) >= BATCH:
+            _print_files(inspector, pending, args.json)
+    if inspector is not None:
+        _print_files(inspector, pending, args.json)
     return 2 if failed else 0
+
+
+def _recipe(fit: str | None, inspector: Inspector) -> PictureRecipe:
+    from guiapp.core.drawing.picture import PictureRecipe, default_recipe
+
+    return PictureRecipe(fit) if fit else default_recipe(inspector.input_shape)  # type: ignore[arg-type]
+
+
+def _print_files(inspector: Inspector, pending: list[tuple[Path, np.ndarray, bool]], as_json: bool) -> None:
+    """Classify the pending pictures in one call, print a line each, and empty the list."""
+    if not pending:
+        return
+    probabilities = inspector.predict_probabilities(np.stack([image for _, image, _ in pending]))
+    names = inspector.class_names
+    for (path, _, blank), probs in zip(pending, probabilities, strict=True):
+        top = int(probs.argmax())
+        if as_json:
+            print(json.dumps({
+                "file": str(path), "top": top, "class": names[top], "probability": float(probs[top]),
+                "probabilities": [round(float(p), 6) for p in probs], "blank": blank,
+            }, ensure_ascii=False))
+        else:
+            print(f"{path}: {names[top]} ({probs[top]:.1%})   {spread(names, probs)}")
+    pending.clear()
+
+
+def spread(names: Sequence[str], probabilities: np.ndarray) -> str:
+    """``name:p`` for every class in order, or for the :data:`MAX_LISTED` likeliest when there are more."""
+    if len(names) <= MAX_LISTED:
+        return " ".join(f"{name}:{p:.3f}" for name, p in zip(names, probabilities, strict=True))
+    order = np.argsort(-probabilities, kind="stable")[:MAX_LISTED]
+    listed = " ".join(f"{names[i]}:{probabilities[i]:.3f}" for i in order)
+    return f"{listed} … ({len(names) - MAX_LISTED} more classes)"
 
 
 def run_strokes(args: argparse.Namespace) -> int:
     """One output line per drawing of a JSON Lines stroke file, in file order."""
-    from guiapp.core.drawing.preprocess import drawing_to_network_input
     from guiapp.core.drawing.stroke_file import read_drawings
+    from guiapp.core.live.live_update import network_input
 
-    inspector = None
+    inspector: Inspector | None = None
     failed = 0
     pending: list[tuple[int, np.ndarray]] = []
 
     def flush() -> None:
-        nonlocal inspector
-        if not pending:
+        if not pending or inspector is None:
             return
-        inspector = inspector or load_inspector(args.model)
         probabilities = inspector.predict_probabilities(np.stack([image for _, image in pending]))
+        names = inspector.class_names
         for (line, _), probs in zip(pending, probabilities, strict=True):
             top = int(probs.argmax())
             if args.json:
-                print(json.dumps({"line": line, "top": top, "probabilities": [round(float(p), 6) for p in probs]}))
+                print(json.dumps({"line": line, "top": top, "class": names[top],
+                                  "probabilities": [round(float(p), 6) for p in probs]}, ensure_ascii=False))
             else:
-                spread = " ".join(f"{digit}:{p:.3f}" for digit, p in enumerate(probs))
-                print(f"line {line}: {top} ({probs[top]:.1%})   {spread}")
+                print(f"line {line}: {names[top]} ({probs[top]:.1%})   {spread(names, probs)}")
         pending.clear()
 
     for entry in read_drawings(args.strokes):
@@ -105,7 +156,10 @@ def run_strokes(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps({"line": entry.number, "error": entry.error}, ensure_ascii=False))
             continue
-        pending.append((entry.number, drawing_to_network_input(entry.drawing)))
+        if inspector is None:
+            inspector = load_inspector(args.model, args.trust_model)
+        stages, _ = network_input(inspector, entry.drawing)  # the canvas' own recipe, scaled to the model
+        pending.append((entry.number, stages.final))
         if len(pending) >= BATCH:
             flush()
     flush()

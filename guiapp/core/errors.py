@@ -13,6 +13,19 @@ class ModelFileError(GuiappError):
     """A model file that is missing, unreadable or not a usable digit classifier."""
 
 
+class UnsafeModelError(ModelFileError):
+    """A model file holding Python code (a ``Lambda`` layer) that would run as it loads.
+
+    Not loaded unless the user says they trust it: the window asks, the command line wants
+    ``--trust-model``. ``reason`` is the problem alone, for a caller that words its own question.
+    """
+
+    def __init__(self, path: str | Path, reason: str, hint: str = "") -> None:
+        super().__init__(file_problem(path, reason, hint))
+        self.path = Path(path)
+        self.reason = reason
+
+
 class DataFileError(GuiappError):
     """A data file (.npz) that is missing or does not hold MNIST-shaped arrays."""
 
@@ -36,6 +49,20 @@ def file_problem(path: str | Path, problem: str, hint: str = "") -> str:
 
 
 def short_reason(exc: BaseException, limit: int = 160) -> str:
-    """The first line of an exception's message (or its type), short enough for one line."""
+    """The first line of an exception's message (or its type), short enough for one line.
+
+    A longer line is cut after its last whole sentence that fits, else at a word, marked "…":
+    never mid-word, so what is left still reads as what the library said.
+    """
     lines = str(exc).strip().splitlines()
-    return lines[0][:limit] if lines else type(exc).__name__
+    if not lines:
+        return type(exc).__name__
+    line = lines[0].strip()
+    if len(line) <= limit:
+        return line
+    head = line[:limit]
+    sentence_end = head.rfind(". ")
+    if sentence_end >= limit // 2:
+        return head[:sentence_end + 1]
+    word_end = head.rfind(" ")
+    return (head[:word_end] if word_end > 0 else head[:limit - 1]).rstrip(" ,;:") + "…"

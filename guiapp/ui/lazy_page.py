@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from guiapp.core.model.inference import Inspector
+
+
+@runtime_checkable
+class ShowsModel(Protocol):
+    """A page that follows the model open in the live page."""
+
+    def show_model(self, inspector: Inspector) -> None: ...
 
 
 class LazyPage(QWidget):
@@ -14,6 +25,7 @@ class LazyPage(QWidget):
         super().__init__(parent)
         self._factory = factory
         self._content: QWidget | None = None
+        self._model: Inspector | None = None  # the model to give the page once it is built
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
@@ -24,10 +36,18 @@ class LazyPage(QWidget):
     def content(self) -> QWidget:
         if self._content is None:
             self._content = self._factory()
+            if self._model is not None and isinstance(self._content, ShowsModel):
+                self._content.show_model(self._model)
             self._layout.addWidget(self._content)
             if self.isVisible():  # a layout shows a new child of a visible parent only on the next loop pass
                 self._content.show()
         return self._content
+
+    def show_model(self, inspector: Inspector) -> None:
+        """Give the page a newly loaded model now, or when it is built (if it follows the model)."""
+        self._model = inspector
+        if isinstance(self._content, ShowsModel):
+            self._content.show_model(inspector)
 
     def showEvent(self, event) -> None:
         self.content()

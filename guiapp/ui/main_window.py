@@ -15,20 +15,15 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from guiapp import paths
@@ -42,7 +37,7 @@ from guiapp.core.live.layer_picture import PER_MAP
 from guiapp.core.model.inference import InferenceResult, Inspector
 from guiapp.core.model.modelcard import read_card
 from guiapp.ui.frame_pacer import FramePacer
-from guiapp.ui.lazy_page import LazyPage
+from guiapp.ui.layout import explorer_page, live_splitter, playground_page
 from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.live.drawing_files import DrawingFiles
 from guiapp.ui.live.feature_maps import FeatureMapsView
@@ -51,8 +46,10 @@ from guiapp.ui.live.patch_worker import default_cache_dir, start_patch_thread
 from guiapp.ui.live.probabilities import ProbabilityView
 from guiapp.ui.live.worker import Update, start_worker_thread
 from guiapp.ui.menus import WindowMenus
+from guiapp.ui.model_banner import ModelBanner
 from guiapp.ui.plotting import ACTIVATION_LUT
 from guiapp.ui.settings import default_store, load_settings, save_settings
+from guiapp.ui.tabs.filter_patches_view import SEARCHED_SHAPE
 from guiapp.ui.tabs.kernels import KernelView
 from guiapp.ui.tabs.ledger_view import LedgerView
 from guiapp.ui.tabs.map_detail import MapDetailView
@@ -60,13 +57,14 @@ from guiapp.ui.tabs.preprocess_view import PreprocessView
 from guiapp.ui.tabs.unit_trace import UnitTraceView
 
 if TYPE_CHECKING:
+    from guiapp.core.drawing.picture import PictureRecipe
+    from guiapp.core.drawing.strokes import Drawing
     from guiapp.core.explain.filter_patches import FilterPatches
     from guiapp.ui.explorer.explorer import ArchitectureExplorer
     from guiapp.ui.playground.playground import ConvPlayground
 
 MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before the model is read
 MESSAGE_MS, ERROR_MESSAGE_MS = 6000, 8000  # how long the status bar keeps a message
-SAMPLE_SHAPE = (28, 28, 1)  # the MNIST test digits: what the P/N/R samples and filter patches are made of
 
 
 def _is_file(path: Path) -> bool:
@@ -75,18 +73,6 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):
         return False
-
-
-def _conv_playground() -> ConvPlayground:
-    from guiapp.ui.playground.playground import ConvPlayground
-
-    return ConvPlayground()
-
-
-def _architecture_explorer() -> ArchitectureExplorer:
-    from guiapp.ui.explorer.explorer import ArchitectureExplorer
-
-    return ArchitectureExplorer()
 
 
 class MainWindow(QMainWindow):
@@ -101,8 +87,6 @@ class MainWindow(QMainWindow):
         self._settings = load_settings(self._store)
         self.inspector: Inspector | None = None
         self.last_update: Update | None = None
-        self.model_error: str | None = None
-        self.error_box: QMessageBox | None = None
         self.filter_patches: FilterPatches | None = None
         self._requested_model: Path | None = None
         self._closed = False
@@ -122,52 +106,29 @@ class MainWindow(QMainWindow):
         self.map_detail = MapDetailView()
         self.trace_view = UnitTraceView()
         self.preprocess_view = PreprocessView()
-        self.banner = QLabel("Loading TensorFlow and the model… you can draw meanwhile.")
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("padding: 6px; background: #3a3320; color: #ffd27a;")
-        self.open_button = QPushButton("Open model…")
-        self.open_button.hide()
+        self.model_banner = ModelBanner(self.open_model_dialog)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignHCenter)
-        left_layout.addWidget(self.input_view, 1)
-        left_layout.addWidget(self.probabilities, 1)
-        centre = QWidget()
-        centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.addWidget(self.banner)
-        centre_layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
-        centre_layout.addWidget(self.feature_maps, 1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.ledger_view, "Ledger")
-        self.tabs.addTab(self.trace_view, "Trace unit")
-        self.tabs.addTab(self.kernel_view, "Kernels")
-        self.tabs.addTab(self.map_detail, "Selected map")
-        self.tabs.addTab(self.preprocess_view, "Preprocessing")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("main_splitter")
-        for widget in (left, centre, self.tabs):
-            self.splitter.addWidget(widget)
-        self.splitter.setSizes([330, 640, 560])
+        for panel, title in ((self.ledger_view, "Ledger"), (self.trace_view, "Trace unit"),
+                             (self.kernel_view, "Kernels"), (self.map_detail, "Selected map"),
+                             (self.preprocess_view, "Preprocessing")):
+            self.tabs.addTab(panel, title)
+        self.splitter = live_splitter((self.canvas, self.input_view, self.probabilities),
+                                      (self.model_banner, self.feature_maps), self.tabs)
         # The playground and the explorer do not need the drawing: they get the whole window, and are
         # built (and their modules imported) when first opened — start-up pays only for the live page.
-        self._playground_page = LazyPage(_conv_playground)
-        self._explorer_page = LazyPage(_architecture_explorer)
+        self._playground_page, self._explorer_page = playground_page(), explorer_page()
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
-        # Opaque, so a panel's repaint stops here: otherwise the tab widget's frame is repainted under
-        # every live update (measured: event → painted median 20 ms instead of 6).
-        self.splitter.setAutoFillBackground(True)
         self.pages.addTab(self.splitter, "Live network")
         self.pages.addTab(self._playground_page, "Conv arithmetic")
         self.pages.addTab(self._explorer_page, "Architecture explorer")
         self.setCentralWidget(self.pages)
         # Everything that shows the model: each gets the new one through show_model(inspector).
         self._model_views = (self.input_view, self.probabilities, self.feature_maps, self.ledger_view,
-                             self.kernel_view, self.map_detail, self.trace_view, self._explorer_page)
+                             self.kernel_view, self.map_detail, self.trace_view, self.preprocess_view,
+                             self._explorer_page)
         self.files = DrawingFiles(self, self.canvas, lambda message: self.statusBar().showMessage(message,
                                                                                                  MESSAGE_MS))
         self.menus = WindowMenus(self, self.canvas, self.files.actions, self.load_model, self.open_model_dialog,
@@ -203,7 +164,7 @@ class MainWindow(QMainWindow):
         self.feature_maps.unitHovered.connect(self.trace_view.hover)
         self.trace_view.traceChanged.connect(self._on_trace_changed)
         self.preprocess_view.optionsChanged.connect(self._on_preprocess_options)
-        self.open_button.clicked.connect(self.open_model_dialog)
+        self.preprocess_view.recipeChanged.connect(self._on_picture_recipe)
         self.pages.currentChanged.connect(self._on_page_changed)
 
         self._restore()
@@ -218,11 +179,11 @@ class MainWindow(QMainWindow):
 
     @property
     def playground(self) -> ConvPlayground:
-        return self._playground_page.content()  # type: ignore[return-value]  # built by _conv_playground
+        return cast("ConvPlayground", self._playground_page.content())
 
     @property
     def explorer(self) -> ArchitectureExplorer:
-        return self._explorer_page.content()  # type: ignore[return-value]  # built by _architecture_explorer
+        return cast("ArchitectureExplorer", self._explorer_page.content())
 
     # -------------------------------------------------------------------- model
 
@@ -233,9 +194,7 @@ class MainWindow(QMainWindow):
     def load_model(self, path: Path) -> None:
         """Load ``path`` in the background; the window stays usable."""
         self._initial_model = None  # a model asked for before the start-up one replaces it
-        self.banner.setText(f"Loading TensorFlow and {Path(path).name}… you can draw meanwhile.")
-        self.banner.show()
-        self.open_button.hide()
+        self.model_banner.loading(path)
         self.status_model.setText(f"loading {path}")
         self._requested_model = Path(path)
         self.worker.load(Path(path))
@@ -250,16 +209,14 @@ class MainWindow(QMainWindow):
         if self._closed:  # a signal queued before the window closed
             return
         self.inspector = inspector
-        self.model_error = None
-        self.banner.hide()
-        self.open_button.hide()
+        self.model_banner.loaded()
         for view in self._model_views:
             view.show_model(inspector)
         self.filter_patches = None
         # The search for each filter's top patches takes a second or two of a slow host's CPU: it waits
         # until the first prediction is on screen and the pointer rests. It reads the MNIST test digits,
         # so it is only for models that take them.
-        self._patches_due = inspector if inspector.input_shape == SAMPLE_SHAPE else None
+        self._patches_due = inspector if inspector.input_shape == SEARCHED_SHAPE else None
         self.pacer.rest_later()
         card = read_card(inspector.path) if inspector.path else None
         accuracy = f" · {card['test']['accuracy']:.2%} test accuracy" if card and "test" in card else ""
@@ -272,16 +229,13 @@ class MainWindow(QMainWindow):
     def _on_model_failed(self, message: str) -> None:
         if self._closed:
             return
-        self.model_error = message
-        self.banner.setText(f"The model could not be loaded: {message}")
-        self.banner.show()
-        self.open_button.show()
         self.status_model.setText("no model")
-        self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Model not loaded", message,
-                                     QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, self)
-        self.error_box.setInformativeText("Open another .keras model file, or keep drawing and open one later.")
-        self.error_box.button(QMessageBox.StandardButton.Open).clicked.connect(self.open_model_dialog)
-        self.error_box.open()
+        self.model_banner.failed(message)
+
+    @property
+    def model_error(self) -> str | None:
+        """Why the last model asked for could not be loaded; None once one is."""
+        return self.model_banner.error
 
     # -------------------------------------------------------------------- results
 
@@ -323,7 +277,7 @@ class MainWindow(QMainWindow):
             f"whole update {update.total_seconds * 1000:.1f} ms"
         )
 
-    def _on_drawing_changed(self, _drawing: object) -> None:
+    def _on_drawing_changed(self, _drawing: Drawing) -> None:
         self.pacer.moved()
 
     def _on_rest(self) -> None:
@@ -351,6 +305,9 @@ class MainWindow(QMainWindow):
     def _on_preprocess_options(self, options: PreprocessOptions) -> None:
         self.worker.set_options(options, self.canvas.drawing)
         self.input_view.set_recipe(options.label)
+
+    def _on_picture_recipe(self, recipe: PictureRecipe, input_range: tuple[float, float] | None) -> None:
+        self.worker.set_recipe(recipe, input_range, self.canvas.drawing)
 
     def _on_compute_failed(self, message: str) -> None:
         if not self._closed:

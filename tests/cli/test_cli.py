@@ -123,7 +123,8 @@ def test_one_unreadable_image_does_not_lose_the_others(tmp_path, capsys, mnist):
     code, out, err = run_cli(capsys, "predict", bad, good)
     assert code == 2
     assert out.startswith(f"{good}: 7")
-    assert err.strip() == f"guiapp: {bad}: not an image — give a PNG, JPG or BMP picture of one digit, or a 28×28 .npy array"
+    assert err.strip() == (f"guiapp: {bad}: not a picture (or not in a format guiapp reads) — give a PNG, JPG, BMP, "
+                           "GIF, WebP or TIFF picture, or a .npy array of shape (H, W), (H, W, 1) or (H, W, 3)")
 
 
 @pytest.fixture()
@@ -157,11 +158,11 @@ def _bad_npz(tmp_path: Path, kind: str) -> Path:
     [
         ("missing model", "no such model file"),
         ("text as model", "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file"),
-        ("non-image model", "expects input 10, not a 28×28×1 image"),
+        ("non-image model", "expects input 10, not an image (height × width × channels)"),
         ("npz missing arrays", "missing array(s) y_test"),
         ("npz wrong shape", "x_test has shape (2, 28, 27)"),
         ("npz wrong dtype", "x_train has dtype float32"),
-        ("unreadable image", "not an image"),
+        ("unreadable image", "not a picture"),
         ("existing output", "already exists — pass --force"),
     ],
 )

@@ -96,7 +96,7 @@ def test_ctrl_c_at_each_write_step_leaves_the_old_pair_and_says_nothing_was_writ
     if step.endswith("rename"):
         _interrupt_replace_call(monkeypatch, 1 if step == "model rename" else 2, KeyboardInterrupt())
 
-    code, stdout, stderr = _train(capsys, small_npz, folder / "m.keras", force=old_pair)
+    code, _stdout, stderr = _train(capsys, small_npz, folder / "m.keras", force=old_pair)
 
     assert code == 130 and "Traceback" not in stderr
     assert "training interrupted — nothing was written; existing files are untouched" in stderr
@@ -116,7 +116,7 @@ def test_ctrl_c_during_the_renames_waits_for_both_and_says_both_were_written(
         real(src, dst)
 
     monkeypatch.setattr(os, "replace", replace_with_a_real_ctrl_c)
-    code, stdout, stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
+    code, _stdout, stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
 
     assert code == 130
     assert f"{tmp_path / 'm.keras'} and its card were both written" in stderr
@@ -132,7 +132,7 @@ def test_a_failed_second_rename_puts_the_old_model_back(tmp_path, capsys, monkey
     monkeypatch.setattr("guiapp.cli.train.train", _fake_train(_FakeModel()))
     _interrupt_replace_call(monkeypatch, 2, OSError(28, "No space left on device"))
 
-    code, stdout, stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
+    code, _stdout, stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
 
     assert code == 2 and "Traceback" not in stderr
     last = stderr.splitlines()[-1]  # after the "training … →" line
@@ -145,7 +145,7 @@ def test_a_completed_write_replaces_both(tmp_path, capsys, monkeypatch, small_np
     for name, content in OLD.items():
         (tmp_path / name).write_bytes(content)
     monkeypatch.setattr("guiapp.cli.train.train", _fake_train(_FakeModel()))
-    code, stdout, stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
+    code, stdout, _stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
     assert code == 0 and f"wrote {tmp_path / 'm.keras'} and {tmp_path / 'm.json'}" in stdout
     state = _state(tmp_path)
     assert sorted(state) == ["m.json", "m.keras"] and _new_pair(state)
@@ -156,7 +156,7 @@ def test_real_training_interrupted_at_the_card_rename_keeps_the_old_pair(tmp_pat
     for name, content in OLD.items():
         (tmp_path / name).write_bytes(content)
     _interrupt_replace_call(monkeypatch, 2, KeyboardInterrupt())
-    code, stdout, stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
+    code, _stdout, stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
     assert code == 130 and "nothing was written" in stderr
     assert _state(tmp_path) == OLD
 

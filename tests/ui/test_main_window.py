@@ -84,11 +84,11 @@ def test_undo_restores_the_previous_prediction_and_redo_the_next(qtbot, window):
     wait_settled(qtbot, window)
     changed = window.last_result.probabilities.copy()
     assert not np.allclose(changed, one)
-    window.undo_action.trigger()
+    window.menus.undo.trigger()
     wait_settled(qtbot, window)
     np.testing.assert_allclose(window.last_result.probabilities, one, atol=1e-6)
     assert window.last_result.predicted == 1
-    window.redo_action.trigger()
+    window.menus.redo.trigger()
     wait_settled(qtbot, window)
     np.testing.assert_allclose(window.last_result.probabilities, changed, atol=1e-6)
 
@@ -96,7 +96,7 @@ def test_undo_restores_the_previous_prediction_and_redo_the_next(qtbot, window):
 def test_clearing_resets_everything(qtbot, window):
     window.load_sample(0)
     wait_settled(qtbot, window)
-    window.clear_action.trigger()
+    window.menus.clear.trigger()
     wait_settled(qtbot, window)
     assert window.canvas.drawing.is_blank
     assert window.last_result.image.sum() == 0 and window.input_view.image.sum() == 0
@@ -104,7 +104,7 @@ def test_clearing_resets_everything(qtbot, window):
     assert np.nanmax(window.feature_maps.panels["conv2d"].image_data) == pytest.approx(
         window.last_result.layer("conv2d").activation.max()
     )
-    window.undo_action.trigger()  # clearing is undoable too
+    window.menus.undo.trigger()  # clearing is undoable too
     wait_settled(qtbot, window)
     assert window.last_result.predicted == 7
 
@@ -117,7 +117,7 @@ def test_keyboard_shortcuts(qtbot, window):
     qtbot.keyClick(canvas, Qt.Key.Key_BracketLeft)
     qtbot.keyClick(canvas, Qt.Key.Key_BracketLeft)
     assert canvas.pen_width() == width - 2
-    assert window.pen_slider.value() == round(width - 2)
+    assert window.menus.pen_slider.value() == round(width - 2)
     draw(qtbot, canvas, VERTICAL_BAR)
     qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert canvas.drawing.is_blank
@@ -175,7 +175,7 @@ def test_selecting_a_ledger_row_highlights_its_panel(qtbot, window):
 def test_per_map_colour_scale(qtbot, window):
     window.load_sample(0)
     wait_settled(qtbot, window)
-    window.per_map_action.trigger()
+    window.menus.per_map.trigger()
     data = window.feature_maps.panels["conv2d_1"].image_data
     assert np.nanmin(data) == 0.0 and np.nanmax(data) == pytest.approx(1.0)
 
@@ -208,4 +208,4 @@ def test_the_playground_and_explorer_pages_and_their_keys(qtbot, window):
     assert len(window.canvas.drawing.strokes) == strokes_before
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.splitter
-    assert window.undo_action.shortcuts()  # the drawing's keys are back
+    assert window.menus.undo.shortcuts()  # the drawing's keys are back

@@ -23,15 +23,15 @@ def test_bad_model_keeps_the_window_usable(qtbot, tmp_path, store, content, mess
     window.show()
     qtbot.waitUntil(lambda: window.model_error is not None, timeout=MODEL_TIMEOUT_MS)
     assert message in window.model_error and str(path) in window.model_error
-    assert window.banner.isVisible() and message in window.banner.text()
-    assert window.open_button.isVisible()
-    assert window.error_box is not None and window.error_box.isVisible()
-    window.error_box.close()
+    assert window.model_banner.isVisible() and message in window.model_banner.label.text()
+    assert window.model_banner.open_button.isVisible()
+    assert window.model_banner.error_box is not None and window.model_banner.error_box.isVisible()
+    window.model_banner.error_box.close()
     draw(qtbot, window.canvas, VERTICAL_BAR_POINTS)  # drawing still works
     assert len(window.canvas.drawing.strokes) == 1
     window.load_model(paths.DEFAULT_MODEL)  # and another model can be opened
     qtbot.waitUntil(lambda: window.last_result is not None, timeout=MODEL_TIMEOUT_MS)
-    assert window.last_result.predicted == 1 and not window.banner.isVisible()
+    assert window.last_result.predicted == 1 and not window.model_banner.isVisible()
     window.shutdown()
 
 
@@ -41,12 +41,12 @@ def test_settings_persist_across_runs(qtbot, store):
     first = MainWindow(settings=store)
     qtbot.addWidget(first)
     first.canvas.set_pen_width(31)
-    first.per_map_action.trigger()
+    first.menus.per_map.trigger()
     first.resize(734, 576)  # the offscreen screen is 800×800: stay inside it
     first.close()
     second = MainWindow(settings=store)
     qtbot.addWidget(second)
-    assert second.canvas.pen_width() == 31 and second.pen_slider.value() == 31
+    assert second.canvas.pen_width() == 31 and second.menus.pen_slider.value() == 31
     assert second.feature_maps.colour_mode == "per_map"
     assert (second.size().width(), second.size().height()) == (734, 576)
     second.close()
@@ -65,11 +65,11 @@ def test_constructible_with_no_arguments_on_the_shipped_model(qtbot):
 
 def test_the_model_menu_switches_between_the_shipped_models(qtbot, window):
     shipped = sorted(paths.MODELS_DIR.glob("*.keras"))
-    assert len(shipped) >= 2 and len(window.model_actions) == len(shipped)
-    assert window.model_actions[paths.DEFAULT_MODEL.resolve()].isChecked()
+    assert len(shipped) >= 2 and len(window.menus.model_actions) == len(shipped)
+    assert window.menus.model_actions[paths.DEFAULT_MODEL.resolve()].isChecked()
     other = next(path for path in shipped if path.resolve() != paths.DEFAULT_MODEL.resolve())
-    window.model_actions[other.resolve()].trigger()
+    window.menus.model_actions[other.resolve()].trigger()
     qtbot.waitUntil(lambda: window.inspector.path == other, timeout=120_000)
-    assert window.model_actions[other.resolve()].isChecked()
-    assert not window.model_actions[paths.DEFAULT_MODEL.resolve()].isChecked()
+    assert window.menus.model_actions[other.resolve()].isChecked()
+    assert not window.menus.model_actions[paths.DEFAULT_MODEL.resolve()].isChecked()
     assert other.name in window.status_model.text()

@@ -162,6 +162,20 @@ def pair(value: int | tuple[int, int] | list[int]) -> tuple[int, int]:
     return int(value), int(value)
 
 
+def zero_padding_sides(padding: int | tuple | list) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``ZeroPadding2D(padding)`` as ((top, bottom), (left, right)): Keras takes one number, one per axis,
+    or one per side."""
+    if isinstance(padding, (tuple, list)):
+        if len(padding) != 2:
+            raise ValueError(f"padding must be one number, two or ((top, bottom), (left, right)), not {padding!r}")
+        rows, cols = pair(padding[0]), pair(padding[1])
+    else:
+        rows = cols = pair(padding)
+    if min(*rows, *cols) < 0:
+        raise ValueError(f"padding cannot be negative: {padding!r}")
+    return rows, cols
+
+
 def conv_axes(
     input_hw: tuple[int, int],
     kernel: int | tuple[int, int],

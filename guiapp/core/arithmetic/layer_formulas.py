@@ -16,6 +16,7 @@ from guiapp.core.arithmetic.conv_arithmetic import (
     conv_axes,
     pair,
     spatial_formulas,
+    zero_padding_sides,
 )
 
 Shape = tuple[int, ...]
@@ -192,15 +193,7 @@ def _separable_conv2d(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
 def _zero_padding2d(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
     _channels_last(cfg)
     h, w, c = _image(shape, "ZeroPadding2D")
-    padding = cfg.get("padding", 1)
-    if isinstance(padding, (list, tuple)):
-        if len(padding) != 2:
-            raise ValueError(f"padding must be one number, two or ((top, bottom), (left, right)), not {padding!r}")
-        (top, bottom), (left, right) = (pair(p) for p in padding)
-    else:
-        top = bottom = left = right = int(padding)
-    if min(top, bottom, left, right) < 0:
-        raise ValueError(f"padding cannot be negative: {padding!r}")
+    (top, bottom), (left, right) = zero_padding_sides(cfg.get("padding", 1))
     oh, ow = h + top + bottom, w + left + right
     lines = []
     for symbol, size, before, after, names in (("OH", h, top, bottom, "top + bottom"),
@@ -261,7 +254,7 @@ def _normalization(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
         params = 2 * count + 1
         symbol = "C" if per == "per channel" else "N"
         last = (f"params = 2{TIMES}{symbol} + 1 = 2{TIMES}{count} + 1 = {_n(params)} (mean and variance "
-                f"{per}, and the count of samples adapt() saw: none trained)")
+                f"{per}, and a sample count kept for older files: none trained)")
     return LayerArithmetic(shape, params, 0, (first, "shape unchanged", last))
 
 

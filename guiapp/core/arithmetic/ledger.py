@@ -3,7 +3,7 @@
 ``ledger_for_architecture`` explains a described network without Keras (so it can
 also say *where* an impossible one breaks); ``ledger_for_model`` explains a built
 Keras model, using Keras' own numbers for any layer it has no formula for. The
-formulas of each layer kind are in :mod:`guiapp.core.layer_formulas`.
+formulas of each layer kind are in :mod:`guiapp.core.arithmetic.layer_formulas`.
 """
 
 from __future__ import annotations

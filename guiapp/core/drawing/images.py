@@ -25,13 +25,14 @@ from guiapp.core.errors import ImageFileError, file_problem, short_reason
 MAX_MEGAPIXELS = 50  # larger pictures are refused unread: no camera photo needs more to show a model 512 pixels
 MAX_PIXELS = MAX_MEGAPIXELS * 1_000_000
 MAX_WORKING_SIDE = 2048  # bigger pictures are reduced to this (whole-pixel box filter) before float conversion
-FORMATS = ("PNG", "JPEG", "MPO", "BMP", "GIF", "WEBP", "TIFF")  # MPO: what PIL calls many cameras' JPEGs
+FORMATS = ("PNG", "JPEG", "BMP", "DIB", "GIF", "WEBP", "TIFF")  # not EPS: PIL would run Ghostscript on it
 BYTE_MAX = 255.0
 WORD_MAX = 65535.0
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as PIL's "L"
 NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = b"PK"
 
+SIZE_HINT = "scale it down first"
 HINT = "give a PNG, JPG, BMP, GIF, WebP or TIFF picture, or a .npy array of shape (H, W), (H, W, 1) or (H, W, 3)"
 
 # PIL modes that reduce/convert without surprises, by what each file mode becomes.
@@ -61,14 +62,15 @@ def load_digit_image(path: Path | str) -> np.ndarray:
 # ----------------------------------------------------------------- pictures
 
 
-def _too_big(width: int, height: int) -> str:
-    return (f"declares a {width}×{height} picture ({width * height / 1e6:,.0f} megapixels), more than the "
+def _too_big(width: int, height: int, what: str = "picture") -> str:
+    return (f"declares a {width}×{height} {what} ({width * height / 1e6:,.0f} megapixels), more than the "
             f"{MAX_MEGAPIXELS} megapixels guiapp reads")
 
 
 def _load_image(path: Path) -> np.ndarray:
     # A trust boundary: PIL raises many kinds of exception for hostile files (IndexError,
     # struct.error, …), and warns about others; each becomes one line, never a traceback.
+    Image.init()  # register every format plugin, so the ``formats`` allow-list below can name them
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # EXIF and truncation warnings: the file is read or refused
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -76,7 +78,7 @@ def _load_image(path: Path) -> np.ndarray:
             with Image.open(path, formats=FORMATS) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
-                    raise ImageFileError(file_problem(path, _too_big(width, height), HINT))
+                    raise ImageFileError(file_problem(path, _too_big(width, height), SIZE_HINT))
                 return _pixels(image)
         except ImageFileError:
             raise
@@ -86,7 +88,7 @@ def _load_image(path: Path) -> np.ndarray:
             size = f"{int(found.group(1)) / 1e6:,.0f} megapixels" if found else "too many pixels"
             raise ImageFileError(file_problem(
                 path, f"declares a picture of {size}, more than the {MAX_MEGAPIXELS} megapixels guiapp reads",
-                HINT)) from None
+                SIZE_HINT)) from None
         except UnidentifiedImageError:
             raise ImageFileError(file_problem(path, "not a picture (or not in a format guiapp reads)", HINT)) from None
         except MemoryError:
@@ -114,7 +116,7 @@ def _pixels(image: Image.Image) -> np.ndarray:
         image = image.reduce(factor)
     array = np.asarray(image, dtype=np.float32)
     if image.mode in ("I", "F"):
-        return _unit_range(array)
+        return as_picture(_unit_range(array, integer=image.mode == "I"))
     array = array / np.float32(BYTE_MAX)
     if image.mode in ("LA", "RGBA"):  # transparent pixels show the white paper under them
         colour, alpha = array[..., :-1], array[..., -1:]
@@ -124,12 +126,21 @@ def _pixels(image: Image.Image) -> np.ndarray:
     return as_picture(array)
 
 
-def _unit_range(array: np.ndarray) -> np.ndarray:
-    """Integer or float grey values → 0..1: 8-bit values stay 8-bit, 16-bit ones are 16-bit, else the peak is 1."""
+def _unit_range(array: np.ndarray, integer: bool) -> np.ndarray:
+    """Grey values of a 32-bit integer or float picture → 0..1.
+
+    Integers: 8-bit values stay 8-bit, 16-bit ones 16-bit, larger ones are scaled by their peak.
+    Floats: 0..1 is kept, 0..255 divided by 255, larger by the peak. Negative values are black.
+    """
+    if not np.all(np.isfinite(array)):
+        raise ValueError("it holds NaN or infinite values")
     peak = float(array.max()) if array.size else 0.0
-    if peak <= 1.0:
+    if peak <= 1.0 and not integer:
         return np.clip(array, 0.0, 1.0).astype(np.float32)
-    scale = BYTE_MAX if peak <= BYTE_MAX else WORD_MAX if peak <= WORD_MAX else peak
+    if peak <= BYTE_MAX:
+        scale = BYTE_MAX
+    else:
+        scale = WORD_MAX if integer and peak <= WORD_MAX else peak
     return np.clip(array / np.float32(scale), 0.0, 1.0).astype(np.float32)
 
 
@@ -181,7 +192,7 @@ def _load_npy(path: Path) -> np.ndarray:
     if height < 1 or width < 1:
         raise ImageFileError(file_problem(path, f"holds an empty array of shape {shape}", HINT))
     if height * width > MAX_PIXELS:
-        raise ImageFileError(file_problem(path, _too_big(width, height), HINT))
+        raise ImageFileError(file_problem(path, _too_big(width, height, "array"), SIZE_HINT))
     try:
         array = np.load(path, allow_pickle=False)
     except Exception as exc:  # noqa: BLE001 — truncated data and the like; NumPy raises several kinds

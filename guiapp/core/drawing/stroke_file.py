@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +48,28 @@ class StrokeFileError(GuiappError):
     """A drawing that cannot be read; the message says what is wrong with it."""
 
 
+def _preview(value: Any) -> str:
+    """A short description of any decoded JSON value, for a message (never the whole of a huge value)."""
+    if isinstance(value, list):
+        return f"a list of {len(value):,}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str):
+        return json.dumps(value[:30] + ("…" if len(value) > 30 else ""), ensure_ascii=False)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        return f"a {len(str(abs(value))):,}-digit number"
+    return repr(value) if isinstance(value, float) else json.dumps(value)  # nan, inf as Python shows them
+
+
 def _number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise StrokeFileError(f"{what} must be a number, not {json.dumps(value)[:40]}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise StrokeFileError(f"{what} is {value} — every number must be finite")
+        raise StrokeFileError(f"{what} must be a number, not {_preview(value)}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float: 10**400
+        raise StrokeFileError(f"{what} is {_preview(value)} — far too large") from None
+    if not math.isfinite(number):  # NaN, or 1e999, which JSON reads as infinity
+        raise StrokeFileError(f"{what} is {_preview(value)} — every number must be finite")
     return number
 
 
@@ -60,7 +77,7 @@ def _size(data: dict, key: str) -> int:
     value = data.get(key, CANVAS_SIZE)
     number = _number(value, key)
     if number != int(number) or not 8 <= number <= MAX_CANVAS:
-        raise StrokeFileError(f"{key} must be a whole number of pixels from 8 to {MAX_CANVAS}, not {value}")
+        raise StrokeFileError(f"{key} must be a whole number of pixels from 8 to {MAX_CANVAS}, not {_preview(value)}")
     return int(number)
 
 
@@ -70,7 +87,7 @@ def _points(raw: Any, where: str, width: int, height: int) -> tuple[tuple[float,
     points = []
     for j, point in enumerate(raw):
         if not isinstance(point, (list, tuple)) or len(point) != 2:
-            raise StrokeFileError(f"{where}, point {j} must be [x, y], not {json.dumps(point)[:40]}")
+            raise StrokeFileError(f"{where}, point {j} must be [x, y], not {_preview(point)}")
         x = _number(point[0], f"{where}, point {j}: x")
         y = _number(point[1], f"{where}, point {j}: y")
         if not (-OUTSIDE * width <= x <= (1 + OUTSIDE) * width and -OUTSIDE * height <= y <= (1 + OUTSIDE) * height):
@@ -108,10 +125,10 @@ def drawing_from_json(data: Any) -> Drawing:
             if not isinstance(erase, bool):
                 raise StrokeFileError(f"{where}: erase must be true or false")
             raw = raw.get("points")
-        points = _points(raw, where, width, height)
-        total += len(points)
-        if total > MAX_POINTS:
+        total += len(raw) if isinstance(raw, list) else 0
+        if total > MAX_POINTS:  # before reading them
             raise StrokeFileError(f"more than {MAX_POINTS:,} points in one drawing")
+        points = _points(raw, where, width, height)
         strokes.append(Stroke(points, stroke_width, erase))
     return Drawing(width, height, tuple(strokes))
 
@@ -170,10 +187,12 @@ def read_drawings(path: Path | str) -> Iterator[Line]:
     except OSError as exc:
         raise StrokeFileError(file_problem(path, f"cannot be read ({exc.strerror})", HINT)) from None
     with handle:
-        number = 0
+        number = drawings = 0
         while True:
             chunk = handle.readline(MAX_LINE_BYTES + 1)
             if not chunk:
+                if not drawings:  # an empty file would otherwise end with no output and no error
+                    raise StrokeFileError(file_problem(path, "holds no drawings", HINT))
                 return
             number += 1
             if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
@@ -181,23 +200,32 @@ def read_drawings(path: Path | str) -> Iterator[Line]:
                     rest = handle.readline(1 << 20)
                     if not rest or rest.endswith(b"\n"):
                         break
+                drawings += 1
                 yield Line(number, None, f"longer than {MAX_LINE_BYTES // (1024 * 1024)} MB — one drawing per line")
                 continue
             text = chunk.strip()
             if not text:
                 continue
-            try:
-                data = json.loads(text.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield Line(number, None, "not UTF-8 text")
-                continue
-            except json.JSONDecodeError as exc:
-                yield Line(number, None, f"not JSON ({exc.msg} at column {exc.colno})")
-                continue
-            try:
-                yield Line(number, drawing_from_json(data), None)
-            except StrokeFileError as exc:
-                yield Line(number, None, str(exc))
+            drawings += 1
+            yield _read_line(number, text)
+
+
+def _read_line(number: int, text: bytes) -> Line:
+    """One line's drawing, or why it is not one: whatever the line holds, this returns."""
+    try:
+        data = json.loads(text.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Line(number, None, "not UTF-8 text")
+    except json.JSONDecodeError as exc:
+        return Line(number, None, f"not JSON ({exc.msg} at column {exc.colno})")
+    except ValueError:  # Python refuses to turn a number of thousands of digits into an int
+        return Line(number, None, f"holds a number with more than {sys.get_int_max_str_digits():,} digits")
+    except RecursionError:
+        return Line(number, None, "nested too deeply to be a drawing (lists within lists thousands deep)")
+    try:
+        return Line(number, drawing_from_json(data), None)
+    except StrokeFileError as exc:
+        return Line(number, None, str(exc))
 
 
 def export_png(drawing: Drawing, path: Path | str, *, force: bool = False) -> Path:

@@ -13,20 +13,26 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from guiapp.core.arithmetic.conv_arithmetic import zero_padding_sides
 from guiapp.core.arithmetic.layer_formulas import IDENTITY_KINDS
 from guiapp.core.arithmetic.receptive_field import (
-    PASS_THROUGH_KINDS,
     POOL_KINDS,
+    ChainStop,
     Field,
     LayerInfo,
     Window,
-    field_of,
+    chain_stop,
+    read_field,
     window_of,
 )
 from guiapp.core.model.inference import InferenceResult, LayerWeights
+from guiapp.core.model.numpy_engine import NotSupported, elementwise_function
 
 TOP_CONTRIBUTIONS = 8  # dense inputs listed per traced unit
-INPUT = "input"  # the name used for the network's 28×28 input
+INPUT = "input"  # the name used for the network's input image
+UNIT_RANGE = (0.0, 1.0)  # the image's values in a result; the model may take them scaled (Inspector.input_range)
+# Value-by-value layers whose arithmetic the trace shows from their settings alone.
+ELEMENTWISE_KINDS = ("Activation", "ReLU", "LeakyReLU", "ELU", "Rescaling")
 
 
 def _relu(z: np.ndarray) -> np.ndarray:
@@ -67,6 +73,7 @@ class ConvTrace:
     pre_activation: float  # total + bias
     activation: str | None
     value: float  # after the activation
+    source_channels: tuple[int, ...] = ()  # the source channels the window holds: () all; a depthwise conv reads one
 
 
 @dataclass(frozen=True)
@@ -131,9 +138,10 @@ class UnitTrace:
     index: tuple[int, ...]  # (y, x, c) for maps, (i,) for vectors
     shown: float  # the value the network computed (what the view shows)
     source: str  # the layer (or "input") this unit reads
-    field: Field | None  # receptive field on the 28×28 input, clipped to it
+    field: Field | None  # receptive field on the input image, clipped to it (None: none, or not known)
     detail: Detail | None
     reason: str = ""  # why there is no detail
+    stop: str = ""  # why the trail to the image ends before this layer (a layer guiapp cannot map back), or ""
 
     @property
     def value(self) -> float:
@@ -146,18 +154,26 @@ class Tracer:
     """Traces units of one sequential network; built once per model."""
 
     def __init__(self, layers: Sequence[LayerInfo], weights: Mapping[str, LayerWeights],
-                 chains: Mapping[str, tuple[Window, ...]]) -> None:
+                 chains: Mapping[str, tuple[Window, ...]],
+                 input_range: tuple[float, float] = UNIT_RANGE) -> None:
         self.layers = tuple(layers)
         self.weights = weights
         self.chains = chains
+        #: The values the first layer reads: the 0..1 image scaled to this range (as the Inspector scales it).
+        self.input_range = input_range
         self._position = {info.name: i for i, info in enumerate(self.layers)}
+        #: The first layer whose outputs cannot be mapped back to its inputs (None: every layer's can).
+        #: Its units, and every later layer's, carry :attr:`ChainStop.sentence` in ``UnitTrace.stop``.
+        self.stop: ChainStop | None = chain_stop(self.layers)
+        self._stop_position = self._position[self.stop.layer] if self.stop else len(self.layers)
 
     @classmethod
     def for_inspector(cls, inspector: object) -> Tracer | None:
         """A tracer for an :class:`Inspector`, or None when its layers are not a simple chain."""
         if not getattr(inspector, "sequential", False):
             return None
-        return cls(inspector.layer_infos, inspector.weights, inspector.chains)  # type: ignore[attr-defined]
+        return cls(inspector.layer_infos, inspector.weights, inspector.chains,  # type: ignore[attr-defined]
+                   tuple(getattr(inspector, "input_range", UNIT_RANGE)))
 
     def info(self, name: str) -> LayerInfo:
         return self.layers[self._position[name]]
@@ -166,10 +182,18 @@ class Tracer:
         position = self._position[name]
         return INPUT if position == 0 else self.layers[position - 1].name
 
+    def input_values(self, result: InferenceResult) -> np.ndarray:
+        """The image as the first layer read it: (H, W, C) — C = 1 grey, 3 RGB — in the model's value range."""
+        image = np.asarray(result.image, np.float64)
+        if image.ndim == 2:
+            image = image[:, :, np.newaxis]
+        low, high = self.input_range
+        return image if (low, high) == UNIT_RANGE else image * (high - low) + low
+
     def source_values(self, result: InferenceResult, name: str) -> np.ndarray:
         source = self.source_of(name)
         if source == INPUT:
-            return np.asarray(result.image, np.float64)[:, :, np.newaxis]
+            return self.input_values(result)
         return np.asarray(result.layer(source).activation, np.float64)
 
     def copied_from(self, name: str) -> str:
@@ -179,8 +203,12 @@ class Tracer:
         return name
 
     def field(self, name: str, y: int, x: int) -> Field | None:
+        """Unit (y, x)'s receptive field on the image; None when unknown or all padding (a zero-padding border)."""
         chain = self.chains.get(name)
-        return field_of(chain, y, x).clipped(*self._input_hw()) if chain else None
+        if not chain:
+            return None
+        field = read_field(chain, y, x)
+        return field.clipped(*self._input_hw()) if field is not None else None
 
     def _input_hw(self) -> tuple[int, int]:
         shape = self.layers[0].input_shape
@@ -200,27 +228,35 @@ class Tracer:
         field = self.field(name, index[0], index[1]) if activation.ndim == 3 else None
         weights = self.weights.get(name)
         cfg = info.config
+        stop = self.stop.sentence if self.stop and self._position[name] >= self._stop_position else ""
+        has_kernel = weights is not None and weights.kernel is not None
         try:
-            if info.kind == "Conv2D" and weights is not None and weights.kernel is not None:
+            if info.kind in ("Conv2D", "DepthwiseConv2D") and has_kernel:
                 if int(cfg.get("groups", 1)) != 1:
-                    return UnitTrace(name, info.kind, index, shown, source, field, None, "grouped convolution")
+                    return UnitTrace(name, info.kind, index, shown, source, field, None, "grouped convolution",
+                                     stop)
                 detail: Detail = self._conv(result, info, weights, index)
             elif info.kind in POOL_KINDS:
                 detail = self._pool(result, info, index)
-            elif info.kind == "Dense" and weights is not None and weights.kernel is not None and activation.ndim == 1:
+            elif info.kind == "Dense" and has_kernel and activation.ndim == 1:
                 detail = self._dense(result, info, weights, index[0])
-            elif info.kind in PASS_THROUGH_KINDS and info.kind not in ("BatchNormalization", "LayerNormalization"):
+            elif IDENTITY_KINDS.get(info.kind) in ("dropout", "noise") or info.kind in ELEMENTWISE_KINDS:
                 detail = self._pass(result, info, index)
+            elif info.kind == "ZeroPadding2D":
+                detail = self._zero_padding(result, info, index)
             elif info.kind == "Flatten":
                 detail = self._flatten(result, info, index[0])
             else:
-                return UnitTrace(name, info.kind, index, shown, source, field, None,
-                                 f"no step-by-step arithmetic for {info.kind} layers")
+                reason = (stop if self.stop and name == self.stop.layer
+                          else f"no step-by-step arithmetic for {info.kind} layers")
+                return UnitTrace(name, info.kind, index, shown, source, field, None, reason, stop)
         except KeyError as exc:  # an activation function this tracer does not know
-            return UnitTrace(name, info.kind, index, shown, source, field, None, f"unknown activation {exc}")
+            return UnitTrace(name, info.kind, index, shown, source, field, None, f"unknown activation {exc}", stop)
+        except NotSupported as exc:  # settings the element-wise functions do not take
+            return UnitTrace(name, info.kind, index, shown, source, field, None, str(exc), stop)
         if isinstance(detail, PassTrace) and detail.location and len(detail.location) == 3:
             field = self.field(detail.source, detail.location[0], detail.location[1]) or field
-        return UnitTrace(name, info.kind, index, shown, source, field, detail)
+        return UnitTrace(name, info.kind, index, shown, source, field, detail, "", stop)
 
     def _conv(self, result: InferenceResult, info: LayerInfo, weights: LayerWeights,
               index: tuple[int, ...]) -> ConvTrace:
@@ -228,7 +264,13 @@ class Tracer:
         window = window_of(info)
         assert window is not None
         source = self.source_values(result, info.name)
-        kernel = np.asarray(weights.kernel[:, :, :, c], np.float64)
+        channels: tuple[int, ...] = ()
+        if info.kind == "DepthwiseConv2D":  # output channel c = k·M + m: input channel k under its kernel m
+            k, m = divmod(c, weights.kernel.shape[3])
+            channels, source = (k,), source[:, :, k:k + 1]
+            kernel = np.asarray(weights.kernel[:, :, k:k + 1, m], np.float64)
+        else:
+            kernel = np.asarray(weights.kernel[:, :, :, c], np.float64)
         oy, ox = window.origin(y, x)
         fh, fw = kernel.shape[:2]
         dy, dx = window.dilation
@@ -242,7 +284,7 @@ class Tracer:
         pre = total + bias
         act = info.config.get("activation")
         value = float(apply_activation(act, np.array([pre]))[0]) if act != "softmax" else float("nan")
-        return ConvTrace((oy, ox), values, kernel, products, channel_sums, total, bias, pre, act, value)
+        return ConvTrace((oy, ox), values, kernel, products, channel_sums, total, bias, pre, act, value, channels)
 
     def _pool(self, result: InferenceResult, info: LayerInfo, index: tuple[int, ...]) -> PoolTrace:
         y, x, c = index
@@ -305,22 +347,34 @@ class Tracer:
                           value, logits)
 
     def _pass(self, result: InferenceResult, info: LayerInfo, index: tuple[int, ...]) -> PassTrace:
+        """A value-by-value layer: the source's value at the same position, through its function."""
         source = self.source_of(info.name)
-        values = self.source_values(result, info.name)
-        if source == INPUT:
-            values = values[:, :, 0] if len(index) == 2 else values
-        value = float(values[index])
+        value = float(self.source_values(result, info.name)[index])
         act = info.config.get("activation") if info.kind == "Activation" else None
         if act not in (None, "linear"):
             value = float(apply_activation(act, np.array([value]))[0])
             note = f"{act} of {source}'s value at the same position"
+        elif info.kind in ELEMENTWISE_KINDS and info.kind != "Activation":
+            value = float(elementwise_function(info.kind, info.config)(np.array([value]))[0])
+            note = f"{info.kind} of {source}'s value at the same position"
         else:
             note = f"identity at inference: the same value as {source} at the same position"
         return PassTrace(source, index, value, note)
 
+    def _zero_padding(self, result: InferenceResult, info: LayerInfo, index: tuple[int, ...]) -> PassTrace:
+        """A padded map's unit: the source's value moved down and right, or a zero of the border."""
+        (top, _), (left, _) = zero_padding_sides(info.config.get("padding", 1))
+        source = self.source_of(info.name)
+        values = self.source_values(result, info.name)
+        y, x, c = index[0] - top, index[1] - left, index[2]
+        if 0 <= y < values.shape[0] and 0 <= x < values.shape[1]:
+            return PassTrace(source, (y, x, c), float(values[y, x, c]),
+                             f"the value of {source} at ({y}, {x}), moved by the padding ({top} down, {left} right)")
+        return PassTrace(source, (), 0.0, "a zero of the border the padding added")
+
     def _flatten(self, result: InferenceResult, info: LayerInfo, unit: int) -> PassTrace:
         source = self.copied_from(self.source_of(info.name))
-        values = (np.asarray(result.image, np.float64)[:, :, np.newaxis] if source == INPUT
+        values = (self.input_values(result) if source == INPUT
                   else np.asarray(result.layer(source).activation, np.float64))
         location = tuple(int(v) for v in np.unravel_index(unit, values.shape))
         note = (f"element {unit:,} = {source}[{', '.join(map(str, location))}] "

@@ -51,7 +51,7 @@ _READ_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, N
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1e6:,.0f} MB"
+    return f"{size / 1e6:,.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"
 
 
 def _check_header(path: Path, key: str, shape: tuple[int, ...], dtype: np.dtype, count: int | None) -> None:

@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
+from guiapp.core.drawing.picture import PictureRecipe
 from guiapp.core.drawing.preprocess import PreprocessOptions
-from guiapp.core.drawing.strokes import Drawing
 from guiapp.core.errors import GuiappError
 from guiapp.core.live.layer_picture import SHARED
-from guiapp.core.live.live_update import Update
+from guiapp.core.live.live_update import Source, Update
 
 START_TIMEOUT_S = 60.0  # a fresh interpreter importing NumPy on a slow, busy host
 
@@ -52,7 +52,8 @@ def limit_blas_threads() -> None:
 
 
 def _serve(conn: Connection, lut: np.ndarray | None) -> None:
-    """The child's loop: ("load", path) and ("compute", drawing, options, reference, mode) until ("stop",)."""
+    """The child's loop: ("load", path, engine, trust) and ("compute", source, options, reference, mode,
+    picture_recipe, input_range) until ("stop",)."""
     limit_blas_threads()
     from guiapp.core.drawing.strokes import IncrementalRasterizer
     from guiapp.core.live.live_update import compute_update
@@ -71,15 +72,16 @@ def _serve(conn: Connection, lut: np.ndarray | None) -> None:
             if kind == "stop":
                 return
             if kind == "load":
-                inspector = Inspector.load(Path(message[1]), engine=message[2])
+                inspector = Inspector.load(Path(message[1]), engine=message[2], trust=message[3])
                 inspector.warm_up()
                 conn.send(("loaded", None))
             elif kind == "compute":
-                _, drawing, options, reference, mode = message
+                _, drawing, options, reference, mode, recipe, input_range = message
                 if inspector is None:
                     raise RuntimeError("no model loaded")
                 conn.send(("update", compute_update(inspector, drawing, rasterize, options, reference=reference,
-                                                    colour_mode=mode, lut=lut)))
+                                                    colour_mode=mode, lut=lut, picture_recipe=recipe,
+                                                    input_range=input_range)))
         except GuiappError as exc:
             conn.send(("user_error", str(exc)))
         except Exception as exc:  # noqa: BLE001 — reported to the window, the child keeps serving
@@ -115,15 +117,16 @@ class ComputeProcess:
         if self.pid is None:
             self.pid = self._answer(START_TIMEOUT_S)[1]
 
-    def load(self, path: Path, engine: str = "auto") -> None:
+    def load(self, path: Path, engine: str = "auto", trust: bool = False) -> None:
         """Load ``path`` in the child (a :class:`GuiappError` says what is wrong with the file)."""
         self.wait_ready()
-        self._send(("load", str(path), engine))
+        self._send(("load", str(path), engine, trust))
         self._answer()
 
-    def compute(self, drawing: Drawing, options: PreprocessOptions, reference: bool, colour_mode: str = SHARED
+    def compute(self, drawing: Source, options: PreprocessOptions, reference: bool, colour_mode: str = SHARED,
+                picture_recipe: PictureRecipe | None = None, input_range: tuple[float, float] | None = None
                 ) -> Update:
-        self._send(("compute", drawing, options, reference, colour_mode))
+        self._send(("compute", drawing, options, reference, colour_mode, picture_recipe, input_range))
         return self._answer()[1]
 
     def _send(self, message: tuple[Any, ...]) -> None:

@@ -1,19 +1,23 @@
-"""One drawing through the whole live pipeline: strokes → preprocessing → all layers → pictures.
+"""One input through the whole live pipeline: strokes or a picture → preprocessing → all layers → pictures.
 
-A pure function (no Qt) that the window's worker thread runs for every drawing; what
-costs the GUI thread time (colour-mapping each layer's mosaic) is done here too, so
+A pure function (no Qt) that the window's worker runs for every drawing and that
+``guiapp predict`` runs for every file: a drawing goes through MNIST's recipe scaled to
+the model's input, a picture through its :class:`~guiapp.core.drawing.picture.PictureRecipe`.
+What costs the GUI thread time (colour-mapping each layer's mosaic) is done here too, so
 the GUI only hands finished pixels to its image items.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Union
 
 import numpy as np
 
 from guiapp.core.arithmetic.layer_formulas import IDENTITY_KINDS
+from guiapp.core.drawing.picture import PictureRecipe, PictureStages, picture_stages
 from guiapp.core.drawing.preprocess import (
     Placement,
     PreprocessOptions,
@@ -21,9 +25,34 @@ from guiapp.core.drawing.preprocess import (
     drawing_stages,
     preprocess_stages,
 )
-from guiapp.core.drawing.strokes import Drawing
+from guiapp.core.drawing.strokes import CANVAS_SIZE, Drawing
 from guiapp.core.live.layer_picture import SHARED, LayerPicture, layer_picture
 from guiapp.core.model.inference import InferenceResult, Inspector
+
+
+@dataclass(frozen=True, eq=False)
+class PictureInput:
+    """A picture in place of a drawing: opened, dropped or pasted in the window, or given to ``predict``.
+
+    ``picture`` is float32 0..1, (h, w) grey or (h, w, 3) colour (as
+    :func:`~guiapp.core.drawing.images.load_picture` gives it); ``name`` says where it came from.
+    """
+
+    picture: np.ndarray = field(repr=False)
+    name: str = "picture"
+
+    @property
+    def is_blank(self) -> bool:
+        return False  # a blank picture is still shown and computed; its stages say it is blank
+
+    def on_canvas(self, side: int = CANVAS_SIZE) -> tuple[float, float, float]:
+        """(scale, top, left): the picture fitted into a ``side``-pixel square canvas, aspect kept, centred."""
+        height, width = self.picture.shape[:2]
+        scale = side / max(height, width)
+        return scale, (side - height * scale) / 2, (side - width * scale) / 2
+
+
+Source = Drawing | PictureInput  # what the canvas holds and the worker computes
 
 
 def shown_as_copy(kind: str) -> bool:
@@ -33,49 +62,86 @@ def shown_as_copy(kind: str) -> bool:
 
 @dataclass(frozen=True)
 class Update:
-    """One computed drawing: the result, its preprocessing and pictures, and what it cost."""
+    """One computed input: the result, its preprocessing and pictures, and what it cost."""
 
-    drawing: Drawing
+    drawing: Source
     result: InferenceResult
-    total_seconds: float  # rasterise + preprocess + all-layers inference + pictures
-    stages: Stages | None = None  # canvas → crop → fit → centre, as computed
+    total_seconds: float  # rasterise or fit + preprocess + all-layers inference + pictures
+    stages: Stages | PictureStages | None = None  # each step from the canvas or picture to the input
     reference: InferenceResult | None = None  # with every step on, when the user switched one off
     pictures: Mapping[str, LayerPicture] = field(default_factory=dict)  # a plain dict: it crosses a pipe
     colour_mode: str = SHARED  # the mode the pictures were drawn in
+    placement: Placement | None = None  # where the input's pixels sit on the canvas (None: blank or unknown)
 
-    @property
-    def placement(self) -> Placement | None:
-        """Where the input's pixels sit on the canvas (None: blank)."""
-        return self.stages.placement if self.stages is not None else None
+
+def network_input(
+    inspector: Inspector,
+    source: Source,
+    rasterizer: Callable[[Drawing], np.ndarray] | None = None,
+    options: PreprocessOptions = PreprocessOptions(),
+    picture_recipe: PictureRecipe | None = None,
+) -> tuple[Stages | PictureStages, Placement | None]:
+    """The steps from ``source`` to the model's 0..1 input (``stages.final``), and where it sits on the canvas."""
+    if isinstance(source, PictureInput):
+        stages = picture_stages(source.picture, inspector.input_shape, picture_recipe)
+        return stages, _picture_placement(source, stages, inspector.input_shape)
+    stages = drawing_stages(source, rasterizer, options, inspector.input_shape[:2])
+    return stages, stages.placement
 
 
 def compute_update(
     inspector: Inspector,
-    drawing: Drawing,
+    drawing: Source,
     rasterizer: Callable[[Drawing], np.ndarray] | None = None,
     options: PreprocessOptions = PreprocessOptions(),
     *,
     reference: bool = True,
     colour_mode: str = SHARED,
     lut: np.ndarray | None = None,
+    picture_recipe: PictureRecipe | None = None,
     input_range: tuple[float, float] | None = None,
 ) -> Update:
-    """Compute ``drawing`` as the window shows it.
+    """Compute ``drawing`` (strokes or a picture) as the window shows it.
 
-    ``reference``: when a preprocessing step is off, also run the full recipe to compare
-    (the window asks for it only once the pointer rests). ``lut``: (256, 4) uint8 colours
-    for the layer pictures; None draws none.
+    ``reference``: when a drawing's preprocessing step is off, also run the full recipe to
+    compare (the window asks for it only once the pointer rests). ``lut``: (256, 4) uint8
+    colours for the layer pictures; None draws none. ``picture_recipe`` and ``input_range``
+    default to the model's (:func:`~guiapp.core.drawing.picture.default_recipe`,
+    :attr:`Inspector.input_range`).
     """
     started = time.perf_counter()
-    frame = inspector.input_shape[:2]
-    stages = drawing_stages(drawing, rasterizer, options, frame)
+    stages, placement = network_input(inspector, drawing, rasterizer, options, picture_recipe)
     result = inspector.run(stages.final, input_range)
     full = None
-    if reference and options != PreprocessOptions():
-        full = inspector.run(preprocess_stages(stages.raw, frame=frame).final, input_range)
+    if reference and isinstance(stages, Stages) and options != PreprocessOptions():
+        full = inspector.run(preprocess_stages(stages.raw, frame=inspector.input_shape[:2]).final, input_range)
     pictures: dict[str, LayerPicture] = {}
     if lut is not None:
         for state in result.layers:
             if not shown_as_copy(state.kind):
                 pictures[state.name] = layer_picture(state.activation, colour_mode, lut)
-    return Update(drawing, result, time.perf_counter() - started, stages, full, pictures, colour_mode)
+    return Update(drawing, result, time.perf_counter() - started, stages, full, pictures, colour_mode, placement)
+
+
+def _picture_placement(source: PictureInput, stages: PictureStages, input_shape: tuple[int, ...]
+                       ) -> Placement | None:
+    """Input pixels → canvas pixels for a picture shown fitted into the canvas."""
+    height, width = input_shape[:2]
+    if stages.digit is not None:
+        inner = stages.digit.placement
+    elif stages.window is None:
+        inner = None
+    else:
+        top, bottom, left, right = stages.window
+        cut_h, cut_w = bottom - top, right - left
+        if stages.recipe.fit == "pad" and (cut_h, cut_w) != (height, width):
+            scale = min(height / cut_h, width / cut_w)
+            new_h, new_w = min(height, max(1, round(cut_h * scale))), min(width, max(1, round(cut_w * scale)))
+            inner = Placement(top, left, new_h / cut_h, new_w / cut_w, (height - new_h) // 2, (width - new_w) // 2)
+        else:  # crop, or a digit picture already the input's size: the window fills the input
+            inner = Placement(top, left, height / cut_h, width / cut_w, 0, 0)
+    if inner is None:
+        return None
+    scale, canvas_top, canvas_left = source.on_canvas()
+    return Placement(canvas_top + inner.crop_top * scale, canvas_left + inner.crop_left * scale,
+                     inner.scale_y / scale, inner.scale_x / scale, inner.offset_y, inner.offset_x)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from guiapp.core.arithmetic.ledger import Ledger, ledger_for_architecture
 from guiapp.core.atomic import refuse_overwrite, write_text_atomic
-from guiapp.core.errors import ArchitectureError, file_problem
+from guiapp.core.errors import ArchitectureError, file_problem, short_reason
 from guiapp.core.model.architectures import (
     ARCHITECTURES,
     MNIST_INPUT_SHAPE,
@@ -79,6 +80,10 @@ PALETTE: dict[str, dict[str, Any]] = {  # what a new layer of each kind starts w
     "BatchNormalization": {},
 }
 DEFAULTS: dict[str, Any] = {"strides": (1, 1), "padding": "valid", "activation": "linear"}
+MAX_SIZE = 100_000  # |a size| the editor accepts (zero or negative is explained, not forbidden; beyond, nonsense)
+MAX_LAYERS = 1000
+MAX_TRAINABLE_PARAMS = 100_000_000  # ~80 × the seed's network; beyond, training here would exhaust memory
+MAX_ARCHITECTURE_BYTES = 1024 * 1024
 
 
 def base_name(kind: str) -> str:
@@ -123,18 +128,30 @@ def _coerce(setting: Setting, value: Any) -> Any:
             raise ValueError(f"{setting.label} must be one of {', '.join(setting.choices)}, not {value!r}")
         return value
     if setting.type == "float":
-        number = float(value)
+        number = float(value)  # OverflowError for a 400-digit integer: the caller reports it as a ValueError
         if not setting.low <= number <= setting.high:
             raise ValueError(f"{setting.label} must be between {setting.low:g} and {setting.high:g}, not {number:g}")
         return number
     if setting.type == "optional_pair" and value is None:
         return None
     if setting.type in ("pair", "optional_pair"):
-        pair = tuple(int(v) for v in value) if isinstance(value, (list, tuple)) else (int(value), int(value))
-        if len(pair) != 2:
-            raise ValueError(f"{setting.label} takes one number or two (height, width), not {value!r}")
+        if isinstance(value, (list, tuple)) and len(value) != 2:
+            raise ValueError(f"{setting.label} takes one number or two (height, width), not {len(value)}")
+        pair = tuple(_size(setting, v) for v in value) if isinstance(value, (list, tuple)) else (_size(setting, value),) * 2
         return pair
-    return int(value)
+    return _size(setting, value)
+
+
+def _size(setting: Setting, value: Any) -> int:
+    """A whole number of a size setting, within ±:data:`MAX_SIZE` (NaN, infinity and 400 digits are refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"{setting.label} must be a whole number, not {type(value).__name__}")
+    number = int(value)  # ValueError for NaN or thousands of digits, OverflowError for infinity
+    if abs(number) > MAX_SIZE:
+        digits = len(str(abs(number)))  # under Python's 4,300-digit limit: int() accepted it
+        shown = f"{number:,}" if digits <= 20 else f"a {digits:,}-digit number"
+        raise ValueError(f"{setting.label} must be at most {MAX_SIZE:,} in size, not {shown}")
+    return number
 
 
 def set_setting(arch: Architecture, index: int, key: str, value: Any) -> Architecture:
@@ -197,6 +214,8 @@ def training_problem(arch: Architecture, ledger: Ledger | None = None) -> str | 
         return f"its last layer must output the {NUM_CLASSES} class scores (Dense {NUM_CLASSES}), not {shape}"
     if setting_value(arch.layers[-1], "activation") != "softmax":
         return "its last layer must use activation='softmax' (the loss expects probabilities)"
+    if ledger.total_params > MAX_TRAINABLE_PARAMS:
+        return f"its {ledger.total_params:,} parameters are more than the {MAX_TRAINABLE_PARAMS:,} trained here"
     return None
 
 
@@ -212,17 +231,23 @@ def architecture_from_dict(data: Any) -> Architecture:
         raise ArchitectureError(f"missing {', '.join(repr(k) for k in missing)}")
     if not isinstance(data["layers"], list) or not data["layers"]:
         raise ArchitectureError("'layers' must be a non-empty list")
-    input_shape = tuple(data.get("input_shape", MNIST_INPUT_SHAPE))
-    if input_shape != MNIST_INPUT_SHAPE:
-        raise ArchitectureError(f"input_shape must be [28, 28, 1] (MNIST digits), not {list(input_shape)}")
+    if len(data["layers"]) > MAX_LAYERS:
+        raise ArchitectureError(f"{len(data['layers']):,} layers are more than the {MAX_LAYERS:,} an architecture may have")
+    if not isinstance(data["name"], str) or not isinstance(data.get("description", ""), str):
+        raise ArchitectureError("'name' and 'description' must be text")
+    input_shape = data.get("input_shape", list(MNIST_INPUT_SHAPE))
+    if not isinstance(input_shape, list) or tuple(input_shape) != MNIST_INPUT_SHAPE:
+        shown = input_shape if isinstance(input_shape, list) and len(str(input_shape)) < 60 else "something else"
+        raise ArchitectureError(f"input_shape must be [28, 28, 1] (MNIST digits), not {shown}")
     layers = []
     names: set[str] = set()
     for i, layer in enumerate(data["layers"]):
         if not isinstance(layer, dict) or "kind" not in layer:
             raise ArchitectureError(f"layer {i} must be an object with a 'kind'")
         kind = layer["kind"]
-        if kind not in SETTINGS:
-            raise ArchitectureError(f"layer {i}: unknown kind {kind!r} — use one of {', '.join(SETTINGS)}")
+        if not isinstance(kind, str) or kind not in SETTINGS:
+            shown = repr(kind[:40]) if isinstance(kind, str) else type(kind).__name__
+            raise ArchitectureError(f"layer {i}: unknown kind {shown} — use one of {', '.join(SETTINGS)}")
         config = layer.get("config", {})
         if not isinstance(config, dict):
             raise ArchitectureError(f"layer {i}: 'config' must be an object")
@@ -233,14 +258,16 @@ def architecture_from_dict(data: Any) -> Architecture:
         try:
             clean = {key: _coerce(next(s for s in SETTINGS[kind] if s.key == key), value)
                      for key, value in config.items()}
-        except (ValueError, TypeError) as exc:
-            raise ArchitectureError(f"layer {i} ({kind}): {exc}") from None
-        name = str(layer.get("name") or unique_name(kind, names))
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ArchitectureError(f"layer {i} ({kind}): {short_reason(exc)}") from None
+        if not isinstance(layer.get("name", ""), str):
+            raise ArchitectureError(f"layer {i}: 'name' must be text")
+        name = layer.get("name") or unique_name(kind, names)
         if name in names:
             raise ArchitectureError(f"layer {i}: the name {name!r} is used twice")
         names.add(name)
         layers.append(LayerSpec(kind, name, {k: v for k, v in clean.items() if v is not None}))
-    return Architecture(str(data["name"]), tuple(layers), MNIST_INPUT_SHAPE, str(data.get("description", "")))
+    return Architecture(data["name"], tuple(layers), MNIST_INPUT_SHAPE, data.get("description", ""))
 
 
 def save_architecture(arch: Architecture, path: Path | str, *, force: bool = False) -> Path:
@@ -261,9 +288,23 @@ def load_architecture(path: Path | str) -> Architecture:
     if not path.is_file():
         raise ArchitectureError(file_problem(path, "no such architecture file", hint))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_ARCHITECTURE_BYTES + 1)
+    except OSError as exc:
+        raise ArchitectureError(file_problem(path, f"cannot be read ({exc.strerror or short_reason(exc)})", hint)) from None
+    if len(raw) > MAX_ARCHITECTURE_BYTES:
+        raise ArchitectureError(file_problem(path, f"larger than {MAX_ARCHITECTURE_BYTES // 1024:,} KB, so not an "
+                                                   "architecture", hint))
+    try:
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ArchitectureError(file_problem(path, f"not JSON ({exc.__class__.__name__}: {exc})", hint)) from None
+        raise ArchitectureError(file_problem(path, f"not JSON ({exc.__class__.__name__}: {short_reason(exc)})",
+                                             hint)) from None
+    except ValueError:  # Python refuses to turn a number of thousands of digits into an int
+        raise ArchitectureError(file_problem(path, "holds a number with more than "
+                                                   f"{sys.get_int_max_str_digits():,} digits", hint)) from None
+    except RecursionError:
+        raise ArchitectureError(file_problem(path, "nested too deeply to be an architecture", hint)) from None
     try:
         return architecture_from_dict(data)
     except ArchitectureError as exc:

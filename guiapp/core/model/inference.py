@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Mapping, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -371,7 +372,7 @@ def _file_kind(path: Path) -> str | None:
 
 def _trainable(layer: Any, params: int) -> int:
     """Trainable parameters of a saved layer (a batch norm's moving statistics never are)."""
-    if layer.config.get("trainable") is False:
+    if layer.config.get("trainable") is False or layer.kind == "Normalization":  # statistics, never trained
         return 0
     if layer.kind == "BatchNormalization":
         return params // len(layer.variables) * (len(layer.variables) - 2)
@@ -379,10 +380,18 @@ def _trainable(layer: Any, params: int) -> int:
 
 
 def _named_variables(layer: Any) -> dict[str, np.ndarray]:
-    """A saved layer's variables under Keras' names (Conv2D and Dense: kernel, then bias)."""
-    if layer.kind in ("Conv2D", "Dense") and layer.variables:
-        return dict(zip(("kernel", "bias"), layer.variables))
-    return {}
+    """A saved layer's variables under Keras' names, in the order Keras saves them."""
+    names = _VARIABLE_NAMES.get(layer.kind)
+    return dict(zip(names, layer.variables)) if names and layer.variables else {}
+
+
+_VARIABLE_NAMES = {
+    "Conv2D": ("kernel", "bias"),
+    "Dense": ("kernel", "bias"),
+    "DepthwiseConv2D": ("kernel", "bias"),
+    "SeparableConv2D": ("depthwise_kernel", "pointwise_kernel", "bias"),
+    "Normalization": ("mean", "variance", "count"),
+}
 
 
 def _kernel_and_bias(variables: Mapping[str, np.ndarray]) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -414,8 +423,11 @@ def _check_io(description: _Description, path: Path | None) -> None:
     where = path if path is not None else description.name
     shape = description.input_shape
     text = shape_text(tuple(d or 0 for d in shape))
-    if len(shape) != 3 or any(d is None for d in shape):
-        raise ModelFileError(file_problem(where, f"expects input {text}, not a fixed-size image", _IMAGE_HINT))
+    if len(shape) != 3:
+        raise ModelFileError(file_problem(where, f"expects input {text}, not an image (height × width × channels)",
+                                          _IMAGE_HINT))
+    if any(d is None for d in shape):
+        raise ModelFileError(file_problem(where, f"expects input {text}, not one fixed image size", _IMAGE_HINT))
     height, width, channels = shape
     if channels not in CHANNELS:
         raise ModelFileError(file_problem(

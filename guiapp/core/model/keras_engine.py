@@ -15,21 +15,33 @@ import numpy as np
 
 from guiapp.core.arithmetic.ledger import Ledger, ledger_for_model
 from guiapp.core.arithmetic.receptive_field import LayerInfo
-from guiapp.core.errors import ModelFileError, file_problem, short_reason
+from guiapp.core.errors import (
+    ModelFileError,
+    UnsafeModelError,
+    file_problem,
+    short_reason,
+)
 
 MODEL_HINT = "pass --model PATH to a .keras file, or train one with `guiapp train`"
+UNSAFE_REASON = "contains Python code (a Lambda layer) that would run as the model loads, so it was not loaded"
+UNSAFE_HINT = "load it only if you trust where it came from"
+# What Keras says, in safe mode, of a file whose layers carry code (.keras and .h5 alike).
+_SAFE_MODE_MARKERS = ("safe_mode", "arbitrary code execution")
 
 
 def load_keras_model(path: Path, trust: bool = False) -> Any:
     """``keras.models.load_model(path, compile=False)``; :class:`ModelFileError` for anything unreadable.
 
-    ``trust``: load layers that carry Python code (``Lambda``), which Keras' safe mode refuses.
+    ``trust``: load layers that carry Python code (``Lambda``), which Keras' safe mode refuses;
+    without it such a file raises :class:`UnsafeModelError`, so a caller can ask the user first.
     """
     from guiapp.core.model.backend import keras
 
     try:
         return keras().models.load_model(path, compile=False, safe_mode=not trust)
-    except Exception as exc:  # Keras raises many kinds for files that are not models
+    except Exception as exc:  # noqa: BLE001 — Keras raises many kinds for files that are not models
+        if not trust and any(marker in str(exc) for marker in _SAFE_MODE_MARKERS):
+            raise UnsafeModelError(path, UNSAFE_REASON, UNSAFE_HINT) from None
         raise ModelFileError(
             file_problem(path, f"not a readable Keras model ({short_reason(exc)})", MODEL_HINT)
         ) from None

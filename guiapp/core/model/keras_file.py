@@ -171,7 +171,7 @@ def read_chain(path: Path) -> SavedChain:
                 for dataset in datasets:
                     size = math.prod(dataset.shape) * dataset.dtype.itemsize
                     budget -= size
-                    # Integers too: a Normalization layer saves the count of samples adapt() saw.
+                    # Integers too: a Normalization layer saves an integer sample count beside its statistics.
                     if budget < 0 or dataset.dtype.kind not in "fiu":
                         raise NotSupported(f"layer {cfg.get('name')}: weights too large or not numbers")
                     arrays.append(np.asarray(dataset[()], dtype=np.float32))

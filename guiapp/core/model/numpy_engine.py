@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from guiapp.core.arithmetic.conv_arithmetic import pair
+from guiapp.core.arithmetic.conv_arithmetic import pair, zero_padding_sides
 
 Array = np.ndarray
 SHIFTED_MIN_CHANNELS = 8  # from this many input channels per group, accumulate per kernel position
@@ -327,8 +327,9 @@ NORMALIZATION_EPSILON = 1e-7  # keras.backend.epsilon(): the smallest standard d
 class _Normalization(_Op):
     """``(x − mean)/max(√variance, ε)`` (or its inverse), with Keras 3's statistics.
 
-    Adapted statistics are saved as three variables (mean, variance, the sample count) shaped like the
-    kept axes; statistics given to the constructor are not variables at all but settings in the config.
+    Adapted statistics are saved as three variables (mean and variance shaped like the kept axes, and
+    a sample count Keras 3 keeps at 0 for older files); statistics given to the constructor are no
+    variables at all but settings in the config.
     """
 
     def __init__(self, layer: Layer, in_shape: tuple[int, ...]) -> None:
@@ -529,6 +530,14 @@ def _elementwise(layer: Layer) -> _Op:
     raise NotSupported(f"layer kind {kind}")
 
 
+def elementwise_function(kind: str, config: Mapping[str, Any]) -> Callable[[Array], Array]:
+    """What a weightless layer that works value by value computes (Activation, ReLU, Rescaling, dropout…);
+    :class:`NotSupported` for any other kind."""
+    op = _elementwise(Layer(kind, kind, config))
+    assert isinstance(op, _Elementwise)
+    return op.function
+
+
 class _Flatten(_Op):
     def __call__(self, x: Array) -> Array:
         return x.reshape(x.shape[0], -1)
@@ -537,12 +546,7 @@ class _Flatten(_Op):
 class _ZeroPadding2D(_Op):
     def __init__(self, layer: Layer) -> None:
         _check_channels_last(layer.config)
-        padding = layer.config.get("padding", 1)
-        if isinstance(padding, int):
-            self.pads = ((padding, padding), (padding, padding))
-        else:
-            rows, cols = padding
-            self.pads = tuple(pair(p) for p in (rows, cols))  # type: ignore[assignment]
+        self.pads = zero_padding_sides(layer.config.get("padding", 1))
         _expect(layer, 0)
 
     def __call__(self, x: Array) -> Array:

@@ -9,9 +9,9 @@ can be saved as JSON and trained with ``guiapp train --arch FILE.json``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +38,24 @@ from guiapp.core.model.architectures import (
 from guiapp.ui.explorer.layer_settings import LayerSettingsForm
 from guiapp.ui.tabs.ledger_view import LedgerView
 from guiapp.ui.tabs.share_chart import ShareChart
+
+if TYPE_CHECKING:
+    from guiapp.core.model.inference import Inspector
+
+OPENED = "opened"  # the seed box's entry for the model open in the live page
+_KERAS_BOOKKEEPING = ("name", "trainable", "dtype", "batch_input_shape", "data_format")
+
+
+def architecture_of(inspector: Inspector) -> Architecture:
+    """The opened model's layers as an editable architecture (its settings, not Keras' bookkeeping)."""
+    layers = tuple(
+        LayerSpec(info.kind, info.name, {key: value for key, value in info.config.items()
+                                         if key not in _KERAS_BOOKKEEPING
+                                         and not key.endswith(("_initializer", "_regularizer", "_constraint"))})
+        for info in inspector.layer_infos if info.kind != "InputLayer"
+    )
+    name = inspector.path.stem if inspector.path is not None else "opened_model"
+    return Architecture(name, layers, tuple(inspector.input_shape), f"the layers of {name}")
 
 
 def layer_text(spec: LayerSpec) -> str:
@@ -96,8 +114,6 @@ class _Edit(QUndoCommand):
 class ArchitectureExplorer(QWidget):
     """Start from a seed network, edit it, read the ledger; see the module docstring."""
 
-    architectureChanged = Signal(object)  # the Architecture now shown
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("explorer")
@@ -107,6 +123,7 @@ class ArchitectureExplorer(QWidget):
         self.ledger: Ledger = ledger_for_architecture(self.architecture)
         self.selected = 0
         self.saved_path: Path | None = None
+        self.opened: Architecture | None = None  # the live page's model, offered as a start
 
         self.seed_box = QComboBox()
         self.seed_box.addItems(list(ARCHITECTURES))
@@ -173,7 +190,7 @@ class ArchitectureExplorer(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
 
-        self.seed_box.activated.connect(lambda i: self.load_seed(self.seed_box.itemText(i)))
+        self.seed_box.activated.connect(self._on_seed_chosen)
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.redo_button.clicked.connect(self.undo_stack.redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
@@ -196,11 +213,28 @@ class ArchitectureExplorer(QWidget):
 
     # ------------------------------------------------------------------ edits (public API)
 
+    def show_model(self, inspector: Inspector) -> None:
+        """Offer the model opened in the live page as a start; start from it unless edits are under way."""
+        self.opened = architecture_of(inspector)
+        label = f"the opened model ({self.opened.name}, {'×'.join(map(str, self.opened.input_shape))})"
+        if self.seed_box.itemData(0) == OPENED:
+            self.seed_box.setItemText(0, label)
+        else:
+            self.seed_box.insertItem(0, label, OPENED)
+        if self.undo_stack.count() == 0:  # nothing edited yet: the opened model is the natural start
+            self.baseline = self.opened
+            self.seed_box.setCurrentIndex(0)
+            self._apply(self.opened, 0)
+
     def load_seed(self, name: str) -> None:
-        arch = ARCHITECTURES[name]
-        self._push(arch, f"Start from {name}", select=0)
+        """Start again from a seed network (or, for ``OPENED``, the opened model); undoable."""
+        arch = self.opened if name == OPENED and self.opened is not None else ARCHITECTURES[name]
+        self._push(arch, f"Start from {arch.name}", select=0)
         self.baseline = arch
         self._refresh_comparison()
+
+    def _on_seed_chosen(self, index: int) -> None:
+        self.load_seed(self.seed_box.itemData(index) or self.seed_box.itemText(index))
 
     def set_layer_setting(self, index: int, key: str, value: Any) -> None:
         after = arch_edit.set_setting(self.architecture, index, key, value)
@@ -274,7 +308,6 @@ class ArchitectureExplorer(QWidget):
         self._sync_editor()
         self._refresh_status()
         self._refresh_comparison()
-        self.architectureChanged.emit(arch)
 
     def _on_row_changed(self, row: int) -> None:
         if row >= 0:

@@ -1,7 +1,9 @@
 """The drawing canvas: white ink on black, round anti-aliased pen, eraser, undo of whole strokes.
 
 It records strokes (points, pen width, pen or eraser) and emits the drawing after
-every pointer move; it knows nothing of Keras. What it paints is vector strokes drawn
+every pointer move; it knows nothing of Keras. It can also hold a picture (opened, dropped
+or pasted) in place of a drawing: shown fitted into the canvas, in colour; the first stroke
+starts a new drawing, and undo brings the picture back. What it paints is vector strokes drawn
 by QPainter (crisp at any device pixel ratio); the network's pixels come from the
 same strokes through :func:`guiapp.core.drawing.strokes.rasterize`.
 """
@@ -33,6 +35,7 @@ from guiapp.core.drawing.strokes import (
     Drawing,
     Stroke,
 )
+from guiapp.core.live.live_update import PictureInput, Source
 
 INK = QColor(255, 255, 255)
 PAPER = QColor(0, 0, 0)
@@ -41,7 +44,7 @@ PAPER = QColor(0, 0, 0)
 class _SetDrawing(QUndoCommand):
     """Any change of the canvas content, undone by restoring the drawing before it."""
 
-    def __init__(self, canvas: DrawingCanvas, before: Drawing, after: Drawing, text: str) -> None:
+    def __init__(self, canvas: DrawingCanvas, before: Source, after: Source, text: str) -> None:
         super().__init__(text)
         self._canvas, self._before, self._after = canvas, before, after
 
@@ -55,7 +58,7 @@ class _SetDrawing(QUndoCommand):
 class DrawingCanvas(QWidget):
     """Emits ``drawingChanged`` while drawing (every move) and on undo, redo, clear and loads."""
 
-    drawingChanged = Signal(object)  # Drawing
+    drawingChanged = Signal(object)  # Drawing or PictureInput
     penWidthChanged = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -67,7 +70,7 @@ class DrawingCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setToolTip("Draw a digit. Right button or E: eraser · [ ] pen width · Ctrl+Z undo · Delete clear")
         self.undo_stack = QUndoStack(self)
-        self._drawing = Drawing()
+        self._drawing: Source = Drawing()
         self._current: Stroke | None = None
         self._live: Drawing | None = None  # the drawing with the stroke in progress
         self._pen_width = DEFAULT_PEN_WIDTH
@@ -78,13 +81,22 @@ class DrawingCanvas(QWidget):
     # ----------------------------------------------------------------- state
 
     @property
-    def drawing(self) -> Drawing:
-        """The drawing including the stroke in progress (the same object until it changes)."""
+    def drawing(self) -> Source:
+        """The drawing including the stroke in progress, or the picture shown (the same object until it changes)."""
         return self._live if self._live is not None else self._drawing
+
+    @property
+    def picture(self) -> PictureInput | None:
+        """The picture shown instead of a drawing, if any."""
+        return self._drawing if isinstance(self._drawing, PictureInput) else None
 
     def _set_current(self, stroke: Stroke | None) -> None:
         self._current = stroke
-        self._live = None if stroke is None else self._drawing.with_stroke(stroke)
+        base = self._drawing if isinstance(self._drawing, Drawing) else Drawing()  # a stroke ends a picture
+        if stroke is not None and base is not self._drawing and self._live is None:
+            self._cache = None  # the picture gives way to the new drawing's black paper
+            self.update()
+        self._live = None if stroke is None else base.with_stroke(stroke)
 
     def pen_width(self) -> float:
         return self._pen_width
@@ -103,8 +115,12 @@ class DrawingCanvas(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor if on else Qt.CursorShape.CrossCursor)
 
     def clear(self) -> None:
-        if not self._drawing.is_blank:
+        if not self._drawing.is_blank or isinstance(self._drawing, PictureInput):
             self._push(Drawing(), "Clear")
+
+    def show_picture(self, picture: PictureInput, text: str = "Open picture") -> None:
+        """Show ``picture`` in place of the drawing, undoably (the network is given the picture)."""
+        self._push(picture, text)
 
     def load_picture(self, picture: np.ndarray, text: str = "Load sample") -> None:
         """Replace the content with a grey picture (e.g. a 28×28 MNIST digit), undoably."""
@@ -128,7 +144,7 @@ class DrawingCanvas(QWidget):
     def _push(self, after: Drawing, text: str) -> None:
         self.undo_stack.push(_SetDrawing(self, self._drawing, after, text))
 
-    def _show(self, drawing: Drawing) -> None:
+    def _show(self, drawing: Source) -> None:
         """Display ``drawing`` (called by undo commands) and announce it."""
         self._drawing = drawing
         self._set_current(None)
@@ -202,12 +218,18 @@ class DrawingCanvas(QWidget):
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        if self._drawing.background is not None:
-            grey = (self._drawing.background * 255).astype(np.uint8)
-            image = QImage(grey.data, grey.shape[1], grey.shape[0], grey.strides[0], QImage.Format.Format_Grayscale8)
-            painter.drawImage(QRectF(0, 0, CANVAS_SIZE, CANVAS_SIZE), image)
-        for stroke in self._drawing.strokes:
-            _paint_stroke(painter, stroke)
+        shown = self._drawing
+        if isinstance(shown, PictureInput) and self._live is not None:
+            shown = Drawing()  # a stroke has begun on the picture: a new drawing
+        if isinstance(shown, PictureInput):
+            scale, top, left = shown.on_canvas()
+            height, width = shown.picture.shape[:2]
+            painter.drawImage(QRectF(left, top, width * scale, height * scale), picture_image(shown.picture))
+        else:
+            if shown.background is not None:
+                painter.drawImage(QRectF(0, 0, CANVAS_SIZE, CANVAS_SIZE), picture_image(shown.background))
+            for stroke in shown.strokes:
+                _paint_stroke(painter, stroke)
         painter.end()
         return pixmap
 
@@ -226,6 +248,17 @@ class DrawingCanvas(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(rect)
         painter.end()
+
+
+def picture_image(picture: np.ndarray) -> QImage:
+    """A 0..1 grey (h, w) or colour (h, w, 3) array as a QImage (a copy: the array may go)."""
+    pixels = np.ascontiguousarray(np.clip(picture, 0.0, 1.0) * 255 + 0.5, dtype=np.uint8)
+    height, width = pixels.shape[:2]
+    if pixels.ndim == 2:
+        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_Grayscale8)
+    else:
+        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGB888)
+    return image.copy()
 
 
 def _paint_stroke(painter: QPainter, stroke: Stroke) -> None:

@@ -2,7 +2,9 @@
 
 A model with up to ``SHOWN`` classes gets a bar per class in class order. With more
 (CIFAR-100, ImageNet) a hundred bars would be unreadable: the ``SHOWN`` likeliest are
-drawn, largest first, each under its class name, and the rest are summed in one line.
+drawn, largest first, and the rest are summed in one line. Digits stand under upright
+bars; names (any longer than ``BIG_NAME_CHARS``, or more than ``SHOWN`` classes) would
+collide there, so they get lying bars, one name per row.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from guiapp.core.model.inference import InferenceResult, Inspector
 from guiapp.ui.plotting import HIGHLIGHT
 
 SHOWN = 10  # bars drawn at most
-NAME_CHARS = 9  # a tick label longer than this is cut (the full name is in the tooltip and the top label)
+NAME_CHARS = 14  # a name longer than this is cut under its bar (the top label shows it whole)
 BAR = "#5a7fa8"
-LABEL_Y = 1.18  # the row of percentages, above the 100% line
+LABEL_Y = 1.18  # the row of percentages, above the 100% line (upright bars)
+LABEL_X = 1.04  # the column of percentages, right of the 100% line (lying bars)
 BIG_FONT_PX, SMALL_FONT_PX = 64, 26  # the top class: a digit large, a word smaller
 BIG_NAME_CHARS = 3
 
@@ -54,17 +57,15 @@ class ProbabilityView(QWidget):
         self._plot.setMouseEnabled(False, False)
         self._plot.hideButtons()
         self._plot.setMenuEnabled(False)
-        self._plot.setYRange(0, 1.3, padding=0)
-        self._plot.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.5, 1.0)]])
         self._bars = pg.BarGraphItem(x=np.arange(SHOWN), height=np.zeros(SHOWN), width=0.7, brush=BAR)
+        self.horizontal = False  # lying bars, names on the left
         self._plot.addItem(self._bars)
         # The percentages sit in one row above the bars: moving text items with every update
         # re-laid out the plot (3.4 ms of the GUI thread per update on a slow host); now a label is
         # touched only when its text changes, and the ticks only when the classes shown change.
         self._labels: list[pg.TextItem] = []
-        for i in range(SHOWN):
-            label = pg.TextItem("", anchor=(0.5, 1.0), color="#d0d0d0")
-            label.setPos(i, LABEL_Y)
+        for _ in range(SHOWN):
+            label = pg.TextItem("", color="#d0d0d0")
             self._plot.addItem(label)
             self._labels.append(label)
         side = QVBoxLayout()
@@ -90,23 +91,46 @@ class ProbabilityView(QWidget):
     def _set_classes(self, names: tuple[str, ...]) -> None:
         self.class_names = tuple(names)
         bars = min(SHOWN, len(names))
-        self._plot.setXRange(-0.9, bars - 0.1, padding=0)
+        self.horizontal = len(names) > SHOWN or max(len(name) for name in names) > BIG_NAME_CHARS
+        self._orient(bars)
         self._texts = [""] * SHOWN
         for label in self._labels:
             label.setText("")
         self._brushes: list[str] = []
+        self.shown = np.zeros(0, np.intp)
         self._set_shown(np.arange(bars))
-        self._bars.setOpts(x=np.arange(bars), height=np.zeros(bars), brushes=[BAR] * bars)
         self.probabilities = np.zeros(len(names), np.float32)
         self._rest.setVisible(len(names) > SHOWN)
         self._rest.setText("")
         self._show_top("–", "draw something")
 
+    def _orient(self, bars: int) -> None:
+        """Upright bars (x: the classes) or lying ones (y: the classes, the likeliest on top)."""
+        positions = np.arange(bars)
+        values, names = ("bottom", "left") if self.horizontal else ("left", "bottom")
+        self._plot.getAxis(values).setTicks([[(v, f"{v:.0%}") for v in (0, 0.5, 1.0)]])
+        box = self._plot.getViewBox()
+        box.invertY(self.horizontal)
+        if self.horizontal:
+            self._plot.setXRange(0, 1.3, padding=0)
+            self._plot.setYRange(-0.6, bars - 0.4, padding=0)
+            self._bars.setOpts(x=None, x0=0, y=positions, height=0.7, width=np.zeros(bars), brushes=[BAR] * bars)
+        else:
+            self._plot.setYRange(0, 1.3, padding=0)
+            self._plot.setXRange(-0.9, bars - 0.1, padding=0)
+            self._bars.setOpts(x0=None, y=None, x=positions, width=0.7, height=np.zeros(bars),
+                               brushes=[BAR] * bars)
+        self._plot.getAxis(names).setTicks([[]])
+        for i, label in enumerate(self._labels):
+            label.setAnchor((0.0, 0.5) if self.horizontal else (0.5, 1.0))
+            label.setPos(*((LABEL_X, i) if self.horizontal else (i, LABEL_Y)))
+
     def _set_shown(self, classes: np.ndarray) -> None:
         if np.array_equal(classes, self.shown):
             return
         self.shown = classes
-        self._plot.getAxis("bottom").setTicks([[(i, _short(self.class_names[c])) for i, c in enumerate(classes)]])
+        axis = self._plot.getAxis("left" if self.horizontal else "bottom")
+        axis.setTicks([[(i, _short(self.class_names[c])) for i, c in enumerate(classes)]])
 
     @property
     def top_text(self) -> str:
@@ -134,11 +158,12 @@ class ProbabilityView(QWidget):
         self._set_shown(shown_classes(probs))
         heights = probs[self.shown]
         brushes = [HIGHLIGHT if c == top and not blank else BAR for c in self.shown]
+        lengths = {"width" if self.horizontal else "height": heights}
         if brushes != self._brushes:
-            self._bars.setOpts(height=heights, brushes=brushes)
+            self._bars.setOpts(brushes=brushes, **lengths)
             self._brushes = brushes
         else:
-            self._bars.setOpts(height=heights)
+            self._bars.setOpts(**lengths)
         for i, (label, p) in enumerate(zip(self._labels, heights)):
             text = f"{p * 100:.0f}" if p >= 0.005 else ""
             if text != self._texts[i]:

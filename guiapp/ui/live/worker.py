@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from guiapp.core.drawing.picture import PictureRecipe
 from guiapp.core.drawing.preprocess import PreprocessOptions
 from guiapp.core.drawing.strokes import Drawing, IncrementalRasterizer
-from guiapp.core.errors import GuiappError
+from guiapp.core.errors import GuiappError, UnsafeModelError
 from guiapp.core.live.compute_process import ComputeProcess, ComputeProcessError
 from guiapp.core.live.layer_picture import SHARED
-from guiapp.core.live.live_update import Update, compute_update
+from guiapp.core.live.live_update import Source, Update, compute_update
 from guiapp.core.model.inference import Inspector
 
 __all__ = ["InferenceWorker", "Update", "start_worker_thread"]
@@ -39,10 +40,11 @@ class InferenceWorker(QObject):
 
     modelLoaded = Signal(object)  # Inspector
     modelFailed = Signal(str)  # a one-line message
+    modelNeedsTrust = Signal(str, str)  # path, one-line message: the file holds code that would run on load
     updateReady = Signal()  # call take() for the newest Update
     computeFailed = Signal(str)  # a drawing could not be computed (one line); later ones still are
     _wake = Signal()
-    _load_requested = Signal(str)
+    _load_requested = Signal(str, bool)
 
     def __init__(self, lut: np.ndarray | None = None, compute_process: ComputeProcess | None = None) -> None:
         super().__init__()
@@ -52,24 +54,29 @@ class InferenceWorker(QObject):
         self._lock = threading.Lock()
         self.lut = lut  # (256, 4) uint8 colours of the layer pictures; None: no pictures
         self.colour_mode = SHARED  # replaced whole (atomic), read by the worker thread
-        self._pending: Drawing | None = None  # newest drawing not yet computed
+        self._pending: Source | None = None  # newest drawing (or picture) not yet computed
         self._pending_reference = False  # compute the pending drawing's reference pass too
-        self._referenced: Drawing | None = None  # the last drawing computed with its reference pass
-        self._latest: Drawing | None = None  # the last drawing accepted (pending, computing or done)
+        self._referenced: Source | None = None  # the last drawing computed with its reference pass
+        self._latest: Source | None = None  # the last drawing accepted (pending, computing or done)
         self._ready: Update | None = None  # computed, not yet taken by the GUI
         self._scheduled = False  # a _drain call is queued or running
         self._inspector: Inspector | None = None
         self._rasterize = IncrementalRasterizer()  # used only in the worker thread
         self.options = PreprocessOptions()  # replaced whole (atomic), read by the worker thread
+        self.picture_recipe: PictureRecipe | None = None  # None: the model's default
+        self.input_range: tuple[float, float] | None = None  # None: the model's own
         self.inference_count = 0
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
 
-    def load(self, path: Path) -> None:
-        """Load a model in the worker thread; ``modelLoaded`` or ``modelFailed`` follows."""
-        self._load_requested.emit(str(path))
+    def load(self, path: Path, trust: bool = False) -> None:
+        """Load a model in the worker thread; ``modelLoaded``, ``modelFailed`` or ``modelNeedsTrust`` follows.
 
-    def submit(self, drawing: Drawing) -> None:
+        ``trust``: let Keras run Python code stored in the file (the user said yes).
+        """
+        self._load_requested.emit(str(path), trust)
+
+    def submit(self, drawing: Source) -> None:
         """Ask for ``drawing`` to be computed; replaces any request not yet started.
 
         The same drawing object twice (e.g. the end of a stroke after its last move) is computed once.
@@ -83,10 +90,10 @@ class InferenceWorker(QObject):
         if wake:
             self._wake.emit()
 
-    def settle(self, drawing: Drawing) -> None:
+    def settle(self, drawing: Source) -> None:
         """The pointer rests on ``drawing``: compute what waits for rest (the full recipe's reference pass)."""
-        if self.options == PreprocessOptions():
-            return  # every step on: the result is its own reference
+        if self.options == PreprocessOptions() or not isinstance(drawing, Drawing):
+            return  # every step on (or a picture): the result is its own reference
         with self._lock:
             if drawing is self._referenced or (drawing is self._pending and self._pending_reference):
                 return
@@ -96,7 +103,15 @@ class InferenceWorker(QObject):
         if wake:
             self._wake.emit()
 
-    def set_options(self, options: PreprocessOptions, drawing: Drawing) -> None:
+    def set_recipe(self, picture_recipe: PictureRecipe | None, input_range: tuple[float, float] | None,
+                   drawing: Source) -> None:
+        """Fit pictures with ``picture_recipe`` and scale inputs to ``input_range`` from now on; recompute."""
+        self.picture_recipe, self.input_range = picture_recipe, input_range
+        with self._lock:
+            self._latest = self._referenced = None
+        self.submit(drawing)
+
+    def set_options(self, options: PreprocessOptions, drawing: Source) -> None:
         """Preprocess from now on with ``options``, and compute ``drawing`` again with them (and its reference)."""
         self.options = options
         with self._lock:
@@ -122,17 +137,20 @@ class InferenceWorker(QObject):
         self._scheduled = True
         return True
 
-    @Slot(str)
-    def _load(self, path: str) -> None:
+    @Slot(str, bool)
+    def _load(self, path: str, trust: bool) -> None:
         try:
-            inspector = Inspector.load(Path(path))
+            inspector = Inspector.load(Path(path), trust=trust)
             inspector.warm_up()
+        except UnsafeModelError as exc:
+            self.modelNeedsTrust.emit(path, str(exc))
+            return
         except GuiappError as exc:
             self.modelFailed.emit(str(exc))
             return
         if self._process is not None:
             try:  # the same file, in the compute process too (engine as chosen here)
-                self._process.load(Path(path), "numpy" if inspector.engine.name == "NumPy" else "tensorflow")
+                self._process.load(Path(path), "numpy" if inspector.engine.name == "NumPy" else "tensorflow", trust)
             except (GuiappError, ComputeProcessError) as exc:
                 self._give_up_process(exc)
         with self._lock:
@@ -169,15 +187,18 @@ class InferenceWorker(QObject):
             self._drain()
 
 
-    def _compute(self, inspector: Inspector, drawing: Drawing, reference: bool) -> Update:
+    def _compute(self, inspector: Inspector, drawing: Source, reference: bool) -> Update:
+        recipe, input_range = self.picture_recipe, self.input_range
         if self._process is not None:
             try:
-                update = self._process.compute(drawing, self.options, reference, self.colour_mode)
+                update = self._process.compute(drawing, self.options, reference, self.colour_mode, recipe,
+                                               input_range)
                 return dataclasses.replace(update, drawing=drawing)  # the window's own object, not a copy
             except ComputeProcessError as exc:
                 self._give_up_process(exc)
         return compute_update(inspector, drawing, self._rasterize, self.options, reference=reference,
-                              colour_mode=self.colour_mode, lut=self.lut)
+                              colour_mode=self.colour_mode, lut=self.lut, picture_recipe=recipe,
+                              input_range=input_range)
 
     @property
     def compute_pid(self) -> int | None:

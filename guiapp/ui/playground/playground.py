@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
     QHideEvent,
 )
@@ -66,7 +66,6 @@ class ConvPlayground(QWidget):
     the app shows; the seed article's three examples are first in the examples list.
     """
 
-    changed = Signal(object)  # the ConvGrid, or None when the setting is impossible
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -248,7 +247,6 @@ class ConvPlayground(QWidget):
         self.slider.setRange(0, grid.positions - 1)
         self.set_position(*self.position)
         self._sync_example_box(settings)
-        self.changed.emit(grid)
 
     def _show_impossible(self, reason: str) -> None:
         """The reason in red in place of the result; the picture shows the misfit if there is one."""
@@ -267,7 +265,6 @@ class ConvPlayground(QWidget):
             pass  # the padding text itself is wrong: nothing to draw
         self.picture.set_impossible(found, reason)
         self._sync_example_box(None)
-        self.changed.emit(None)
 
     def _sync_example_box(self, settings: tuple | None) -> None:
         """Show which example is loaded, or 'Examples…' once the inputs leave it."""

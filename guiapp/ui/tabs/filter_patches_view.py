@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
 from guiapp.core.explain.filter_patches import LayerPatches
 from guiapp.ui.plotting import GREY_CMAP, HIGHLIGHT, image_view
 
+SEARCHED_SHAPE = (28, 28, 1)  # the patches are searched in the MNIST test digits: models that take those
+NOT_SEARCHED = ("What this filter looks for is searched in the MNIST test digits (28×28 grey), "
+                "which this model does not take.")
 TILE = 28  # every tile is drawn 28×28: a digit as it is, a patch enlarged by whole pixels
 GAP = 3
 
@@ -62,6 +65,13 @@ class FilterPatchesView(QWidget):
         self.filter = 0
         self.image_data: np.ndarray | None = None
         self._outlines: list[QGraphicsRectItem] = []
+
+    def set_searchable(self, searchable: bool) -> None:
+        """Whether the MNIST digits fit the model: if not, say so instead of waiting for patches forever."""
+        self.plot.setVisible(searchable)
+        if not searchable:
+            self.set_patches(None, None)
+            self.title.setText(NOT_SEARCHED)
 
     def set_progress(self, done: int, total: int) -> None:
         self.progress.setVisible(done < total)

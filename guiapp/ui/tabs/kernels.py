@@ -33,7 +33,7 @@ from guiapp.core.live.mosaic import (
 )
 from guiapp.core.model.inference import Inspector, LayerWeights
 from guiapp.ui.plotting import DIVERGING_CMAP, GREY_CMAP, HIGHLIGHT, image_view
-from guiapp.ui.tabs.filter_patches_view import FilterPatchesView
+from guiapp.ui.tabs.filter_patches_view import SEARCHED_SHAPE, FilterPatchesView
 
 COLUMNS = 8
 CHANNEL_NAMES = ("R", "G", "B")
@@ -180,6 +180,8 @@ class KernelView(QTabWidget):
     def show_model(self, inspector: Inspector) -> None:
         """A tab per Conv2D layer of a newly loaded model; the one reading an RGB image shows colours."""
         self.set_weights(dict(inspector.weights), rgb_input=rgb_reader(inspector))
+        for panel in self.panels.values():
+            panel.patches.set_searchable(inspector.input_shape == SEARCHED_SHAPE)
 
     def set_weights(self, weights: dict[str, LayerWeights], rgb_input: str | None = None) -> None:
         """A tab per Conv2D layer in ``weights``; ``rgb_input`` names the layer that reads an RGB image."""

@@ -8,13 +8,14 @@ sums shown add up to the value the network computed.
 
 from __future__ import annotations
 
+import html
 import time
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from guiapp.core.explain.trace import Tracer, UnitTrace
-from guiapp.core.explain.trace_text import trace_html
+from guiapp.core.explain.trace_text import trace_html, where
 from guiapp.core.model.inference import InferenceResult, Inspector
 
 HINT = (
@@ -87,13 +88,15 @@ class UnitTraceView(QWidget):
             self._refresh()
 
     def _refresh(self, text: bool = True) -> None:
-        trace = None
+        trace, problem = None, None
         current, result = self.current, self._result
         if current is not None and result is not None and self.tracer is not None:
             try:
                 trace = self.tracer.trace(result, *current)
             except (KeyError, IndexError):
-                trace = None
+                trace = None  # a unit of a layer the new result does not have
+            except ValueError as exc:  # the tracer cannot follow this layer: say so, never a traceback
+                problem = f"<p>{html.escape(where(*current))} cannot be traced step by step: {html.escape(str(exc))}</p>"
         self.trace = trace
         self._text_stale = not text
         if text:
@@ -101,7 +104,7 @@ class UnitTraceView(QWidget):
                 self.html = ("<p>This model's layers are not a simple chain, so its units cannot be traced "
                              "step by step.</p>")
             else:
-                self.html = trace_html(trace) if trace is not None else HINT
+                self.html = problem or (trace_html(trace) if trace is not None else HINT)
             self._schedule_render()
         self.traceChanged.emit(trace)
 

@@ -9,7 +9,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from guiapp.core.arithmetic.receptive_field import (
     Field,
     LayerInfo,
+    chain_stop,
     field_of,
+    read_field,
     spatial_chains,
 )
 from guiapp.core.drawing.preprocess import mnist_preprocess_placed
@@ -89,6 +91,7 @@ def test_receptive_fields_match_the_gradient_of_a_keras_network():
         field = field_of(chains["d"], y, xx).clipped(28, 28)
         assert (rows.min(), cols.min(), rows.max() + 1, cols.max() + 1) == (
             field.top, field.left, field.bottom, field.right)
+        assert read_field(chains["d"], y, xx) == field
 
 
 def test_a_conv1_unit_adds_up_to_the_network_value(traced):
@@ -196,3 +199,139 @@ def test_a_branching_model_is_inspected_but_not_traced():
     assert not inspector.sequential and Tracer.for_inspector(inspector) is None
     assert inspector.run(np.zeros((28, 28))).probabilities.shape == (10,)
     assert fp.compute_filter_patches(inspector, np.zeros((3, 28, 28), np.uint8), np.zeros(3)).layers == {}
+
+
+# --------------------------------------------------------------------------- any image CNN: RGB, non-square, unknown layers
+
+
+def _infos(model) -> list[LayerInfo]:
+    return [LayerInfo(layer.name, type(layer).__name__, layer.get_config(), tuple(layer.input.shape[1:]),
+                      tuple(layer.output.shape[1:])) for layer in model.layers]
+
+
+def test_receptive_fields_of_newer_layers_on_a_non_square_rgb_input_match_the_gradient():
+    """Zero padding, depthwise and separable convolutions, normalisation: exactly the pixels a unit depends on."""
+    from guiapp.core.model.backend import keras, tensorflow
+
+    k, tf = keras(), tensorflow()
+    ones = {"depthwise_initializer": "ones"}
+    model = k.Sequential([
+        k.Input((23, 17, 3)),
+        k.layers.Normalization(mean=[0.1, 0.2, 0.3], variance=[1.0, 2.0, 3.0], name="norm"),
+        k.layers.ZeroPadding2D(((2, 0), (1, 3)), name="pad"),
+        k.layers.DepthwiseConv2D((3, 2), strides=2, depth_multiplier=2, name="dw", **ones),
+        k.layers.SeparableConv2D(2, 2, dilation_rate=2, padding="same", pointwise_initializer="ones", name="sep",
+                                 **ones),
+        k.layers.Rescaling(2.0, name="scale"),
+        k.layers.Dense(2, kernel_initializer="ones", name="mix"),  # on a map: a 1×1 convolution
+        k.layers.AveragePooling2D((1, 2), name="pool"),  # a max-pool passes gradient to its winner only
+    ])
+    chains = spatial_chains(_infos(model))
+    assert list(chains) == ["norm", "pad", "dw", "sep", "scale", "mix", "pool"]
+    x = tf.Variable(np.random.default_rng(1).random((1, 23, 17, 3), dtype=np.float32) + 0.5)
+    out_h, out_w = model.layers[-1].output.shape[1:3]
+    for y, xx in [(0, 0), (2, 1), (out_h - 1, out_w - 1), (out_h // 2, 0)]:
+        with tf.GradientTape() as tape:
+            unit = model(x)[0, y, xx, 0]
+        rows, cols = np.nonzero(np.abs(tape.gradient(unit, x).numpy()[0]).sum(axis=2))  # any of R, G, B
+        field = read_field(chains["pool"], y, xx)
+        assert (rows.min(), cols.min(), rows.max() + 1, cols.max() + 1) == (
+            field.top, field.left, field.bottom, field.right), (y, xx)
+        # The window's full extent holds it (it reaches into padding and over the dilation's holes).
+        extent = field_of(chains["pool"], y, xx)
+        assert extent.union(field) == extent
+    # The bottom-right unit's dilated window reads one row of its input and a padding row: the
+    # extent claims input rows 21–22, which it never reads.
+    assert (read_field(chains["pool"], out_h - 1, out_w - 1).bottom,
+            field_of(chains["pool"], out_h - 1, out_w - 1).clipped(23, 17).bottom) == (21, 23)
+
+
+def test_a_chain_stops_at_a_layer_it_cannot_map_back_and_says_so():
+    from guiapp.core.model.backend import keras
+
+    k = keras()
+    known = k.Sequential([k.Input((12, 10, 1)), k.layers.Conv2D(2, 3, name="c"), k.layers.GlobalAveragePooling2D(),
+                          k.layers.Dense(4, activation="relu"), k.layers.Dropout(0.2), k.layers.Dense(2)])
+    assert chain_stop(_infos(known)) is None
+    reshaped = k.Sequential([k.Input((12, 10, 1)), k.layers.Conv2D(2, 3, name="c"), k.layers.Flatten(name="f"),
+                             k.layers.Reshape((10, 16, 1), name="reshape_1"), k.layers.Conv2D(1, 3, name="after")])
+    stop = chain_stop(_infos(reshaped))
+    assert stop is not None and (stop.layer, stop.kind) == ("reshape_1", "Reshape")
+    assert stop.sentence == ("tracing stops at reshape_1 (Reshape): guiapp does not know how its outputs map to "
+                             "its inputs")
+
+
+def test_tracing_an_rgb_model_with_an_unknown_layer():
+    """Units before the unknown layer trace to the image; the unknown layer and every later one carry the sentence."""
+    from guiapp.core.model.backend import keras
+    from guiapp.core.model.inference import Inspector
+
+    k = keras()
+    k.utils.set_random_seed(3)
+    model = k.Sequential([
+        k.Input((14, 22, 3)),
+        k.layers.Conv2D(3, 3, activation="relu", bias_initializer="ones", name="conv"),
+        k.layers.DepthwiseConv2D(2, depth_multiplier=2, bias_initializer="ones", name="dw"),
+        k.layers.ZeroPadding2D(1, name="pad"),
+        k.layers.UpSampling2D((1, 2), name="upsample"),
+        k.layers.Conv2D(2, 3, name="after"),
+        k.layers.Flatten(name="flatten"),
+        k.layers.Dense(3, activation="softmax", name="classes"),
+    ], name="rgb_up")
+    inspector = Inspector.from_keras(model)
+    tracer = Tracer.for_inspector(inspector)
+    sentence = ("tracing stops at upsample (UpSampling2D): guiapp does not know how its outputs map to "
+                "its inputs")
+    assert tracer.stop is not None and tracer.stop.sentence == sentence
+    image = np.random.default_rng(2).random((14, 22, 3), dtype=np.float32)
+    result = inspector.run(image)
+
+    conv = tracer.trace(result, "conv", (4, 17, 2))
+    assert conv.stop == "" and conv.field == Field(4, 17, 7, 20)
+    assert isinstance(conv.detail, ConvTrace) and conv.detail.window.shape == (3, 3, 3)
+    np.testing.assert_allclose(conv.detail.window, image[4:7, 17:20, :], **TOL)  # R, G and B, each summed
+    np.testing.assert_allclose(conv.detail.channel_sums.sum() + conv.detail.bias, conv.detail.pre_activation)
+    np.testing.assert_allclose(conv.value, conv.shown, **TOL)
+
+    dw = tracer.trace(result, "dw", (3, 5, 3))  # channel 3 = input channel 1 under its kernel 1
+    assert isinstance(dw.detail, ConvTrace) and dw.detail.source_channels == (1,)
+    np.testing.assert_allclose(dw.detail.window[:, :, 0], result.layer("conv").activation[3:5, 5:7, 1], **TOL)
+    np.testing.assert_allclose(dw.value, dw.shown, **TOL)
+    assert dw.field == Field(3, 5, 7, 9)
+
+    inside, border = tracer.trace(result, "pad", (4, 6, 1)), tracer.trace(result, "pad", (0, 3, 1))
+    assert isinstance(inside.detail, PassTrace) and inside.detail.location == (3, 5, 1)
+    np.testing.assert_allclose(inside.value, result.layer("dw").activation[3, 5, 1], **TOL)
+    assert inside.field == dw.field
+    assert (border.value, border.shown, border.field, border.detail.location) == (0.0, 0.0, None, ())
+
+    unknown = tracer.trace(result, "upsample", (2, 3, 0))
+    assert (unknown.detail, unknown.reason, unknown.stop, unknown.field) == (None, sentence, sentence, None)
+    after = tracer.trace(result, "after", (1, 2, 1))
+    assert after.stop == sentence and after.field is None
+    assert isinstance(after.detail, ConvTrace)  # its own arithmetic still adds up, from the layer it reads
+    np.testing.assert_allclose(after.value, after.shown, **TOL)
+    classes = tracer.trace(result, "classes", (0,))
+    assert classes.stop == sentence and all(c.field is None for c in classes.detail.top)
+
+
+def test_the_input_a_rescaling_model_reads_is_the_image_in_its_value_range():
+    """A model with Rescaling inside takes 0..255 pixels: the trace shows those, and the rescaled values."""
+    from guiapp.core.model.backend import keras
+    from guiapp.core.model.inference import Inspector
+
+    k = keras()
+    model = k.Sequential([k.Input((9, 16, 3)), k.layers.Rescaling(1 / 127.5, offset=-1, name="scale"),
+                          k.layers.Conv2D(2, 3, name="conv"), k.layers.Flatten(name="flatten"),
+                          k.layers.Dense(2, name="classes")])
+    inspector = Inspector.from_keras(model)
+    assert inspector.input_range == (0.0, 255.0)
+    tracer = Tracer.for_inspector(inspector)
+    image = np.random.default_rng(4).random((9, 16, 3), dtype=np.float32)
+    result = inspector.run(image)
+    np.testing.assert_allclose(tracer.input_values(result), image * 255.0, rtol=1e-6)
+    scaled = tracer.trace(result, "scale", (8, 15, 2))
+    assert isinstance(scaled.detail, PassTrace) and scaled.detail.location == (8, 15, 2)
+    np.testing.assert_allclose(scaled.value, image[8, 15, 2] * 255 / 127.5 - 1, **TOL)
+    np.testing.assert_allclose(scaled.value, scaled.shown, **TOL)
+    assert scaled.field == Field(8, 15, 9, 16) and tracer.stop is None

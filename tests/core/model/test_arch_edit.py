@@ -103,3 +103,50 @@ def test_architecture_named():
         arch_edit.architecture_named("nope")
     with pytest.raises(ArchitectureError, match="no such architecture file"):
         arch_edit.architecture_named("missing.json")
+
+
+_DENSE = '{"name": "x", "layers": [{"kind": "Flatten"}, {"kind": "Dense", "config": {"units": %s}}]}'
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply to be an architecture"),
+    (_DENSE % ("1" * 5000), "holds a number with more than 4,300 digits"),
+    (_DENSE % ("1" * 4000), "layer 1 (Dense): units must be at most 100,000 in size, not a 4,000-digit number"),
+    (_DENSE % "200000", "units must be at most 100,000 in size, not 200,000"),
+    (_DENSE % "1e999", "layer 1 (Dense): cannot convert float infinity to integer"),
+    (_DENSE % "NaN", "layer 1 (Dense): cannot convert float NaN to integer"),
+    (_DENSE % "[1, 2]", "layer 1 (Dense): units must be a whole number, not list"),
+    ('{"name": "x", "layers": [{"kind": "Dropout", "config": {"rate": %s}}]}' % ("9" * 400),
+     "layer 0 (Dropout): int too large to convert to float"),
+    ('{"name": "x", "layers": [{"kind": "Dropout", "config": {"rate": NaN}}]}', "rate must be between 0 and 0.95"),
+    ('{"name": "x", "layers": [{"kind": "Conv2D", "config": {"kernel_size": [1, 2, 3]}}]}',
+     "kernel size takes one number or two (height, width), not 3"),
+    ('{"name": "x", "layers": [{"kind": ["Dense"]}]}', "layer 0: unknown kind list"),
+    ('{"name": "x", "input_shape": 28, "layers": [{"kind": "Flatten"}]}', "input_shape must be [28, 28, 1]"),
+    ('{"name": ["x"], "layers": [{"kind": "Flatten"}]}', "'name' and 'description' must be text"),
+    ('{"name": "x", "layers": [{"kind": "Flatten", "name": 5}]}', "layer 0: 'name' must be text"),
+    ('{"name": "x", "layers": [' + ", ".join(['{"kind": "Flatten"}'] * 1001) + "]}",
+     "1,001 layers are more than the 1,000 an architecture may have"),
+], ids=["nested 100,000 deep", "5,000 digits", "4,000 digits", "too large", "1e999", "NaN", "a list",
+        "400-digit float", "NaN rate", "three sizes", "kind not text", "shape not a list", "name not text",
+        "layer name not text", "too many layers"])
+def test_hostile_numbers_and_nesting_get_one_line(tmp_path, text, message):
+    path = tmp_path / "hostile.json"
+    path.write_text(text)
+    with pytest.raises(ArchitectureError) as caught:
+        arch_edit.load_architecture(path)
+    assert str(caught.value).startswith(f"{path}: ") and message in str(caught.value)
+    assert "\n" not in str(caught.value) and len(str(caught.value)) < 300
+
+
+def test_a_huge_file_is_not_read(tmp_path):
+    path = tmp_path / "huge.json"
+    path.write_bytes(b" " * (arch_edit.MAX_ARCHITECTURE_BYTES + 1))
+    with pytest.raises(ArchitectureError, match="larger than 1,024 KB, so not an architecture"):
+        arch_edit.load_architecture(path)
+
+
+def test_a_network_too_large_to_train_here_is_a_training_problem():
+    wide = arch_edit.set_setting(SEED, 5, "units", 100_000)  # 9,216 × 100,000 weights in one dense layer
+    problem = arch_edit.training_problem(wide)
+    assert problem is not None and "parameters are more than the 100,000,000 trained here" in problem

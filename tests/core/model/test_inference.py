@@ -102,16 +102,18 @@ def test_a_model_whose_input_is_not_an_image(tmp_path):
     model = k.Sequential([k.Input((10,)), k.layers.Dense(10, activation="softmax")])
     path = tmp_path / "tabular.keras"
     model.save(path)
-    with pytest.raises(ModelFileError, match="expects input 10, not a 28×28×1 image"):
+    with pytest.raises(ModelFileError, match=r"expects input 10, not an image \(height × width × channels\)"):
         Inspector.load(path)
 
 
-def test_a_model_without_ten_outputs(tmp_path):
+def test_a_model_with_three_classes_is_a_classifier_too(tmp_path):
     from guiapp.core.model.backend import keras
 
     k = keras()
     model = k.Sequential([k.Input((28, 28, 1)), k.layers.Flatten(), k.layers.Dense(3)])
     path = tmp_path / "three.keras"
     model.save(path)
-    with pytest.raises(ModelFileError, match="not 10 class probabilities"):
-        Inspector.load(path)
+    inspector = Inspector.load(path)
+    assert inspector.num_classes == 3 and inspector.class_names == ("0", "1", "2")
+    probabilities = inspector.run(np.zeros((28, 28), np.float32)).probabilities
+    assert probabilities.shape == (3,) and float(probabilities.sum()) == pytest.approx(1.0)

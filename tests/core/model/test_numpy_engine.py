@@ -195,3 +195,41 @@ def test_weights_that_do_not_fit_the_config_are_not_supported(tmp_path):
     chain = read_chain(path)
     with pytest.raises(NotSupported, match="kernel"):
         NumpyNetwork(chain.input_shape, chain.layers)
+
+
+def test_depthwise_separable_and_adapted_normalization_run_in_numpy_on_an_rgb_input(tmp_path):
+    """Statistics from ``adapt()`` are saved as weights (mean, variance, count); given ones sit in the config."""
+    from guiapp.core.model.backend import keras
+
+    k = keras()
+    k.utils.set_random_seed(5)
+    rng = np.random.default_rng(5)
+    adapted = k.layers.Normalization(name="adapted")
+    adapted.adapt(rng.normal([0.2, 0.5, 0.8], [0.1, 0.3, 0.2], (64, 19, 26, 3)).astype(np.float32))
+    model = k.Sequential([
+        k.Input((19, 26, 3)),
+        adapted,
+        k.layers.DepthwiseConv2D(3, strides=2, depth_multiplier=3, padding="same", activation="relu",
+                                 bias_initializer="random_normal", name="dw"),
+        k.layers.DepthwiseConv2D((2, 3), dilation_rate=2, use_bias=False, name="dw_dilated"),
+        k.layers.SeparableConv2D(5, 3, depth_multiplier=2, padding="same", activation="tanh",
+                                 bias_initializer="random_normal", name="sep"),
+        k.layers.Normalization(axis=None, mean=0.3, variance=4.0, invert=True, name="given"),
+        k.layers.GlobalAveragePooling2D(name="gap"),
+        k.layers.Dense(4, activation="softmax", name="classes"),
+    ])
+    path = tmp_path / "rgb.keras"
+    model.save(path)
+    inspector = Inspector.load(path)
+    assert inspector.engine.name == "NumPy" and inspector.input_shape == (19, 26, 3)
+    mean, _variance, count = inspector.engine.network.layers[0].variables
+    np.testing.assert_allclose(mean, [0.2, 0.5, 0.8], atol=0.01)
+    assert count.shape == ()  # an integer Keras 3 keeps (at 0) for older files: read, not refused
+    loaded = inspector.keras_model()  # Keras' own reading of the file
+    x = rng.random((4, 19, 26, 3), dtype=np.float32)
+    _assert_agrees(inspector.engine.network, loaded, x, "rgb")
+    # ⌈19/2⌉×⌈26/2⌉×3·3, then a (2, 3) window dilated to (3, 5): (10 − 3 + 1)×(13 − 5 + 1)
+    assert inspector.engine.network.output_shapes[1:3] == ((10, 13, 9), (8, 9, 9))
+    mine = [(r.name, r.output_shape, r.params, r.formulas) for r in inspector.ledger.rows]
+    assert mine == [(r.name, r.output_shape, r.params, r.formulas) for r in ledger_for_model(loaded).rows]
+    assert all(formulas for *_, formulas in mine)

@@ -38,7 +38,7 @@ def test_open_a_drawing_undoably_and_a_broken_file_changes_nothing(qtbot, window
     assert window.files.open(saved)
     wait_settled(qtbot, window)
     assert window.last_result.predicted == 1
-    window.undo_action.trigger()
+    window.menus.undo.trigger()
     assert window.canvas.drawing.strokes == before.strokes
     broken = tmp_path / "broken.json"
     broken.write_text('{"strokes": [[[1, NaN]]]}')

@@ -39,9 +39,9 @@ def test_a_flood_of_moves_shows_the_newest_drawing_at_display_rate(qtbot, window
 
     canvas.drawingChanged.connect(on_drawing)
     shown: list[tuple[float, object]] = []
-    window.resultShown.connect(lambda update: shown.append((window.last_frame_time, update.drawing)))
-    computed_before, frames_before = window.worker.inference_count, window.frames_shown
-    dropped_before = window.results_dropped
+    window.resultShown.connect(lambda update: shown.append((window.pacer.last_frame_time, update.drawing)))
+    computed_before, frames_before = window.worker.inference_count, window.pacer.frames_shown
+    dropped_before = window.pacer.results_dropped
 
     # 600 moves, one every ~2 ms: each takes several milliseconds to compute, so most must be skipped.
     points = [QPoint(int(x), int(y)) for x, y in ZIGZAG]
@@ -52,7 +52,7 @@ def test_a_flood_of_moves_shows_the_newest_drawing_at_display_rate(qtbot, window
         qtbot.wait(2)
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=points[-1])
     qtbot.waitUntil(lambda: settled(window), timeout=MODEL_TIMEOUT_MS)
-    qtbot.wait(int(window.frame_interval * 3000))  # any frame still due
+    qtbot.wait(int(window.pacer.frame_interval * 3000))  # any frame still due
     elapsed = time.perf_counter() - started
 
     # The newest drawing is what the window shows, and every frame showed a newer drawing than the last.
@@ -63,15 +63,15 @@ def test_a_flood_of_moves_shows_the_newest_drawing_at_display_rate(qtbot, window
     # Work was dropped, not queued: far fewer drawings computed and painted than drawn.
     drawn = len(order)
     computed = window.worker.inference_count - computed_before
-    frames = window.frames_shown - frames_before
+    frames = window.pacer.frames_shown - frames_before
     assert drawn > 500 and frames < drawn / 2 and computed < drawn / 2 and frames > 10
-    assert frames + (window.results_dropped - dropped_before) == computed  # each result painted or dropped
+    assert frames + (window.pacer.results_dropped - dropped_before) == computed  # each result painted or dropped
     # Never more frames than the display refreshes: the gap between two frames is at least one refresh
     # (less half a millisecond of timer granularity), so no second holds more than the refresh rate.
     times = [t for t, _ in shown]
-    rate = 1.0 / window.frame_interval
+    rate = 1.0 / window.pacer.frame_interval
     gaps = np.diff(times)
-    assert gaps.size == 0 or gaps.min() >= window.frame_interval - 0.0005, gaps.min()
+    assert gaps.size == 0 or gaps.min() >= window.pacer.frame_interval - 0.0005, gaps.min()
     assert len(times) <= rate * elapsed + 1
     # The panels paint with the frames: the input view never painted more often than the display refreshes.
     painted = np.asarray(paints.times)

@@ -1,0 +1,96 @@
+"""Pictures in place of drawings: the canvas shows them, the intake reads files, drops and pastes safely."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtGui import QColor, QGuiApplication, QImage
+
+from guiapp.core.live.live_update import PictureInput
+from guiapp.ui.live.canvas import DrawingCanvas
+from guiapp.ui.live.picture_intake import PictureIntake, qimage_to_picture
+from tests.ui.conftest import draw, line
+
+
+def _stripes(height: int = 60, width: int = 90) -> np.ndarray:
+    picture = np.zeros((height, width, 3), np.float32)
+    picture[:, : width // 3, 0] = 1.0  # red, green, blue thirds
+    picture[:, width // 3: 2 * width // 3, 1] = 1.0
+    picture[:, 2 * width // 3:, 2] = 1.0
+    return picture
+
+
+def test_the_canvas_shows_a_picture_in_colour_and_a_stroke_starts_a_new_drawing(qtbot):
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    seen = []
+    canvas.drawingChanged.connect(seen.append)
+    picture = PictureInput(_stripes(), "stripes")
+    canvas.show_picture(picture)
+    assert canvas.drawing is picture and canvas.picture is picture and seen[-1] is picture
+    shot = canvas.grab().toImage()
+    # 90×60 fitted into 280×280: 280 wide, 186.7 high, centred; the left third is red.
+    assert QColor(shot.pixel(20, 140)).getRgb()[:3] == (255, 0, 0)
+    assert QColor(shot.pixel(260, 140)).getRgb()[:3] == (0, 0, 255)
+    assert QColor(shot.pixel(140, 10)).getRgb()[:3] == (0, 0, 0)  # above the picture: paper
+
+    draw(qtbot, canvas, line((100, 100), (180, 180)))
+    assert canvas.picture is None and len(canvas.drawing.strokes) == 1
+    canvas.undo_stack.undo()
+    assert canvas.drawing is picture
+    canvas.clear()
+    assert canvas.picture is None and canvas.drawing.is_blank
+
+
+def test_the_intake_reads_a_file_and_refuses_a_bad_one_in_one_line(qtbot, tmp_path):
+    host = DrawingCanvas()
+    qtbot.addWidget(host)
+    intake = PictureIntake(host)
+    ready, failed = [], []
+    intake.pictureReady.connect(ready.append)
+    intake.failed.connect(failed.append)
+    good = tmp_path / "stripes.png"
+    Image.fromarray((_stripes() * 255).astype(np.uint8)).save(good)
+    assert intake.open_file(good)
+    assert ready[-1].picture.shape == (60, 90, 3) and ready[-1].name == "stripes.png"
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture")
+    assert not intake.open_file(bad)
+    assert str(bad) in failed[-1] and "\n" not in failed[-1]
+    assert len(ready) == 1
+
+
+def test_paste_takes_image_data_or_a_copied_file_and_says_when_there_is_none(qtbot, tmp_path):
+    host = DrawingCanvas()
+    qtbot.addWidget(host)
+    intake = PictureIntake(host)
+    ready, failed = [], []
+    intake.pictureReady.connect(ready.append)
+    intake.failed.connect(failed.append)
+    image = QImage(40, 20, QImage.Format.Format_RGB888)
+    image.fill(QColor(0, 255, 0))
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setImage(image)
+    assert intake.paste()
+    assert ready[-1].picture.shape == (20, 40, 3)
+    np.testing.assert_allclose(ready[-1].picture[5, 5], (0.0, 1.0, 0.0))
+
+    path = tmp_path / "grey.png"
+    Image.fromarray(np.full((30, 30), 200, np.uint8)).save(path)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    assert intake.take_mime(mime, "the dropped data")
+    assert ready[-1].picture.shape == (30, 30)
+
+    mime = QMimeData()
+    mime.setText("hello")
+    assert not intake.take_mime(mime, "the clipboard")
+    assert failed[-1].startswith("the clipboard holds no picture")
+
+
+def test_a_transparent_pasted_image_lies_on_white_paper():
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    picture = qimage_to_picture(image)
+    assert picture.shape == (8, 8) and float(picture.min()) == 1.0

@@ -1,0 +1,72 @@
+"""The window's commands: one action factory, menus from tables, keys only on the live page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QMainWindow
+
+from guiapp.core.live.layer_picture import PER_MAP
+from guiapp.ui.live.canvas import DrawingCanvas
+from guiapp.ui.menus import WindowMenus, make_action
+
+
+def _menus(qtbot):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    canvas = DrawingCanvas()
+    calls: list[tuple[str, object]] = []
+    drawing = [make_action(window, "Open drawing…", None, ("Ctrl+Shift+O",), "Open strokes saved as JSON")]
+    menus = WindowMenus(window, canvas, drawing, lambda path: calls.append(("load", path)),
+                        lambda: calls.append(("open", None)), lambda step: calls.append(("sample", step)),
+                        lambda page: calls.append(("page", page)))
+    return window, canvas, menus, calls
+
+
+def test_the_menus_come_from_tables_with_a_separator_between_sections(qtbot):
+    window, _, menus, _ = _menus(qtbot)
+    bar = window.menuBar().actions()
+    assert [a.text() for a in bar] == ["&File", "&Model", "&Edit", "&View", "&Samples"]
+    file_items = [a.text() or "—" for a in bar[0].menu().actions()]
+    assert file_items == ["Open drawing…", "—", "Open model…", "—", "Quit"]
+    view_items = [a.text() or "—" for a in bar[3].menu().actions()]
+    assert view_items == ["Live network", "Conv arithmetic", "Architecture explorer", "—",
+                          "Colour scale shared per layer", "Colour scale per map"]
+    assert all(isinstance(path, Path) for path in menus.model_actions)
+
+
+def test_one_factory_puts_the_keys_in_every_tooltip(qtbot):
+    window, _, menus, _ = _menus(qtbot)
+    assert menus.thinner.toolTip() == "Thinner pen ([)"
+    assert menus.clear.toolTip() == "Clear (Del, Backspace)"
+    assert window.actions()[0].toolTip() == "Open strokes saved as JSON (Ctrl+Shift+O)"
+    assert menus.eraser.isCheckable() and not menus.clear.isCheckable()
+
+
+def test_the_commands_call_the_windows_verbs(qtbot):
+    window, canvas, menus, calls = _menus(qtbot)
+    menus.next.trigger()
+    menus.random.trigger()
+    menus.pages[2].trigger()
+    menus.open_model.trigger()
+    assert calls == [("sample", 1), ("sample", None), ("page", 2), ("open", None)]
+    width = canvas.pen_width()
+    menus.thicker.trigger()
+    assert canvas.pen_width() == width + 2
+    with qtbot.waitSignal(menus.colourModeChosen) as chosen:
+        menus.per_map.trigger()
+    assert chosen.args == [PER_MAP] and menus.per_map.isChecked() and not menus.shared.isChecked()
+    assert menus.parent() is window
+
+
+def test_the_drawing_keys_work_on_the_live_page_only(qtbot):
+    window, _, menus, _ = _menus(qtbot)  # the window owns the actions: keep it alive
+    keys = menus.clear.shortcuts()
+    menus.set_live(False)
+    assert menus.clear.shortcuts() == [] and menus.undo.shortcuts() == []
+    assert menus.open_model.shortcuts() != []  # not a drawing key
+    menus.set_live(True)
+    assert menus.clear.shortcuts() == keys
+    menus.show_pen_width(17.4)
+    assert menus.pen_slider.value() == 17 and menus.pen_label.text() == " 17 px "
+    assert menus.parent() is window
