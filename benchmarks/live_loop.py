@@ -101,8 +101,8 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
     window.canvas.drawingChanged.connect(on_drawing)
     window.resultShown.connect(on_shown)
     computed_before = window.worker.inference_count if kind == "guiapp" else 0
-    frames_before = window.frames_shown if kind == "guiapp" else 0
-    dropped_before = window.results_dropped if kind == "guiapp" else 0
+    frames_before = window.pacer.frames_shown if kind == "guiapp" else 0
+    dropped_before = window.pacer.results_dropped if kind == "guiapp" else 0
     events = 0
     if profiler is not None:
         profiler.enable()
@@ -121,8 +121,8 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
         profiler.disable()
     window.shutdown()
     window.close()
-    dropped = window.results_dropped - dropped_before if kind == "guiapp" else 0
-    frames = window.frames_shown - frames_before if kind == "guiapp" else 0
+    dropped = window.pacer.results_dropped - dropped_before if kind == "guiapp" else 0
+    frames = window.pacer.frames_shown - frames_before if kind == "guiapp" else 0
     return {"latencies": list(watcher.latencies), "stroke_paint": stroke_paint, "events": events,
             "computed": computed, "superseded": watcher.superseded, "worker": worker_seconds,
             "inference": inference_seconds, "dropped": dropped, "frames": frames}

@@ -29,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sample", type=int, default=0, metavar="N",
                         help="with --screenshot: which of the shipped MNIST test digits (default: 0)")
     parser.add_argument("--force", action="store_true", help="with --screenshot: overwrite an existing PNG")
+    parser.add_argument("--picture", type=Path, metavar="PATH",
+                        help="open the app showing this picture (PNG, JPG, BMP, GIF, WebP, TIFF or .npy), "
+                        "fitted to the model's input; with --screenshot, instead of a test digit")
+    parser.add_argument("--classes", type=Path, metavar="FILE",
+                        help="class names, one per line (or a JSON list), one per model output")
+    parser.add_argument("--trust-model", action="store_true",
+                        help="load the model even if it holds Python code that runs as it loads (Lambda layers)")
     parser.set_defaults(run=_open_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
@@ -37,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    if args.picture is not None:  # a bad picture is one line and exit 2, before any window opens
+        from guiapp.core.drawing.images import load_picture
+
+        load_picture(args.picture)
     if args.screenshot is not None:
         from guiapp.core.atomic import refuse_overwrite
 
@@ -46,10 +57,11 @@ def _open_app(args: argparse.Namespace) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from guiapp.ui.app import take_screenshot
 
-        return take_screenshot(args.screenshot, args.sample, args.model)
+        return take_screenshot(args.screenshot, args.sample, args.model, args.picture, args.classes,
+                               args.trust_model)
     from guiapp.ui.app import run_window
 
-    return run_window(args.model)
+    return run_window(args.model, args.picture, args.classes, args.trust_model)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,16 +30,26 @@ def add_model_option(parser: argparse.ArgumentParser | argparse._ActionsContaine
         help="load the model even if it holds Python code that runs as it loads (Lambda layers); "
         "only for files whose source you trust",
     )
+    beside.add_argument(
+        "--classes", type=Path, metavar="FILE", default=None,
+        help="class names, one per line (or a JSON list), one per model output "
+        '(default: the model card\'s "classes", else 0…N−1)',
+    )
 
 
-def load_inspector(model: Path | None, trust: bool = False) -> Inspector:
-    """The model at ``model`` (default: the shipped one); ``trust`` lets its Python code run.
+def load_inspector(model: Path | None, trust: bool = False, classes: Path | None = None) -> Inspector:
+    """The model at ``model`` (default: the shipped one); ``trust`` lets its Python code run;
+    ``classes`` names its classes from a file.
 
     Imported lazily: TensorFlow is slow to import.
     """
+    from guiapp.core.model.class_names import read_class_names
     from guiapp.core.model.inference import Inspector
 
     try:
-        return Inspector.load(model or paths.DEFAULT_MODEL, trust=trust)
+        inspector = Inspector.load(model or paths.DEFAULT_MODEL, trust=trust)
     except UnsafeModelError as exc:
         raise UnsafeModelError(exc.path, exc.reason, TRUST_HINT) from None
+    if classes is not None:
+        inspector.set_class_names(read_class_names(classes, inspector.num_classes))
+    return inspector

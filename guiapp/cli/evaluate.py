@@ -28,7 +28,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     data = load_mnist_test(args.data)  # only the test arrays: nothing else in the file is read
-    inspector = load_inspector(args.model, args.trust_model)
+    inspector = load_inspector(args.model, args.trust_model, args.classes)
     print(f"evaluating {inspector.path} on {len(data.images):,} test digits …", file=sys.stderr)
     probabilities = inspector.predict_probabilities(data.images.astype(np.float32) / 255.0)
     result = evaluate_probabilities(probabilities, data.labels)

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             picture = load_picture(path)
             if inspector is None:  # loaded at the first readable picture: a list of bad files needs no TensorFlow
-                inspector = load_inspector(args.model, args.trust_model)
+                inspector = load_inspector(args.model, args.trust_model, args.classes)
                 recipe = _recipe(args.fit, inspector)
             stages, _ = network_input(inspector, PictureInput(picture, path.name), picture_recipe=recipe)
         except ImageFileError as exc:
@@ -157,7 +157,7 @@ def run_strokes(args: argparse.Namespace) -> int:
                 print(json.dumps({"line": entry.number, "error": entry.error}, ensure_ascii=False))
             continue
         if inspector is None:
-            inspector = load_inspector(args.model, args.trust_model)
+            inspector = load_inspector(args.model, args.trust_model, args.classes)
         stages, _ = network_input(inspector, entry.drawing)  # the canvas' own recipe, scaled to the model
         pending.append((entry.number, stages.final))
         if len(pending) >= BATCH:

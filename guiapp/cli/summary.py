@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     if args.arch:
         ledger = ledger_for_architecture(architecture_named(args.arch))
     else:
-        ledger = load_inspector(args.model, args.trust_model).ledger
+        ledger = load_inspector(args.model, args.trust_model, args.classes).ledger
     if args.json:
         print(json.dumps(ledger.to_dict(), ensure_ascii=False))
     else:

@@ -25,6 +25,8 @@ from guiapp.core.model.architectures import (
     Architecture,
 )
 
+MAX_EXTRA_SAMPLES = 1_000_000  # drawn-digit samples beyond MNIST: ~3 GB as float32 network input
+
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
@@ -72,6 +74,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _file_identity(path: Path) -> tuple[int, int, int] | None:
+    """Which file ``path`` names right now (a rename puts a different file there)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
 def resolve_architecture(text: str) -> Architecture:
     """A built-in name, or a saved ``.json`` architecture that a digit classifier can be trained from."""
     arch = architecture_named(text)
@@ -95,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
     if args.augment < 0:
         raise GuiappError(f"--augment must be 0 or more, not {args.augment}")
     pen = load_pendigits(args.pendigits) if args.pendigits else None  # a bad file fails before MNIST loads
+    extra = args.augment + (len(pen[0]) * args.pen_copies if pen else 0)
+    if extra > MAX_EXTRA_SAMPLES:
+        raise GuiappError(f"--augment and --pendigits × --pen-copies ask for {extra:,} extra digits; "
+                          f"at most {MAX_EXTRA_SAMPLES:,} fit in memory beside MNIST")
     data = load_mnist(args.data)
     recipe = None
     if args.augment or pen is not None:
@@ -105,15 +120,19 @@ def run(args: argparse.Namespace) -> int:
         if args.pendigits:
             recipe["pendigits_file"] = args.pendigits.name
     print(f"training {arch.name} on {len(data.x_train):,} images from {data.source} → {out}", file=sys.stderr)
+    before = _file_identity(out)
     try:
         result = train(data, out, config, force=args.force, progress=EpochProgressBar(), architecture=arch,
                        recipe=recipe, init=args.init)
-    except CommittedInterrupt:
-        print(f"\nguiapp: interrupted as the files were put in place — {out} and its card were both written",
-              file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("\nguiapp: training interrupted — nothing was written; existing files are untouched", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        # The pair is replaced together or not at all; which one happened is read from the disk, so
+        # the line is true even for a Ctrl-C in the instant after the files were put in place.
+        if isinstance(exc, CommittedInterrupt) or _file_identity(out) != before:
+            print(f"\nguiapp: interrupted as the files were put in place — {out} and its card were both written",
+                  file=sys.stderr)
+        else:
+            print("\nguiapp: training interrupted — nothing was written; existing files are untouched",
+                  file=sys.stderr)
         return 130
     test = result.card["test"]
     print(f"test accuracy {test['accuracy']:.4%}  test loss {test['loss']:.4f}")

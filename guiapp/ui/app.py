@@ -85,8 +85,9 @@ def missing_library_name(message: str) -> str | None:
     return None
 
 
-def run_window(model: Path | None) -> int:
-    """Open the window and run until it is closed."""
+def run_window(model: Path | None, picture: Path | None = None, classes: Path | None = None,
+               trust: bool = False) -> int:
+    """Open the window (showing ``picture`` if given) and run until it is closed."""
     from guiapp.core.errors import GuiappError
     from guiapp.ui.main_window import MainWindow
 
@@ -94,13 +95,16 @@ def run_window(model: Path | None) -> int:
     if problem:
         raise GuiappError(problem)
     app = _application()
-    window = MainWindow(model)
+    window = MainWindow(model, trust_model=trust, class_names=classes)
     window.show()
+    if picture is not None:
+        window.open_picture(picture)
     return app.exec()
 
 
-def take_screenshot(path: Path, sample: int, model: Path | None) -> int:
-    """Render the window with MNIST test digit ``sample`` to ``path`` (PNG) and return an exit code."""
+def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path | None = None,
+                    classes: Path | None = None, trust: bool = False) -> int:
+    """Render the window with MNIST test digit ``sample`` (or ``picture``) to ``path`` (PNG); an exit code."""
     import tempfile
 
     from PySide6.QtCore import QSettings
@@ -112,11 +116,14 @@ def take_screenshot(path: Path, sample: int, model: Path | None) -> int:
     with tempfile.TemporaryDirectory(prefix="guiapp-") as scratch:
         # A screenshot is not a session: it neither reads nor changes the user's saved layout.
         store = QSettings(str(Path(scratch) / "screenshot.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(model, settings=store)
+        window = MainWindow(model, settings=store, trust_model=trust, class_names=classes)
         try:
             window.resize(1560, 940)
             window.show()
-            window.load_sample(sample)
+            if picture is None:
+                window.load_sample(sample)
+            elif not window.open_picture(picture):
+                return 2  # the intake said why, in one line, on the status bar; the CLI checked it first
             target = window.canvas.drawing
             deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
             while not (window.last_update is not None and window.last_update.drawing is target):
@@ -133,8 +140,9 @@ def take_screenshot(path: Path, sample: int, model: Path | None) -> int:
                 if not window.grab().save(str(tmp), "PNG"):
                     print(f"guiapp: {path}: could not write the PNG", file=sys.stderr)
                     return 2
-            if window.model_error:
-                print(f"guiapp: {window.model_error} (wrote {path}, the window with this message)", file=sys.stderr)
+            if window.model_error or window.class_names_error:
+                problem = window.model_error or window.class_names_error
+                print(f"guiapp: {problem} (wrote {path}, the window with this message)", file=sys.stderr)
                 return 2
         finally:
             window.shutdown()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QTabWidget,
 )
 
@@ -34,6 +35,8 @@ from guiapp.core.explain.trace_text import trace_outlines, trace_summary
 from guiapp.core.learning.data import load_samples
 from guiapp.core.live.compute_process import limit_blas_threads
 from guiapp.core.live.layer_picture import PER_MAP
+from guiapp.core.live.live_update import PictureInput
+from guiapp.core.model.class_names import read_class_names
 from guiapp.core.model.inference import InferenceResult, Inspector
 from guiapp.core.model.modelcard import read_card
 from guiapp.ui.frame_pacer import FramePacer
@@ -43,9 +46,10 @@ from guiapp.ui.live.drawing_files import DrawingFiles
 from guiapp.ui.live.feature_maps import FeatureMapsView
 from guiapp.ui.live.input_view import NetworkInputView
 from guiapp.ui.live.patch_worker import default_cache_dir, start_patch_thread
+from guiapp.ui.live.picture_intake import PictureIntake
 from guiapp.ui.live.probabilities import ProbabilityView
 from guiapp.ui.live.worker import Update, start_worker_thread
-from guiapp.ui.menus import WindowMenus
+from guiapp.ui.menus import WindowMenus, make_action
 from guiapp.ui.model_banner import ModelBanner
 from guiapp.ui.plotting import ACTIVATION_LUT
 from guiapp.ui.settings import default_store, load_settings, save_settings
@@ -80,7 +84,8 @@ class MainWindow(QMainWindow):
 
     resultShown = Signal(object)  # the Update every panel now shows
 
-    def __init__(self, model_path: Path | str | None = None, settings: QSettings | None = None) -> None:
+    def __init__(self, model_path: Path | str | None = None, settings: QSettings | None = None, *,
+                 trust_model: bool = False, class_names: Path | None = None) -> None:
         super().__init__()
         self.setWindowTitle("guiapp — watch a convolutional network think")
         self._store = settings if settings is not None else default_store()
@@ -89,6 +94,9 @@ class MainWindow(QMainWindow):
         self.last_update: Update | None = None
         self.filter_patches: FilterPatches | None = None
         self._requested_model: Path | None = None
+        self.class_names_error: str | None = None  # why the last class-names file was refused
+        self._trust_initial = trust_model  # the command line said --trust-model for the model it names
+        self._class_names_file = class_names  # --classes FILE: applied to the first model that loads
         self._closed = False
         try:
             self.samples = load_samples(paths.MNIST_SAMPLES)
@@ -131,8 +139,19 @@ class MainWindow(QMainWindow):
                              self._explorer_page)
         self.files = DrawingFiles(self, self.canvas, lambda message: self.statusBar().showMessage(message,
                                                                                                  MESSAGE_MS))
+        self.intake = PictureIntake(self)
+        self.intake.accept_drops_on(self)
+        picture_actions = [
+            make_action(self, "Open image…", self.intake.open_dialog, ("Ctrl+I",),
+                        "Open a picture: it is fitted to the model's input as the Preprocessing tab shows"),
+            make_action(self, "Paste picture", self.intake.paste, ("Ctrl+V",),
+                        "Paste a picture (or a copied picture file); dropping one on the window works too"),
+        ]
+        class_names = make_action(self, "Class names…", self.class_names_dialog, (),
+                                  "Name the model's classes from a file (one name per line, or a JSON list)")
         self.menus = WindowMenus(self, self.canvas, self.files.actions, self.load_model, self.open_model_dialog,
-                                 self._step_sample, self.pages.setCurrentIndex)
+                                 self._step_sample, self.pages.setCurrentIndex,
+                                 picture_actions=picture_actions, model_extras=[class_names])
         self.status_timing = QLabel("")
         self.status_model = QLabel("")
         self.statusBar().addWidget(self.status_timing)
@@ -142,6 +161,9 @@ class MainWindow(QMainWindow):
         self.worker, self._thread = start_worker_thread(self, ACTIVATION_LUT)
         self.worker.modelLoaded.connect(self._on_model_loaded)
         self.worker.modelFailed.connect(self._on_model_failed)
+        self.worker.modelNeedsTrust.connect(self._on_model_needs_trust)
+        self.intake.pictureReady.connect(self.canvas.show_picture)
+        self.intake.failed.connect(self._on_compute_failed)
         self.worker.updateReady.connect(self._on_update_ready)
         self.worker.computeFailed.connect(self._on_compute_failed)
         self.pacer = FramePacer(self)
@@ -189,15 +211,15 @@ class MainWindow(QMainWindow):
 
     def _load_initial_model(self) -> None:
         if self._initial_model is not None and not self._closed:
-            self.load_model(self._initial_model)
+            self.load_model(self._initial_model, trust=self._trust_initial)
 
-    def load_model(self, path: Path) -> None:
-        """Load ``path`` in the background; the window stays usable."""
+    def load_model(self, path: Path, trust: bool = False) -> None:
+        """Load ``path`` in the background; the window stays usable. ``trust``: let its code run."""
         self._initial_model = None  # a model asked for before the start-up one replaces it
         self.model_banner.loading(path)
         self.status_model.setText(f"loading {path}")
         self._requested_model = Path(path)
-        self.worker.load(Path(path))
+        self.worker.load(Path(path), trust)
 
     def open_model_dialog(self) -> None:
         start = str(self._requested_model.parent if self._requested_model else paths.MODELS_DIR)
@@ -210,6 +232,9 @@ class MainWindow(QMainWindow):
             return
         self.inspector = inspector
         self.model_banner.loaded()
+        if self._class_names_file is not None:
+            names, self._class_names_file = self._class_names_file, None
+            self.set_class_names_from(names, announce=False)
         for view in self._model_views:
             view.show_model(inspector)
         self.filter_patches = None
@@ -231,6 +256,56 @@ class MainWindow(QMainWindow):
             return
         self.status_model.setText("no model")
         self.model_banner.failed(message)
+
+    def _on_model_needs_trust(self, path: str, message: str) -> None:
+        """The file holds Python code that would run as it loads: ask, naming the risk."""
+        if self._closed:
+            return
+        if self.confirm_trust(Path(path)):
+            self.worker.load(Path(path), trust=True)
+        else:
+            self._on_model_failed(message)
+
+    def confirm_trust(self, path: Path) -> bool:
+        """Ask whether to run the code in ``path`` (tests replace this attribute)."""
+        answer = QMessageBox.warning(
+            self, "This model runs code as it loads",
+            f"{path.name} contains Python code (a Lambda layer) that would run on this computer, with your "
+            "permissions, as the model loads. Load it only if you trust where it came from.\n\nLoad it anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def class_names_dialog(self) -> None:
+        if self.inspector is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(self, "Class names, one per line", "",
+                                              "Class names (*.txt *.json);;All files (*)")
+        if name:
+            self.set_class_names_from(Path(name))
+
+    def set_class_names_from(self, path: Path, announce: bool = True) -> bool:
+        """Name the classes from ``path``; a message in the status bar says what is wrong."""
+        if self.inspector is None:
+            return False
+        try:
+            self.inspector.set_class_names(read_class_names(path, self.inspector.num_classes))
+        except GuiappError as exc:
+            self.class_names_error = str(exc)
+            self._on_compute_failed(str(exc))
+            return False
+        self.class_names_error = None
+        if not announce:
+            return True
+        for view in (self.probabilities, self.preprocess_view, self.trace_view):
+            view.show_model(self.inspector)
+        if self.last_update is not None:
+            self._show_update(self.last_update)
+        self.statusBar().showMessage(f"class names from {path}", MESSAGE_MS)
+        return True
+
+    def open_picture(self, path: Path) -> bool:
+        """Show the picture at ``path`` in place of the drawing (File → Open image…)."""
+        return self.intake.open_file(Path(path))
 
     @property
     def model_error(self) -> str | None:
@@ -266,7 +341,12 @@ class MainWindow(QMainWindow):
         self.feature_maps.show_result(result, update.pictures, update.colour_mode, moving=moving)
         self.map_detail.show_result(result)
         self.trace_view.show_result(result, moving=moving)
-        self.preprocess_view.show_stages(update.stages, result, update.reference)
+        if isinstance(update.drawing, PictureInput):
+            self.input_view.set_recipe(update.stages.recipe.label, picture=True)
+            self.preprocess_view.show_stages(update.stages, result, update.reference, update.drawing.name)
+        else:
+            self.input_view.set_recipe(self.preprocess_view.options.label)
+            self.preprocess_view.show_stages(update.stages, result, update.reference)
         if not moving:
             self._show_timing(update)
 
@@ -308,6 +388,8 @@ class MainWindow(QMainWindow):
 
     def _on_picture_recipe(self, recipe: PictureRecipe, input_range: tuple[float, float] | None) -> None:
         self.worker.set_recipe(recipe, input_range, self.canvas.drawing)
+        if self.inspector is not None:
+            self.input_view.set_input_range(input_range or self.inspector.input_range)
 
     def _on_compute_failed(self, message: str) -> None:
         if not self._closed:
@@ -406,6 +488,7 @@ class MainWindow(QMainWindow):
         self.pacer.stop()
         self.worker.modelLoaded.disconnect(self._on_model_loaded)
         self.worker.modelFailed.disconnect(self._on_model_failed)
+        self.worker.modelNeedsTrust.disconnect(self._on_model_needs_trust)
         self.worker.updateReady.disconnect(self._on_update_ready)
         self.worker.computeFailed.disconnect(self._on_compute_failed)
         self._thread.quit()

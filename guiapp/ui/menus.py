@@ -2,9 +2,9 @@
 
 Every QAction comes from :func:`make_action` (text, slot, shortcuts, tooltip with the
 keys). The menus are tables of sections (a separator between two), so adding a command
-is adding a row: the File menu's ``image`` section is where File → Open image… (Ctrl+I)
-and pasting a picture go. The window builds one :class:`WindowMenus` and connects the
-few signals that come back (the pen width, the colour mode, the model shown).
+is adding a row. The window builds one :class:`WindowMenus`, handing it the sections
+other objects own (the drawing files, the picture intake, the class names), and connects
+the few signals that come back (the pen width, the colour mode, the model shown).
 """
 
 from __future__ import annotations
@@ -64,14 +64,16 @@ class WindowMenus(QObject):
 
     The callables are the window's verbs the commands call: ``load_model(path)``,
     ``open_model()`` (a dialog), ``step_sample(step)`` (−1, +1, or None for a random
-    sample) and ``show_page(index)``.
+    sample) and ``show_page(index)``. ``picture_actions`` (open, paste a picture) go in
+    the File menu, ``model_extras`` (class names…) in the Model menu.
     """
 
     colourModeChosen = Signal(str)  # SHARED or PER_MAP
 
     def __init__(self, window: QMainWindow, canvas: DrawingCanvas, file_actions: Section,
                  load_model: Callable[[Path], None], open_model: Callable[[], None],
-                 step_sample: Callable[[int | None], None], show_page: Callable[[int], None]) -> None:
+                 step_sample: Callable[[int | None], None], show_page: Callable[[int], None], *,
+                 picture_actions: Section = (), model_extras: Section = ()) -> None:
         super().__init__(window)
         stack = canvas.undo_stack
         self.undo = stack.createUndoAction(window, "Undo")
@@ -121,11 +123,11 @@ class WindowMenus(QObject):
             self.model_actions[path.resolve()] = action
         add_menu(window, "&File", (
             file_actions,  # drawings: open, save, export
-            [],  # image: File → Open image… (Ctrl+I), Paste picture — one row each, here
+            picture_actions,  # pictures: open, paste
             [self.open_model],
             [self.quit],
         ))
-        add_menu(window, "&Model", (list(self.model_actions.values()), [self.open_model]))
+        add_menu(window, "&Model", (list(self.model_actions.values()), [self.open_model], model_extras))
         add_menu(window, "&Edit", ([self.undo, self.redo, self.clear, self.eraser, self.thinner, self.thicker],))
         add_menu(window, "&View", (self.pages, [self.shared, self.per_map]))
         add_menu(window, "&Samples", ([self.previous, self.next, self.random],))

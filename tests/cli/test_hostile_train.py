@@ -201,3 +201,42 @@ def test_an_output_that_cannot_be_written_is_refused_before_training(
 
     assert code == 2 and stdout == "" and "Traceback" not in stderr
     assert stderr.count("\n") == 1 and stderr.startswith("guiapp: ") and message in stderr
+
+
+def test_an_absurd_amount_of_extra_data_is_refused_before_loading(tmp_path, capsys, monkeypatch, small_npz):
+    monkeypatch.setattr("guiapp.cli.train.load_mnist", _never_trains)
+    code = main(["train", "--data", str(small_npz), "--augment", "5000000", "--out", str(tmp_path / "m.keras")])
+    stdout, stderr = capsys.readouterr()
+    assert code == 2 and stdout == "" and stderr.count("\n") == 1
+    assert "ask for 5,000,000 extra digits; at most 1,000,000 fit in memory" in stderr
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("nan," * 16 + "3", "coordinates must be numbers from 0 to 100"),
+    ("1e999," * 16 + "3", "coordinates must be numbers from 0 to 100"),
+    ("50," * 16 + "1e300", "labels must be the digits 0–9"),
+    ("50," * 16 + "nan", "labels must be the digits 0–9"),
+])
+def test_a_hostile_pendigits_file_is_refused_before_mnist_loads(tmp_path, capsys, monkeypatch, small_npz, line,
+                                                               message):
+    monkeypatch.setattr("guiapp.cli.train.load_mnist", _never_trains)
+    pen = tmp_path / "pen.tra"
+    pen.write_text(line + "\n")
+    code = main(["train", "--data", str(small_npz), "--pendigits", str(pen), "--out", str(tmp_path / "m.keras")])
+    stdout, stderr = capsys.readouterr()
+    assert code == 2 and stdout == "" and stderr.count("\n") == 1
+    assert stderr.startswith(f"guiapp: {pen}: {message}")
+
+
+def test_ctrl_c_just_after_the_pair_was_put_in_place_says_both_were_written(tmp_path, capsys, monkeypatch, small_npz):
+    for name, content in OLD.items():
+        (tmp_path / name).write_bytes(content)
+
+    def written_then_interrupted(data, out, config, **kwargs):
+        save_model_and_card(_FakeModel(), NEW_CARD, out)
+        raise KeyboardInterrupt  # in the instant between the renames and the return
+
+    monkeypatch.setattr("guiapp.cli.train.train", written_then_interrupted)
+    code, _stdout, stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
+    assert code == 130 and "and its card were both written" in stderr and "nothing was written" not in stderr
+    assert _new_pair(_state(tmp_path))

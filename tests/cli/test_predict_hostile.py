@@ -245,3 +245,21 @@ def test_a_long_library_message_is_cut_at_a_sentence_or_a_word():
     assert cut.endswith("word…") and len(cut) <= 160
     assert short_reason(ValueError("short\nsecond line")) == "short"
     assert short_reason(ValueError()) == "ValueError"
+
+
+def test_classes_file_names_the_classes_of_every_command(tmp_path, capsys, models, good):
+    names = tmp_path / "names.txt"
+    names.write_text("\n".join(f"kind {i}" for i in range(10)), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "predict", "--model", models["grey40"], "--classes", names, "--json", good[0])
+    assert code == 0
+    answer = json.loads(out.splitlines()[0])
+    assert answer["class"] == f"kind {answer['top']}"
+    code, out, err = run_cli(capsys, "predict", "--model", models["grey40"], "--classes", tmp_path / "none.txt",
+                             good[0])
+    assert code == 2 and out == ""
+    assert err.strip() == f"guiapp: {tmp_path / 'none.txt'}: no such file — give a text file with one class " \
+        "name per line, or a JSON list of names, one per model output"
+    short = tmp_path / "short.txt"
+    short.write_text("a\nb\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "summary", "--model", models["grey40"], "--classes", short)
+    assert code == 2 and "names 2 classes; the model has 10" in err and len(err.strip().splitlines()) == 1

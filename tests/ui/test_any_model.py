@@ -207,6 +207,8 @@ def test_the_explorer_starts_from_the_opened_models_architecture(qtbot, model):
     assert [spec.name for spec in explorer.architecture.layers] == list(inspector.layer_names)
     assert explorer.ledger.total_params == inspector.ledger.total_params
     assert explorer.seed_box.itemData(0) == OPENED and explorer.undo_stack.count() == 0
+    h, w, c = inspector.input_shape
+    assert f"a {h}×{w}×{c} input: guiapp train trains 28×28×1 digit classifiers only" in explorer.status.text()
     explorer.load_seed("mnist_cnn")  # another seed, then back to the opened model: both undoable
     explorer.load_seed(OPENED)
     assert explorer.architecture == explorer.opened and explorer.undo_stack.count() == 2

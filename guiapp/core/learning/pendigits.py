@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from guiapp.core.drawing.strokes import CANVAS_SIZE, DEFAULT_PEN_WIDTH, Drawing, Stroke
-from guiapp.core.errors import DataFileError, file_problem
+from guiapp.core.errors import DataFileError, file_problem, short_reason
 
 POINTS = 8
 MARGIN = 40  # canvas pixels left free on each side: the digit spans 200 of the 280
 SPAN = 100.0  # pendigits coordinates run 0..100
 _HINT = "give the UCI pendigits file (16 coordinates and a label per line)"
+MAX_FILE_BYTES = 64 * 1024 * 1024  # the UCI training file is 380 KB
 
 
 def load_pendigits(path: Path | str) -> tuple[np.ndarray, np.ndarray]:
@@ -27,15 +28,22 @@ def load_pendigits(path: Path | str) -> tuple[np.ndarray, np.ndarray]:
     path = Path(path)
     if not path.is_file():
         raise DataFileError(file_problem(path, "no such file", _HINT))
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise DataFileError(file_problem(path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", _HINT))
     try:
         table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise DataFileError(file_problem(path, f"not a pendigits table ({exc})", _HINT)) from None
+        raise DataFileError(file_problem(path, f"not a pendigits table ({short_reason(exc)})", _HINT)) from None
+    except OSError as exc:
+        raise DataFileError(file_problem(path, f"cannot be read ({exc.strerror or short_reason(exc)})", _HINT)) from None
     if table.shape[1] != 2 * POINTS + 1 or len(table) == 0:
         raise DataFileError(file_problem(path, f"expected 17 numbers a line, found {table.shape[1]}", _HINT))
-    labels = table[:, -1].astype(np.int64)
-    if not np.isin(labels, np.arange(10)).all():
+    coordinates = table[:, :-1]
+    if not (np.isfinite(coordinates).all() and coordinates.min() >= 0 and coordinates.max() <= SPAN):
+        raise DataFileError(file_problem(path, "coordinates must be numbers from 0 to 100", _HINT))
+    if not np.isin(table[:, -1], np.arange(10)).all():  # before the cast: NaN or 1e300 are no digit
         raise DataFileError(file_problem(path, "labels must be the digits 0–9", _HINT))
+    labels = table[:, -1].astype(np.int64)
     return table[:, :-1].reshape(-1, POINTS, 2), labels
 
 

@@ -32,6 +32,7 @@ from guiapp.core.model import arch_edit
 from guiapp.core.model.architectures import (
     ARCHITECTURES,
     DEFAULT_ARCHITECTURE,
+    MNIST_INPUT_SHAPE,
     Architecture,
     LayerSpec,
 )
@@ -337,7 +338,11 @@ class ArchitectureExplorer(QWidget):
         else:
             problem = arch_edit.training_problem(self.architecture, ledger)
             text = f"<b>{ledger.total_params:,} parameters</b>"
-            if problem:
+            shape = tuple(self.architecture.input_shape)
+            if shape != MNIST_INPUT_SHAPE:  # guiapp train (and the architecture files) take MNIST digits
+                text += (f" · <span style='color:#e0a000'>a {'×'.join(map(str, shape))} input: guiapp train "
+                         "trains 28×28×1 digit classifiers only, so this one is for reading, not training</span>")
+            elif problem:
                 text += f" · <span style='color:#e0a000'>builds, but cannot be trained as a digit classifier: " \
                         f"{problem}</span>"
             else:

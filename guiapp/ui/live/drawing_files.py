@@ -7,9 +7,9 @@ gets a dialog saying why; the drawing on the canvas is never touched by a failur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from guiapp.core.drawing.stroke_file import export_png, load_drawing, save_drawing
@@ -21,20 +21,16 @@ from guiapp.ui.menus import make_action
 class DrawingFiles:
     """Open drawing… (Ctrl+Shift+O), Save drawing… (Ctrl+S), Export PNG… (Ctrl+E) for one canvas."""
 
-    def __init__(self, parent: QWidget, canvas: DrawingCanvas, report) -> None:
+    def __init__(self, parent: QWidget, canvas: DrawingCanvas, report: Callable[[str], None]) -> None:
         self.parent, self.canvas, self.report = parent, canvas, report  # report(message): the status bar
         self.error_box: QMessageBox | None = None
-        self.open_action = self._action("Open drawing…", "Ctrl+Shift+O", "Open strokes saved as JSON",
-                                        self.open_dialog)
-        self.save_action = self._action("Save drawing…", "Ctrl+S",
-                                        "Save the strokes as JSON (guiapp predict --strokes reads them)",
-                                        self.save_dialog)
-        self.export_action = self._action("Export PNG…", "Ctrl+E", "Save the canvas as a picture",
-                                          self.export_dialog)
+        self.open_action = make_action(parent, "Open drawing…", self.open_dialog, ("Ctrl+Shift+O",),
+                                       "Open strokes saved as JSON")
+        self.save_action = make_action(parent, "Save drawing…", self.save_dialog, ("Ctrl+S",),
+                                       "Save the strokes as JSON (guiapp predict --strokes reads them)")
+        self.export_action = make_action(parent, "Export PNG…", self.export_dialog, ("Ctrl+E",),
+                                         "Save the canvas as a picture")
         self.actions = [self.open_action, self.save_action, self.export_action]
-
-    def _action(self, text: str, keys: str, tip: str, slot) -> QAction:
-        return make_action(self.parent, text, slot, (keys,), tip)
 
     def _failed(self, title: str, exc: Exception) -> bool:
         self.error_box = QMessageBox(QMessageBox.Icon.Warning, title, str(exc), QMessageBox.StandardButton.Close,

@@ -35,14 +35,26 @@ class NetworkInputView(QWidget):
         layout.addWidget(self._plot, 1)
         self.input_shape: tuple[int, int, int] = INPUT_SHAPE
         self._recipe = MNIST_RECIPE
+        self._detail = "fit 20×20, centre of mass"
+        self.input_range: tuple[float, float] = (0.0, 1.0)  # what the model is given (the view shows 0..1)
         self.image: np.ndarray = np.zeros(INPUT_SHAPE[:2], np.float32)
         self.fields: list[tuple[Field, str]] = []
         self._outlines: list[QGraphicsRectItem] = []
         self._set_shape(INPUT_SHAPE)
 
     def show_model(self, inspector: Inspector) -> None:
-        """A newly loaded model: its input's size and colours (grey or RGB)."""
+        """A newly loaded model: its input's size and colours (grey or RGB), and its value range."""
+        self.input_range = inspector.input_range
+        box = round(min(inspector.input_shape[:2]) * 20 / 28)
+        self._detail = f"fit {box}×{box}, centre of mass" if inspector.input_shape[:2] != (28, 28) else \
+            "fit 20×20, centre of mass"
         self._set_shape(inspector.input_shape)
+
+    def set_input_range(self, value_range: tuple[float, float]) -> None:
+        """The value range the pixels are scaled to (the model's own, or the one chosen)."""
+        if value_range != self.input_range:
+            self.input_range = value_range
+            self.set_recipe(self._recipe)
 
     def _set_shape(self, shape: tuple[int, int, int]) -> None:
         height, width, channels = shape
@@ -60,14 +72,18 @@ class NetworkInputView(QWidget):
         self.set_fields([])
         self.set_recipe(self._recipe)
 
-    def set_recipe(self, label: str) -> None:
+    def set_recipe(self, label: str, picture: bool = False) -> None:
         """Name the preprocessing in the title (the Preprocessing tab can switch steps off)."""
         self._recipe = label
-        detail = "fit 20×20, centre of mass" if label == MNIST_RECIPE else "see the Preprocessing tab"
-        colour = "" if label == MNIST_RECIPE else " style='color:#e0a000'"
+        mnist = label == MNIST_RECIPE and not picture
+        detail = self._detail if mnist else "see the Preprocessing tab"
+        colour = "" if mnist else " style='color:#e0a000'"
         kind = "RGB" if self.input_shape[2] == 3 else "grey"
-        self.title.setText(f"<b>Network input</b> — {shape_text(self.input_shape)} {kind}, values 0..1<br>"
-                           f"<span{colour}>{label}: {detail}</span>")
+        low, high = self.input_range
+        text = (f"<b>Network input</b> — {shape_text(self.input_shape)} {kind}, values {low:g}..{high:g}<br>"
+                f"<span{colour}>{'picture: ' if picture else ''}{label}: {detail}</span>")
+        if text != self.title.text():  # called every frame: a label is laid out again only when it changes
+            self.title.setText(text)
 
     def set_fields(self, fields: list[tuple[Field, str]]) -> None:
         """Outline receptive fields (input rows/columns) in the given colours; [] removes them."""
