@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
 )
 
@@ -261,19 +260,10 @@ class MainWindow(QMainWindow):
         """The file holds Python code that would run as it loads: ask, naming the risk."""
         if self._closed:
             return
-        if self.confirm_trust(Path(path)):
+        if self.model_banner.confirm_trust(Path(path)):
             self.worker.load(Path(path), trust=True)
         else:
             self._on_model_failed(message)
-
-    def confirm_trust(self, path: Path) -> bool:
-        """Ask whether to run the code in ``path`` (tests replace this attribute)."""
-        answer = QMessageBox.warning(
-            self, "This model runs code as it loads",
-            f"{path.name} contains Python code (a Lambda layer) that would run on this computer, with your "
-            "permissions, as the model loads. Load it only if you trust where it came from.\n\nLoad it anyway?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
 
     def class_names_dialog(self) -> None:
         if self.inspector is None:

@@ -1,7 +1,8 @@
 """The line above the feature maps that says a model is loading, or why it could not be loaded.
 
 A failed model also gets a dialog offering to open another file; the window stays
-usable either way (the drawing is kept, and a model can be opened later).
+usable either way (the drawing is kept, and a model can be opened later). A model whose
+file holds Python code is loaded only once the user says yes (:meth:`ModelBanner.confirm_trust`).
 """
 
 from __future__ import annotations
@@ -56,3 +57,12 @@ class ModelBanner(QWidget):
         self.error_box.setInformativeText(RETRY_HINT)
         self.error_box.button(QMessageBox.StandardButton.Open).clicked.connect(self._open_model)
         self.error_box.open()
+
+    def confirm_trust(self, path: Path) -> bool:
+        """Ask whether to run the Python code in ``path`` as it loads, naming the risk (tests replace this)."""
+        answer = QMessageBox.warning(
+            self, "This model runs code as it loads",
+            f"{path.name} contains Python code (a Lambda layer) that would run on this computer, with your "
+            "permissions, as the model loads. Load it only if you trust where it came from.\n\nLoad it anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes

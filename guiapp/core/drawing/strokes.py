@@ -16,6 +16,7 @@ bounded time, and every drawing within the budget (all the canvas can make) is e
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ MAX_PEN_WIDTH = 60.0
 MAX_RASTER_WORK = 20_000_000  # pixels evaluated per drawing (about a second); a canvas of scribble needs ~1 M
 MIN_WORKING_SIZE = 28  # never rasterise below the network's own input size
 SMALL_BOX = 48  # segments whose box fits 48×48 pixels are drawn in batches (see _add_segments)
+MIN_BATCH = 16  # fewer segments than this are drawn one at a time
 BATCH_PIXELS = 1 << 16  # pixels per batch: temporary arrays of 512 KB stay in the cache
 
 Point = tuple[float, float]
@@ -79,6 +81,10 @@ def _add_segments(
     top, left = origin
     height, width = coverage.shape
     a, b = (points[:1], points[:1]) if len(points) == 1 else (points[start:-1], points[start + 1:])
+    if len(a) < MIN_BATCH:  # a stroke growing by a point: plain Python per segment is quickest
+        for (ax, ay), (bx, by) in zip(a.tolist(), b.tolist(), strict=True):
+            _add_one_segment(coverage, ax, ay, bx, by, radius, origin)
+        return
     x0 = np.maximum(np.floor(np.minimum(a[:, 0], b[:, 0]) - radius - 1), left).astype(np.int64)
     x1 = np.minimum(np.ceil(np.maximum(a[:, 0], b[:, 0]) + radius + 1), left + width).astype(np.int64)
     y0 = np.maximum(np.floor(np.minimum(a[:, 1], b[:, 1]) - radius - 1), top).astype(np.int64)
@@ -86,12 +92,26 @@ def _add_segments(
     inside = (x0 < x1) & (y0 < y1)  # the others lie entirely outside the canvas
     small = inside & (x1 - x0 <= SMALL_BOX) & (y1 - y0 <= SMALL_BOX)
     for i in np.flatnonzero(inside & ~small).tolist():
-        ink = _segment_ink(a[i, 0], a[i, 1], b[i, 0], b[i, 1], radius,
-                           np.arange(x0[i], x1[i]), np.arange(y0[i], y1[i])[:, np.newaxis])
-        window = coverage[y0[i] - top:y1[i] - top, x0[i] - left:x1[i] - left]
-        np.maximum(window, ink, out=window)
+        _add_one_segment(coverage, *a[i].tolist(), *b[i].tolist(), radius, origin)
     if small.any():
         _add_small_segments(coverage, a[small], b[small], radius, (x0[small], x1[small], y0[small], y1[small]), origin)
+
+
+def _add_one_segment(
+    coverage: np.ndarray, ax: float, ay: float, bx: float, by: float, radius: float, origin: tuple[int, int]
+) -> None:
+    """One segment (Python floats: the same doubles as NumPy's, less overhead one at a time)."""
+    top, left = origin
+    height, width = coverage.shape
+    x0 = max(math.floor(min(ax, bx) - radius - 1), left)
+    x1 = min(math.ceil(max(ax, bx) + radius + 1), left + width)
+    y0 = max(math.floor(min(ay, by) - radius - 1), top)
+    y1 = min(math.ceil(max(ay, by) + radius + 1), top + height)
+    if x0 >= x1 or y0 >= y1:
+        return  # entirely outside the canvas
+    ink = _segment_ink(ax, ay, bx, by, radius, np.arange(x0, x1), np.arange(y0, y1)[:, np.newaxis])
+    window = coverage[y0 - top:y1 - top, x0 - left:x1 - left]
+    np.maximum(window, ink, out=window)
 
 
 def _segment_ink(ax: Any, ay: Any, bx: Any, by: Any, radius: float, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -100,10 +120,15 @@ def _segment_ink(ax: Any, ay: Any, bx: Any, by: Any, radius: float, xs: np.ndarr
     py = ys + 0.5 - ay
     dx, dy = bx - ax, by - ay
     length2 = dx * dx + dy * dy
-    moving = length2 > 0
-    t = (px * dx + py * dy) / np.where(moving, length2, 1.0)
-    np.minimum(np.maximum(t, 0.0, out=t), 1.0, out=t)  # np.clip, without its per-call overhead
-    t = np.where(moving, t, 0.0)  # a dot: the distance to a itself
+    if np.ndim(length2) == 0:  # one segment
+        t = (px * dx + py * dy) / length2 if length2 > 0 else 0.0
+        if length2 > 0:
+            np.minimum(np.maximum(t, 0.0, out=t), 1.0, out=t)  # np.clip, without its per-call overhead
+    else:
+        moving = length2 > 0
+        t = (px * dx + py * dy) / np.where(moving, length2, 1.0)
+        np.minimum(np.maximum(t, 0.0, out=t), 1.0, out=t)
+        t = np.where(moving, t, 0.0)  # a dot: the distance to a itself
     ink = radius + 0.5 - np.hypot(px - t * dx, py - t * dy)
     return np.minimum(np.maximum(ink, 0.0, out=ink), 1.0, out=ink).astype(np.float32)
 
@@ -161,6 +186,13 @@ def _box(points: np.ndarray, radius: float, height: int, width: int) -> tuple[in
 def _segments_work(points: np.ndarray, radius: float, height: int, width: int, start: int = 0) -> int:
     """Pixels :func:`_add_segments` evaluates for segments ``start``… (their clipped boxes), computed at once."""
     a, b = (points[:1], points[:1]) if len(points) == 1 else (points[start:-1], points[start + 1:])
+    if len(a) < MIN_BATCH:  # a growing stroke's new segment or two: Python is quicker than NumPy here
+        work = 0
+        for (ax, ay), (bx, by) in zip(a.tolist(), b.tolist(), strict=True):
+            w = min(math.ceil(max(ax, bx) + radius + 1), width) - max(math.floor(min(ax, bx) - radius - 1), 0)
+            h = min(math.ceil(max(ay, by) + radius + 1), height) - max(math.floor(min(ay, by) - radius - 1), 0)
+            work += max(w, 0) * max(h, 0)
+        return work
     low, high = np.minimum(a, b), np.maximum(a, b)
     x0 = np.maximum(np.floor(low[:, 0] - radius - 1), 0)
     x1 = np.minimum(np.ceil(high[:, 0] + radius + 1), width)
@@ -286,6 +318,7 @@ class IncrementalRasterizer:
         self._base_key: tuple | None = None
         self._base: np.ndarray | None = None
         self._base_work = 0
+        self._segments_work = 0  # the growing stroke's segment boxes, as raster_work counts them
         self._stroke: Stroke | None = None
         self._coverage: np.ndarray | None = None
         self._background: np.ndarray | None = None
@@ -300,23 +333,33 @@ class IncrementalRasterizer:
             self._stroke = self._coverage = None
         if last is None or not last.points:
             return self._base.copy()
-        points = _points(last)
-        if self._base_work + _stroke_work(points, last.width / 2.0, drawing.height, drawing.width) > MAX_RASTER_WORK:
-            self._stroke = self._coverage = None
-            return rasterize(drawing)
-        image = self._base.copy()
+        points, radius, (height, width) = _points(last), last.width / 2.0, (drawing.height, drawing.width)
         grown = self._stroke
-        if (
+        growing = (
             grown is not None
             and (grown.width, grown.erase) == (last.width, last.erase)
             and len(last.points) >= len(grown.points)
             and last.points[: len(grown.points)] == grown.points
-        ):
-            start = len(grown.points) - 1  # the segment from the last known point onwards
-            if len(last.points) > len(grown.points):
-                _add_segments(self._coverage, points, last.width / 2.0, start)
+        )
+        start = len(grown.points) - 1 if growing else 0  # the segment from the last known point onwards
+        # The stroke's work as raster_work counts it, adding only the new segments' boxes (a dot's box is not a
+        # segment's: a stroke that had one point is counted afresh).
+        if growing and start > 0:
+            segments = self._segments_work + (_segments_work(points, radius, height, width, start)
+                                              if len(last.points) > len(grown.points) else 0)
         else:
-            self._coverage = stroke_coverage(last, drawing.height, drawing.width)
-        self._stroke = last
+            segments = _segments_work(points, radius, height, width)
+        box = _box(points, radius, height, width)
+        stroke_work = 0 if box is None else (box[1] - box[0]) * (box[3] - box[2]) + segments
+        if self._base_work + stroke_work > MAX_RASTER_WORK:
+            self._stroke = self._coverage = None
+            return rasterize(drawing)
+        image = self._base.copy()
+        if growing:
+            if len(last.points) > len(grown.points):
+                _add_segments(self._coverage, points, radius, start)
+        else:
+            self._coverage = stroke_coverage(last, height, width)
+        self._stroke, self._segments_work = last, segments
         _apply(image, last, self._coverage)
         return image

@@ -205,6 +205,8 @@ def trace_html(trace: UnitTrace) -> str:
         h, w = trace.field.size
         value += (f"<p>Receptive field: {h}×{w} input pixels (rows {trace.field.top}–{trace.field.bottom - 1}, "
                   f"columns {trace.field.left}–{trace.field.right - 1}), outlined on the canvas and the input.</p>")
+    if trace.stop and trace.stop != trace.reason:  # the unknown layer itself says it in its body
+        value += f"<p style='color:#b06000'>{html.escape(trace.stop)[:1].upper()}{html.escape(trace.stop)[1:]}.</p>"
     detail = trace.detail
     if isinstance(detail, ConvTrace):
         body = conv_html(trace, detail)

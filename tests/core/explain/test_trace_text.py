@@ -96,3 +96,18 @@ def test_a_dense_unit_reading_maps_outlines_the_fields_of_its_largest_terms(trac
     assert {colour for _, colour in fields} == {CONTRIBUTION_COLOUR}
     assert len(fields) == len(trace.detail.top) and all(f.size == (6, 6) for f, _ in fields)
     assert "max_pooling2d" in marks and "dropout" not in marks
+
+
+def test_a_unit_after_a_layer_guiapp_cannot_map_back_says_where_the_trail_ends():
+    from guiapp.core.model.backend import keras
+    from guiapp.core.model.inference import Inspector
+
+    k = keras()
+    model = k.Sequential([k.Input((12, 10, 3)), k.layers.Conv2D(2, 3, name="c"),
+                          k.layers.UpSampling2D((2, 1), name="up"), k.layers.Conv2D(2, 3, name="after"),
+                          k.layers.Flatten(), k.layers.Dense(2, activation="softmax")])
+    inspector = Inspector.from_keras(model)
+    result = inspector.run(np.random.default_rng(1).random((12, 10, 3), dtype=np.float32))
+    trace = Tracer.for_inspector(inspector).trace(result, "after", (3, 2, 1))
+    text = _plain(trace_html(trace))
+    assert "Tracing stops at up (UpSampling2D): guiapp does not know how its outputs map to its inputs." in text
