@@ -83,6 +83,9 @@ def main() -> int:
     per_class = {}
     for model in models:
         inspector = Inspector.load(model)
+        if inspector.input_shape != (28, 28, 1) or inspector.num_classes != 10:
+            print(f"{model.name}: skipped (not a 28×28 grey digit model)")
+            continue
         row = []
         for variant in VARIANTS:
             predicted = inspector.predict_probabilities(images[variant]).argmax(axis=1)

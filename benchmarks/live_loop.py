@@ -47,14 +47,14 @@ def _views(window, kind: str) -> list:
 
 
 def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, watcher: PaintWatcher,
-            pin: tuple[str, tuple[int, ...]] | None = None, profiler=None) -> dict:
+            pin: tuple[str, tuple[int, ...]] | None = None, profiler=None, model: Path | None = None) -> dict:
     app = application()
     if kind == "guiapp":
         from PySide6.QtCore import QSettings
 
         from guiapp.ui import MainWindow
 
-        window = MainWindow(settings=QSettings(str(scratch / "bench.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(model, settings=QSettings(str(scratch / "bench.ini"), QSettings.Format.IniFormat))
         shown_drawing = lambda update: update.drawing  # noqa: E731
     else:
         from simple_window import SimpleWindow
@@ -153,6 +153,8 @@ def main() -> int:
                         help="keep N busy processes running for the whole measurement (default 0)")
     parser.add_argument("--profile", metavar="N", type=int, default=0,
                         help="profile the GUI thread (cProfile) while replaying; print the N costliest calls")
+    parser.add_argument("--model", type=Path, metavar="PATH",
+                        help="guiapp's window on this model (default: the shipped one); the baseline keeps its own")
     parser.add_argument("--pin", metavar="LAYER:I,J,K",
                         help="keep this unit traced while drawing (e.g. dense:5 or conv2d_1:10,10,7)")
     args = parser.parse_args()
@@ -169,10 +171,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch, BusyCores(args.load):
         for kind in ("guiapp", "baseline"):
             results[kind] = measure(kind, drawings, args.interval_ms / 1000, Path(scratch), watcher,
-                                    pin if kind == "guiapp" else None)
+                                    pin if kind == "guiapp" else None, model=args.model if kind == "guiapp" else None)
     moves = sum(len(s) for d in drawings for s in d["strokes"])
     print(f"{len(drawings)} recorded digits, {moves} pointer positions, one move every {args.interval_ms:g} ms"
           + (f"; unit {args.pin} traced on every update" if pin else "")
+          + (f"; guiapp on {args.model}" if args.model else "")
           + (f"; {args.load} busy process{'es' if args.load > 1 else ''} running throughout" if args.load else ""))
     for kind, label in (("guiapp", "guiapp"), ("baseline", "baseline (predict per move, widget per map)")):
         r = results[kind]

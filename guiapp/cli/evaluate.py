@@ -9,6 +9,7 @@ import sys
 import numpy as np
 
 from guiapp.cli.common import add_model_option, load_inspector
+from guiapp.core.errors import GuiappError
 from guiapp.core.learning.data import NUM_CLASSES, load_mnist_test
 from guiapp.core.learning.evaluation import Evaluation, evaluate_probabilities
 
@@ -29,6 +30,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     data = load_mnist_test(args.data)  # only the test arrays: nothing else in the file is read
     inspector = load_inspector(args.model, args.trust_model, args.classes)
+    if inspector.input_shape != (28, 28, 1) or inspector.num_classes != NUM_CLASSES:
+        shape = "×".join(str(d) for d in inspector.input_shape)
+        raise GuiappError(f"{inspector.path}: takes {shape} images into {inspector.num_classes} classes; "
+                          "evaluate measures MNIST digit models (28×28×1 into 10 classes) — use guiapp predict "
+                          "on your own pictures")
     print(f"evaluating {inspector.path} on {len(data.images):,} test digits …", file=sys.stderr)
     probabilities = inspector.predict_probabilities(data.images.astype(np.float32) / 255.0)
     result = evaluate_probabilities(probabilities, data.labels)

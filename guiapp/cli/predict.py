@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 BATCH = 1000  # pictures or drawings fitted, then classified in one call
 MAX_LISTED = 10  # classes listed on a plain output line; more are summarised
+# picture.FITS, repeated so that building the parser (every `guiapp` call) does not import PIL;
+# tests/cli/test_predict_hostile.py checks the two agree.
 FITS = ("pad", "crop", "digit")
 
 

@@ -24,6 +24,7 @@ from guiapp.core.model.architectures import (
     DEFAULT_ARCHITECTURE,
     Architecture,
 )
+from guiapp.core.model.modelcard import card_path_for
 
 MAX_EXTRA_SAMPLES = 1_000_000  # drawn-digit samples beyond MNIST: ~3 GB as float32 network input
 
@@ -83,6 +84,15 @@ def _file_identity(path: Path) -> tuple[int, int, int] | None:
     return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
+def _refuse_writing_over_inputs(out: Path, inputs: list[Path | None]) -> None:
+    """The model or its card must not replace a file this run reads (e.g. ``--arch my.json --out my.keras``)."""
+    for target, what in ((out, "the model"), (card_path_for(out), "the model card")):
+        for given in inputs:
+            if given is not None and given.exists() and target.exists() and target.samefile(given):
+                raise GuiappError(file_problem(target, f"is an input of this command, and {what} would replace it",
+                                               "choose another --out"))
+
+
 def resolve_architecture(text: str) -> Architecture:
     """A built-in name, or a saved ``.json`` architecture that a digit classifier can be trained from."""
     arch = architecture_named(text)
@@ -101,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
     config = TrainingConfig(architecture=arch.name, epochs=args.epochs, batch_size=args.batch_size,
                             seed=args.seed, ema=args.ema)
     check_output(out, force=args.force)  # before minutes of loading and training
+    _refuse_writing_over_inputs(out, [None if args.arch in ARCHITECTURES else Path(args.arch), args.data,
+                                      args.init, args.pendigits])
     if args.init is not None and not args.init.is_file():
         raise GuiappError(file_problem(args.init, "no such model file", "--init takes a trained .keras model"))
     if args.augment < 0:

@@ -117,6 +117,8 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
         # A screenshot is not a session: it neither reads nor changes the user's saved layout.
         store = QSettings(str(Path(scratch) / "screenshot.ini"), QSettings.Format.IniFormat)
         window = MainWindow(model, settings=store, trust_model=trust, class_names=classes)
+        # Nobody is there to answer a question: a model that runs code is refused (--trust-model loads it).
+        window.model_banner.confirm_trust = lambda _path: False
         try:
             window.resize(1560, 940)
             window.show()

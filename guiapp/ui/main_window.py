@@ -37,7 +37,7 @@ from guiapp.core.live.layer_picture import PER_MAP
 from guiapp.core.live.live_update import PictureInput
 from guiapp.core.model.class_names import read_class_names
 from guiapp.core.model.inference import InferenceResult, Inspector
-from guiapp.core.model.modelcard import read_card
+from guiapp.core.model.modelcard import card_accuracy, read_card
 from guiapp.ui.frame_pacer import FramePacer
 from guiapp.ui.layout import explorer_page, live_splitter, playground_page
 from guiapp.ui.live.canvas import DrawingCanvas
@@ -243,7 +243,8 @@ class MainWindow(QMainWindow):
         self._patches_due = inspector if inspector.input_shape == SEARCHED_SHAPE else None
         self.pacer.rest_later()
         card = read_card(inspector.path) if inspector.path else None
-        accuracy = f" · {card['test']['accuracy']:.2%} test accuracy" if card and "test" in card else ""
+        score = card_accuracy(card)
+        accuracy = f" · {score:.2%} test accuracy" if score is not None else ""
         self.status_model.setText(f"model: {inspector.path}{accuracy}")
         self.menus.show_model_path(inspector.path)
         is_default = inspector.path is not None and inspector.path.resolve() == paths.DEFAULT_MODEL.resolve()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSlider, QToolBar, QWidget
 from guiapp import paths
 from guiapp.core.drawing.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
 from guiapp.core.live.layer_picture import PER_MAP, SHARED
-from guiapp.core.model.modelcard import describe, read_card
+from guiapp.core.model.modelcard import card_accuracy, describe, read_card
 
 if TYPE_CHECKING:
     from guiapp.ui.live.canvas import DrawingCanvas
@@ -170,6 +170,7 @@ class WindowMenus(QObject):
 def _model_text(path: Path) -> str:
     """``mnist_cnn (default) — 99.12% test accuracy`` for the Model menu."""
     card = read_card(path)
-    accuracy = f" — {card['test']['accuracy']:.2%} test accuracy" if card and "test" in card else ""
+    score = card_accuracy(card)
+    accuracy = f" — {score:.2%} test accuracy" if score is not None else ""
     default = " (default)" if path.resolve() == paths.DEFAULT_MODEL.resolve() else ""
     return f"{path.stem}{default}{accuracy}"

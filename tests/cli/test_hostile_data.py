@@ -50,3 +50,29 @@ def test_an_npy_named_npz_is_refused_by_train_before_training(tmp_path, capsys):
     code, out, err = _run(capsys, "train", "--data", path, "--out", tmp_path / "m.keras")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith(f"guiapp: {path}: is a single .npy array, not an .npz archive of arrays")
+
+
+def test_a_keras_file_whose_config_unpacks_to_a_gigabyte_is_refused_unread(tmp_path, capsys):
+    """1 MB on disk, 1 GiB unpacked: refused from the zip's declared sizes, by every engine and command."""
+    import resource
+    import zipfile
+
+    from guiapp.cli import main
+
+    path = tmp_path / "bomb.keras"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("config.json", "w", force_zip64=True) as member:
+            chunk = b" " * 2**20
+            for _ in range(1024):
+                member.write(chunk)
+        archive.writestr("model.weights.h5", b"")
+    assert path.stat().st_size < 2 * 2**20
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for command in (["summary", "--model", str(path)], ["predict", "--model", str(path), str(path)]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert f"{path}: config.json would unpack to 1,073,741,824 bytes, more than the 16,777,216 guiapp " \
+               "reads" in err or command[0] == "predict"
+        assert "Traceback" not in err
+    # Nothing near the gigabyte was ever held (ru_maxrss is in KiB on Linux).
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < 200 * 1024

@@ -240,3 +240,18 @@ def test_ctrl_c_just_after_the_pair_was_put_in_place_says_both_were_written(tmp_
     code, _stdout, stderr = _train(capsys, small_npz, tmp_path / "m.keras", force=True)
     assert code == 130 and "and its card were both written" in stderr and "nothing was written" not in stderr
     assert _new_pair(_state(tmp_path))
+
+
+def test_the_card_may_not_replace_the_architecture_file_it_was_trained_from(tmp_path, capsys, monkeypatch, small_npz):
+    from guiapp.core.model.arch_edit import save_architecture
+    from guiapp.core.model.architectures import ARCHITECTURES
+
+    arch = save_architecture(ARCHITECTURES["mnist_cnn"], tmp_path / "mine.json")
+    before = arch.read_bytes()
+    monkeypatch.setattr("guiapp.cli.train.train", _never_trains)
+    code = main(["train", "--arch", str(arch), "--data", str(small_npz), "--out", str(tmp_path / "mine.keras"),
+                 "--force"])
+    _stdout, stderr = capsys.readouterr()
+    assert code == 2 and stderr.count("\n") == 1
+    assert stderr.startswith(f"guiapp: {arch}: is an input of this command, and the model card would replace it")
+    assert arch.read_bytes() == before

@@ -263,3 +263,40 @@ def test_classes_file_names_the_classes_of_every_command(tmp_path, capsys, model
     short.write_text("a\nb\n", encoding="utf-8")
     code, _, err = run_cli(capsys, "summary", "--model", models["grey40"], "--classes", short)
     assert code == 2 and "names 2 classes; the model has 10" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_screenshot_of_a_model_that_runs_code_refuses_it_instead_of_asking(tmp_path, lambda_models):
+    """No one is there to answer the window's question: the code is not run, the picture shows why."""
+    import os
+
+    shot = tmp_path / "s.png"
+    done = subprocess.run([sys.executable, "-m", "guiapp", "--screenshot", str(shot), "--model", str(lambda_models[0])],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 2 and shot.is_file()
+    assert "contains Python code (a Lambda layer)" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_screenshot_of_the_colour_model_with_a_picture(tmp_path, good):
+    import os
+
+    from guiapp import paths
+
+    shot = tmp_path / "rgb.png"
+    done = subprocess.run([sys.executable, "-m", "guiapp", "--screenshot", str(shot), "--model",
+                           str(paths.MODELS_DIR / "colour_digits.keras"), "--picture", str(good[1])],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    with Image.open(shot) as image:
+        assert image.size[0] >= 1200 and len(image.convert("RGB").getcolors(1 << 22)) > 1000
+    bad = subprocess.run([sys.executable, "-m", "guiapp", "--screenshot", str(tmp_path / "x.png"), "--picture",
+                          str(tmp_path / "none.png")], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert bad.returncode == 2 and bad.stderr.strip() == f"guiapp: {tmp_path / 'none.png'}: no such file — " \
+        "give a PNG, JPG, BMP, GIF, WebP or TIFF picture, or a .npy array of shape (H, W), (H, W, 1) or (H, W, 3)"
+
+
+def test_the_fits_predict_offers_are_the_recipes_fits():
+    from guiapp.cli.predict import FITS
+    from guiapp.core.drawing import picture
+
+    assert FITS == picture.FITS

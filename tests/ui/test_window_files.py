@@ -102,3 +102,18 @@ def test_class_names_from_a_file_reach_the_probabilities(qtbot, store, tmp_path)
         problem = window.worker.process_problem
         window.shutdown()
     assert problem is None, problem
+
+
+def test_a_picture_is_exported_as_itself_and_is_not_saved_as_strokes(window, tmp_path):
+    picture = tmp_path / "stripes.png"
+    pixels = np.zeros((20, 30, 3), np.uint8)
+    pixels[:, :10, 0] = 255
+    Image.fromarray(pixels).save(picture)
+    assert window.open_picture(picture)
+    out = tmp_path / "out.png"
+    assert window.files.export(out)
+    with Image.open(out) as exported:
+        assert np.array_equal(np.asarray(exported), pixels)
+    assert not window.files.save(tmp_path / "strokes.json")
+    assert "is a picture, not strokes" in window.files.error_box.text()
+    assert not (tmp_path / "strokes.json").exists()

@@ -7,8 +7,9 @@ shape and returns what Keras would compute, with the arithmetic written out.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from guiapp.core.arithmetic.conv_arithmetic import (
     MINUS,

@@ -9,9 +9,10 @@ Walking that rule back from any unit to the image gives its receptive field:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from guiapp.core.arithmetic.conv_arithmetic import conv_axis, pair, zero_padding_sides
 from guiapp.core.arithmetic.layer_formulas import IDENTITY_KINDS

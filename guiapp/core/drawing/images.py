@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from guiapp.core.errors import ImageFileError, file_problem, short_reason
+from guiapp.core.model.limits import LUMA  # noqa: F401 — picture.py and tests take it from here
 
 MAX_MEGAPIXELS = 50  # larger pictures are refused unread: no camera photo needs more to show a model 512 pixels
 MAX_PIXELS = MAX_MEGAPIXELS * 1_000_000
@@ -28,7 +29,6 @@ MAX_WORKING_SIDE = 2048  # bigger pictures are reduced to this (whole-pixel box 
 FORMATS = ("PNG", "JPEG", "BMP", "DIB", "GIF", "WEBP", "TIFF")  # not EPS: PIL would run Ghostscript on it
 BYTE_MAX = 255.0
 WORD_MAX = 65535.0
-LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as PIL's "L"
 NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = b"PK"
 
@@ -229,3 +229,15 @@ def _block_mean(array: np.ndarray, factor: int) -> np.ndarray:
     array = np.pad(array, padding, mode="edge")
     shape = (array.shape[0] // factor, factor, array.shape[1] // factor, factor, *array.shape[2:])
     return array.reshape(shape).mean(axis=(1, 3))
+
+
+def save_picture(picture: np.ndarray, path: Path | str, *, force: bool = False) -> Path:
+    """A 0..1 picture ((h, w) grey or (h, w, 3) colour) as a PNG, written atomically."""
+    from guiapp.core.atomic import atomic_path, refuse_overwrite
+
+    path = Path(path)
+    refuse_overwrite(path, force=force)
+    pixels = np.round(np.clip(picture, 0.0, 1.0) * BYTE_MAX).astype(np.uint8)
+    with atomic_path(path) as tmp:
+        Image.fromarray(pixels, mode="L" if pixels.ndim == 2 else "RGB").save(tmp, format="PNG")
+    return path

@@ -113,7 +113,7 @@ class PreprocessOptions:
     """Which steps of MNIST's recipe run; switching one off shows what it is for."""
 
     crop: bool = True  # cut out the ink's bounding box (off: the whole canvas)
-    fit: bool = True  # scale it so its longer side is 20 pixels (off: the canvas' own 28/280 scale)
+    fit: bool = True  # scale it into 20/28 of the input's side (off: the canvas' own scale, e.g. 28/280)
     centre: bool = True  # move the centre of mass to the centre (off: centre the box)
 
     @property

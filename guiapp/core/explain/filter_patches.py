@@ -167,9 +167,8 @@ def save_patches(patches: FilterPatches, path: Path) -> None:
     for name, layer in patches.layers.items():
         for field in _ARRAYS:
             arrays[f"{name}/{field}"] = getattr(layer, field)
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as handle:
-            np.savez_compressed(handle, **arrays)
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
 
 
 def load_patches(path: Path, key: str) -> FilterPatches | None:

@@ -8,8 +8,8 @@ activation; a max-pool unit is the largest of its window; a dense unit is
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -25,38 +25,31 @@ from guiapp.core.arithmetic.receptive_field import (
     read_field,
     window_of,
 )
-from guiapp.core.model.inference import InferenceResult, LayerWeights
-from guiapp.core.model.numpy_engine import NotSupported, elementwise_function
+from guiapp.core.model.inference import InferenceResult, Inspector, LayerWeights
+from guiapp.core.model.limits import UNIT_RANGE
+from guiapp.core.model.numpy_engine import (
+    NotSupported,
+    activation,
+    elementwise_function,
+)
 
 TOP_CONTRIBUTIONS = 8  # dense inputs listed per traced unit
 INPUT = "input"  # the name used for the network's input image
-UNIT_RANGE = (0.0, 1.0)  # the image's values in a result; the model may take them scaled (Inspector.input_range)
 # Value-by-value layers whose arithmetic the trace shows from their settings alone.
 ELEMENTWISE_KINDS = ("Activation", "ReLU", "LeakyReLU", "ELU", "Rescaling")
 
 
-def _relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
-
-
-ACTIVATIONS = {
-    "linear": lambda z: z,
-    None: lambda z: z,
-    "relu": _relu,
-    "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
-    "tanh": np.tanh,
-    "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
-    "softplus": lambda z: np.logaddexp(0.0, z),
-}
-
-
 def apply_activation(name: str | None, pre: np.ndarray) -> np.ndarray:
-    """The layer's activation on its pre-activations (softmax over the last axis); KeyError if unknown."""
+    """The layer's activation on its pre-activations (softmax over the last axis), exactly as the NumPy
+    engine computes it; KeyError if unknown."""
     if name == "softmax":
         shifted = pre - pre.max(axis=-1, keepdims=True)
         e = np.exp(shifted)
         return e / e.sum(axis=-1, keepdims=True)
-    return ACTIVATIONS[name](pre)
+    try:
+        return activation(name)(pre)
+    except NotSupported:
+        raise KeyError(name) from None
 
 
 @dataclass(frozen=True)
@@ -168,12 +161,11 @@ class Tracer:
         self._stop_position = self._position[self.stop.layer] if self.stop else len(self.layers)
 
     @classmethod
-    def for_inspector(cls, inspector: object) -> Tracer | None:
+    def for_inspector(cls, inspector: Inspector) -> Tracer | None:
         """A tracer for an :class:`Inspector`, or None when its layers are not a simple chain."""
-        if not getattr(inspector, "sequential", False):
+        if not inspector.sequential:
             return None
-        return cls(inspector.layer_infos, inspector.weights, inspector.chains,  # type: ignore[attr-defined]
-                   tuple(getattr(inspector, "input_range", UNIT_RANGE)))
+        return cls(inspector.layer_infos, inspector.weights, inspector.chains, inspector.input_range)
 
     def info(self, name: str) -> LayerInfo:
         return self.layers[self._position[name]]

@@ -136,7 +136,7 @@ def drawings_training_data(
             xs.append(render_pendigits(pen_points, rng, aug))
             ys.append(np.asarray(pen_labels))
         recipe["pendigits_rendered"] = int(len(pen_points) * pen_copies)
-        recipe["pendigits_digits"] = int(len(pen_points))
+        recipe["pendigits_digits"] = len(pen_points)
     x = np.concatenate(xs)
     y = np.concatenate(ys).astype(mnist.y_train.dtype)
     return replace(mnist, x_train=x, y_train=y), recipe

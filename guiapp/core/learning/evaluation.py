@@ -45,5 +45,5 @@ def evaluate_probabilities(probabilities: np.ndarray, labels: np.ndarray) -> Eva
         loss=float(-np.log(picked).mean()),
         per_class_accuracy=per_class,
         confusion=confusion,
-        samples=int(len(labels)),
+        samples=len(labels),
     )

@@ -31,6 +31,7 @@ from guiapp.core.model.architectures import (
     LayerSpec,
     get_architecture,
 )
+from guiapp.core.model.limits import CHANNELS, MAX_SIDE, MIN_SIDE
 
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh", "elu", "softmax")
 PADDINGS = ("valid", "same")
@@ -208,6 +209,9 @@ def training_problem(arch: Architecture, ledger: Ledger | None = None) -> str | 
         return f"it cannot be built — {ledger.error}"
     if not arch.layers:
         return "it has no layers"
+    if tuple(arch.input_shape) != MNIST_INPUT_SHAPE:
+        return (f"guiapp train trains on MNIST's 28×28×1 digits; this network takes "
+                f"{'×'.join(str(d) for d in arch.input_shape)} images")
     last = ledger.rows[-1]
     if last.output_shape != (NUM_CLASSES,):
         shape = "×".join(str(d) for d in last.output_shape or ())
@@ -235,10 +239,7 @@ def architecture_from_dict(data: Any) -> Architecture:
         raise ArchitectureError(f"{len(data['layers']):,} layers are more than the {MAX_LAYERS:,} an architecture may have")
     if not isinstance(data["name"], str) or not isinstance(data.get("description", ""), str):
         raise ArchitectureError("'name' and 'description' must be text")
-    input_shape = data.get("input_shape", list(MNIST_INPUT_SHAPE))
-    if not isinstance(input_shape, list) or tuple(input_shape) != MNIST_INPUT_SHAPE:
-        shown = input_shape if isinstance(input_shape, list) and len(str(input_shape)) < 60 else "something else"
-        raise ArchitectureError(f"input_shape must be [28, 28, 1] (MNIST digits), not {shown}")
+    input_shape = _input_shape(data.get("input_shape", list(MNIST_INPUT_SHAPE)))
     layers = []
     names: set[str] = set()
     for i, layer in enumerate(data["layers"]):
@@ -267,7 +268,19 @@ def architecture_from_dict(data: Any) -> Architecture:
             raise ArchitectureError(f"layer {i}: the name {name!r} is used twice")
         names.add(name)
         layers.append(LayerSpec(kind, name, {k: v for k, v in clean.items() if v is not None}))
-    return Architecture(data["name"], tuple(layers), MNIST_INPUT_SHAPE, data.get("description", ""))
+    return Architecture(data["name"], tuple(layers), input_shape, data.get("description", ""))
+
+
+def _input_shape(value: Any) -> tuple[int, int, int]:
+    """``[H, W, C]``: whole numbers, 8–512 a side, 1 (grey) or 3 (RGB) channels — the images guiapp explains."""
+    ok = (isinstance(value, list) and len(value) == 3
+          and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+          and all(MIN_SIDE <= v <= MAX_SIDE for v in value[:2]) and value[2] in CHANNELS)
+    if not ok:
+        shown = value if isinstance(value, list) and len(str(value)) < 60 else "something else"
+        raise ArchitectureError(f"input_shape must be [height, width, channels] with sides {MIN_SIDE}–{MAX_SIDE} "
+                                f"and 1 or 3 channels (MNIST: [28, 28, 1]), not {shown}")
+    return (value[0], value[1], value[2])
 
 
 def save_architecture(arch: Architecture, path: Path | str, *, force: bool = False) -> Path:

@@ -7,9 +7,10 @@ arguments), so the layer ledger can explain it without importing TensorFlow, and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from guiapp.core.errors import ArchitectureError
 

@@ -2,10 +2,10 @@
 
 An :class:`Inspector` is a loaded model with one of two engines behind it. Models made
 of the layers the ledger explains (the shipped ones included) are read straight from
-the ``.keras`` file and run in NumPy (:mod:`guiapp.core.numpy_engine`): no TensorFlow
+the ``.keras`` file and run in NumPy (:mod:`guiapp.core.model.numpy_engine`): no TensorFlow
 import, so the first prediction comes in a second, not after a five-second import.
 Anything else is loaded by Keras and run through one compiled all-layers graph
-(:mod:`guiapp.core.keras_engine`). Either way a single call gives every layer's output.
+(:mod:`guiapp.core.model.keras_engine`). Either way a single call gives every layer's output.
 """
 
 from __future__ import annotations
@@ -25,15 +25,19 @@ from guiapp.core.arithmetic.ledger import Ledger, explained_row
 from guiapp.core.arithmetic.receptive_field import LayerInfo, Window, spatial_chains
 from guiapp.core.errors import ModelFileError, file_problem
 from guiapp.core.model.keras_engine import MODEL_HINT, KerasEngine, load_keras_model
+from guiapp.core.model.limits import (
+    BYTE_RANGE,
+    CHANNELS,
+    INPUT_SHAPE,
+    LUMA,
+    MAX_CLASSES,
+    MAX_SIDE,
+    MIN_SIDE,
+    UNIT_RANGE,
+)
 from guiapp.core.model.modelcard import read_card
 from guiapp.core.model.numpy_engine import NotSupported, NumpyNetwork
 
-INPUT_SHAPE = (28, 28, 1)  # MNIST's, the shipped models'
-MIN_SIDE, MAX_SIDE = 8, 512  # an image input's height and width, each
-CHANNELS = (1, 3)  # grey or RGB
-MAX_CLASSES = 10_000
-UNIT_RANGE = (0.0, 1.0)
-BYTE_RANGE = (0.0, 255.0)  # what a model with a Rescaling layer inside expects
 BATCH_SIZE = 500  # images per call of a batch pass (TensorFlow engine)
 NUMPY_BATCH_SIZE = 64  # the NumPy engine unrolls conv windows: keep each batch's copy in the tens of MB
 EngineChoice = Literal["auto", "numpy", "tensorflow"]
@@ -110,7 +114,7 @@ def as_network_image(image: np.ndarray, input_shape: tuple[int, ...] = INPUT_SHA
     if channels == 3 and array.ndim == 2:
         array = np.repeat(array[..., np.newaxis], 3, axis=2)
     elif channels == 1 and array.ndim == 3:
-        array = array @ np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601 luma, as PIL's "L"
+        array = array @ LUMA  # ITU-R 601 luma, as PIL's "L"
     if array.dtype == np.uint8:
         return array.astype(np.float32) / 255.0
     array = array.astype(np.float32)
@@ -182,6 +186,7 @@ class Inspector:
         self.path = path
         self.engine = engine
         self._keras_model = keras_model
+        self.trusted = False  # the user let the file's Python code run (see :meth:`load`)
         self.ledger: Ledger = description.ledger
         _check_io(description, path)
         self.input_shape: tuple[int, int, int] = description.input_shape
@@ -226,13 +231,21 @@ class Inspector:
         if kind is None:  # Keras would say "File not found" for a file that is there
             raise ModelFileError(file_problem(
                 path, "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file", MODEL_HINT))
+        if kind == "zip":
+            from guiapp.core.model.keras_file import archive_problem
+
+            problem = archive_problem(path)
+            if problem is not None:
+                raise ModelFileError(file_problem(path, problem, MODEL_HINT))
         if engine != "tensorflow":
             try:
                 return cls._from_saved_chain(path)
             except NotSupported as exc:
                 if engine == "numpy":
                     raise ModelFileError(file_problem(path, f"the NumPy engine cannot run it ({exc})")) from None
-        return cls.from_keras(load_keras_model(path, trust), path)
+        inspector = cls.from_keras(load_keras_model(path, trust), path)
+        inspector.trusted = trust
+        return inspector
 
     @classmethod
     def from_keras(cls, model: Any, path: Path | None = None) -> Inspector:
@@ -269,7 +282,7 @@ class Inspector:
         if self._keras_model is None:
             if self.path is None:
                 raise ValueError("this inspector has no file to load a Keras model from")
-            self._keras_model = load_keras_model(self.path)
+            self._keras_model = load_keras_model(self.path, self.trusted)
         return self._keras_model
 
     @property

@@ -40,6 +40,32 @@ class SavedChain:
     layers: tuple[Layer, ...]
 
 
+MAX_OTHER_BYTES = 1 * 2**20  # anything else in the archive (metadata.json: a few hundred bytes)
+
+
+def archive_problem(path: Path) -> str | None:
+    """Why a ``.keras`` archive is too big to unpack (by its members' declared sizes), or None.
+
+    Checked before any reader — ours or Keras' — unpacks it: a 1 MB file whose ``config.json``
+    unpacks to 1 GiB must be refused, not read. (Python's zipfile never reads past a member's
+    declared size, so the declared sizes bound what a reader can get.)
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return f"not a readable Keras model ({exc})"
+    total = 0
+    for info in members:
+        limit = {_CONFIG: MAX_CONFIG_BYTES, _WEIGHTS: MAX_WEIGHTS_BYTES}.get(info.filename, MAX_OTHER_BYTES)
+        if info.file_size > limit:
+            return f"{info.filename[:60]} would unpack to {info.file_size:,} bytes, more than the {limit:,} guiapp reads"
+        total += info.file_size
+    if total > MAX_CONFIG_BYTES + MAX_WEIGHTS_BYTES:
+        return f"would unpack to {total:,} bytes in all, more than guiapp reads"
+    return None
+
+
 def _member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     try:
         info = archive.getinfo(name)

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from guiapp.core.drawing.images import save_picture
 from guiapp.core.drawing.stroke_file import export_png, load_drawing, save_drawing
 from guiapp.core.errors import GuiappError
+from guiapp.core.live.live_update import PictureInput
 from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.menus import make_action
 
@@ -50,6 +52,9 @@ class DrawingFiles:
     def save(self, path: Path) -> bool:
         """Save the strokes, replacing ``path`` (the file dialog has asked first)."""
         drawing = self.canvas.drawing
+        if isinstance(drawing, PictureInput):
+            return self._failed("Drawing not saved", GuiappError(
+                f"{drawing.name} is a picture, not strokes: Export PNG… saves the picture"))
         try:
             save_drawing(drawing, path, force=True)
         except (GuiappError, OSError) as exc:
@@ -61,7 +66,11 @@ class DrawingFiles:
 
     def export(self, path: Path) -> bool:
         try:
-            export_png(self.canvas.drawing, path, force=True)
+            shown = self.canvas.drawing
+            if isinstance(shown, PictureInput):
+                save_picture(shown.picture, path, force=True)
+            else:
+                export_png(shown, path, force=True)
         except (GuiappError, OSError) as exc:
             return self._failed("Picture not saved", exc)
         self.report(f"exported the canvas to {path}")

@@ -1,7 +1,7 @@
 """Every layer's output as one image: a mosaic of feature maps, or a strip of units.
 
 One ``LayerPanel`` per layer, each holding a single ImageItem that is fed a whole
-mosaic (not one widget per map) as finished RGBA pixels (:mod:`guiapp.core.layer_picture`,
+mosaic (not one widget per map) as finished RGBA pixels (:mod:`guiapp.core.live.layer_picture`,
 drawn in the worker thread). The heading gives the layer's name, output shape and
 parameter count; a colour bar shows the scale, shared per layer or per map. Panels
 scrolled out of sight are not updated until they scroll back in; while the pointer

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from guiapp.core.arithmetic.layer_formulas import shape_text
 from guiapp.core.arithmetic.receptive_field import Field
+from guiapp.core.drawing.preprocess import box_for
 from guiapp.core.model.inference import INPUT_SHAPE, InferenceResult, Inspector
 from guiapp.ui.plotting import GREY_CMAP, image_view
 
@@ -45,9 +46,8 @@ class NetworkInputView(QWidget):
     def show_model(self, inspector: Inspector) -> None:
         """A newly loaded model: its input's size and colours (grey or RGB), and its value range."""
         self.input_range = inspector.input_range
-        box = round(min(inspector.input_shape[:2]) * 20 / 28)
-        self._detail = f"fit {box}×{box}, centre of mass" if inspector.input_shape[:2] != (28, 28) else \
-            "fit 20×20, centre of mass"
+        box_h, box_w = box_for(inspector.input_shape[:2])
+        self._detail = f"fit {box_w}×{box_h}, centre of mass"
         self._set_shape(inspector.input_shape)
 
     def set_input_range(self, value_range: tuple[float, float]) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from guiapp.core.drawing.picture import PictureRecipe
 from guiapp.core.drawing.preprocess import PreprocessOptions
 from guiapp.core.drawing.strokes import Drawing, IncrementalRasterizer
-from guiapp.core.errors import GuiappError, UnsafeModelError
+from guiapp.core.errors import GuiappError, UnsafeModelError, short_reason
 from guiapp.core.live.compute_process import ComputeProcess, ComputeProcessError
 from guiapp.core.live.layer_picture import SHARED
 from guiapp.core.live.live_update import Source, Update, compute_update
@@ -106,8 +106,8 @@ class InferenceWorker(QObject):
     def set_recipe(self, picture_recipe: PictureRecipe | None, input_range: tuple[float, float] | None,
                    drawing: Source) -> None:
         """Fit pictures with ``picture_recipe`` and scale inputs to ``input_range`` from now on; recompute."""
-        self.picture_recipe, self.input_range = picture_recipe, input_range
-        with self._lock:
+        with self._lock:  # the worker thread reads the two together
+            self.picture_recipe, self.input_range = picture_recipe, input_range
             self._latest = self._referenced = None
         self.submit(drawing)
 
@@ -147,6 +147,9 @@ class InferenceWorker(QObject):
             return
         except GuiappError as exc:
             self.modelFailed.emit(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 — a stranger's model may break Keras anywhere: one line, no traceback
+            self.modelFailed.emit(f"{path}: could not be run ({short_reason(exc)})")
             return
         if self._process is not None:
             try:  # the same file, in the compute process too (engine as chosen here)
@@ -188,7 +191,8 @@ class InferenceWorker(QObject):
 
 
     def _compute(self, inspector: Inspector, drawing: Source, reference: bool) -> Update:
-        recipe, input_range = self.picture_recipe, self.input_range
+        with self._lock:
+            recipe, input_range = self.picture_recipe, self.input_range
         if self._process is not None:
             try:
                 update = self._process.compute(drawing, self.options, reference, self.colour_mode, recipe,

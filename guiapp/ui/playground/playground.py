@@ -1,8 +1,8 @@
 """The conv-arithmetic playground: set H, W, F, P, S and watch the filter step across the padded input.
 
 The result is ``OH = ⌊(H + 2P − F)/S⌋ + 1`` with the numbers filled in (from
-:mod:`guiapp.core.conv_arithmetic`), and the picture is the seed article's figure
-(:mod:`guiapp.core.conv_grid` says what to draw): padding cells shaded, the window
+:mod:`guiapp.core.arithmetic.conv_arithmetic`), and the picture is the seed article's figure
+(:mod:`guiapp.core.arithmetic.conv_grid` says what to draw): padding cells shaded, the window
 outlined at the current output position, input cells no position covers hatched
 red, and the output grid beside it. An impossible setting shows why, never raises.
 """

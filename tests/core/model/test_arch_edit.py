@@ -85,7 +85,8 @@ def test_json_round_trip_and_refusing_to_overwrite(tmp_path):
     ('{"name": "x", "layers": [{"kind": "LSTM"}]}', "layer 0: unknown kind 'LSTM'"),
     ('{"name": "x", "layers": [{"kind": "Dense", "config": {"units": "many"}}]}', "layer 0 (Dense)"),
     ('{"name": "x", "layers": [{"kind": "Dense", "config": {"colour": 1}}]}', "unknown setting colour"),
-    ('{"name": "x", "input_shape": [32, 32, 3], "layers": [{"kind": "Flatten"}]}', "input_shape must be"),
+    ('{"name": "x", "input_shape": [32, 32, 4], "layers": [{"kind": "Flatten"}]}', "input_shape must be"),
+    ('{"name": "x", "input_shape": [600, 32, 1], "layers": [{"kind": "Flatten"}]}', "sides 8–512"),
     ('{"name": "x", "layers": [{"kind": "Flatten", "name": "a"}, {"kind": "Flatten", "name": "a"}]}', "used twice"),
 ])
 def test_broken_files_get_one_clear_line(tmp_path, text, message):
@@ -122,7 +123,7 @@ _DENSE = '{"name": "x", "layers": [{"kind": "Flatten"}, {"kind": "Dense", "confi
     ('{"name": "x", "layers": [{"kind": "Conv2D", "config": {"kernel_size": [1, 2, 3]}}]}',
      "kernel size takes one number or two (height, width), not 3"),
     ('{"name": "x", "layers": [{"kind": ["Dense"]}]}', "layer 0: unknown kind list"),
-    ('{"name": "x", "input_shape": 28, "layers": [{"kind": "Flatten"}]}', "input_shape must be [28, 28, 1]"),
+    ('{"name": "x", "input_shape": 28, "layers": [{"kind": "Flatten"}]}', "input_shape must be [height, width, channels]"),
     ('{"name": ["x"], "layers": [{"kind": "Flatten"}]}', "'name' and 'description' must be text"),
     ('{"name": "x", "layers": [{"kind": "Flatten", "name": 5}]}', "layer 0: 'name' must be text"),
     ('{"name": "x", "layers": [' + ", ".join(['{"kind": "Flatten"}'] * 1001) + "]}",
@@ -150,3 +151,16 @@ def test_a_network_too_large_to_train_here_is_a_training_problem():
     wide = arch_edit.set_setting(SEED, 5, "units", 100_000)  # 9,216 × 100,000 weights in one dense layer
     problem = arch_edit.training_problem(wide)
     assert problem is not None and "parameters are more than the 100,000,000 trained here" in problem
+
+
+def test_an_opened_models_input_shape_survives_a_save_and_a_load(tmp_path):
+    arch = arch_edit.architecture_from_dict({"name": "rgb", "input_shape": [64, 48, 3], "layers": [
+        {"kind": "Conv2D", "config": {"filters": 4, "kernel_size": 3}}, {"kind": "Flatten"},
+        {"kind": "Dense", "config": {"units": 100, "activation": "softmax"}}]})
+    assert arch.input_shape == (64, 48, 3)
+    path = tmp_path / "rgb.json"
+    arch_edit.save_architecture(arch, path)
+    again = arch_edit.load_architecture(path)
+    assert again.input_shape == (64, 48, 3) and again.layers == arch.layers
+    assert arch_edit.training_problem(again) == ("guiapp train trains on MNIST's 28×28×1 digits; this network "
+                                                 "takes 64×48×3 images")
