@@ -30,6 +30,9 @@ from guiapp.core.live.layer_picture import SHARED
 from guiapp.core.live.live_update import Source, Update
 
 START_TIMEOUT_S = 60.0  # a fresh interpreter importing NumPy on a slow, busy host
+# One drawing takes milliseconds; a child silent this long is stuck: the worker computes in its own
+# thread from then on, rather than the live view waiting for ever.
+COMPUTE_TIMEOUT_S = 30.0
 
 
 class ComputeProcessError(RuntimeError):
@@ -127,7 +130,7 @@ class ComputeProcess:
                 picture_recipe: PictureRecipe | None = None, input_range: tuple[float, float] | None = None
                 ) -> Update:
         self._send(("compute", drawing, options, reference, colour_mode, picture_recipe, input_range))
-        return self._answer()[1]
+        return self._answer(COMPUTE_TIMEOUT_S)[1]
 
     def _send(self, message: tuple[Any, ...]) -> None:
         try:

@@ -79,3 +79,21 @@ def test_a_dead_child_is_reported_not_waited_for():
     with pytest.raises(ComputeProcessError):
         child.load(paths.DEFAULT_MODEL)
     child.close()
+
+
+def test_a_stuck_child_is_given_up_on_not_waited_for_for_ever(monkeypatch):
+    import os
+    import signal
+
+    from guiapp.core.live import compute_process
+
+    child = ComputeProcess(LUT)
+    child.load(paths.DEFAULT_MODEL)
+    monkeypatch.setattr(compute_process, "COMPUTE_TIMEOUT_S", 0.5)
+    os.kill(child.pid, signal.SIGSTOP)  # alive, but silent: what a hung child looks like
+    try:
+        with pytest.raises(ComputeProcessError, match="did not answer"):
+            child.compute(SEVEN, PreprocessOptions(), reference=False)
+    finally:
+        os.kill(child.pid, signal.SIGCONT)
+        child.close()
