@@ -60,11 +60,15 @@ def test_a_flood_of_moves_shows_the_newest_drawing_at_display_rate(qtbot, window
     assert np.testing.assert_array_equal(window.input_view.image, window.last_result.image) is None
     ranks = [order[id(drawing)] for _, drawing in shown if id(drawing) in order]
     assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
-    # Work was dropped, not queued: far fewer drawings computed and painted than drawn.
+    # Work was dropped, not queued: fewer drawings computed than drawn, and no more frames than computed
+    # results or than the display allows (below). How many fewer depends on the host's speed: a slow host
+    # spends longer on each move, so more of them get a frame of their own (349 of 600 in one CI run).
     drawn = len(order)
     computed = window.worker.inference_count - computed_before
     frames = window.pacer.frames_shown - frames_before
-    assert drawn > 500 and frames < drawn / 2 and computed < drawn / 2 and frames > 10
+    detail = f"{drawn} drawn, {computed} computed, {frames} frames in {elapsed:.2f} s"
+    assert drawn > 500 and frames > 10, detail
+    assert computed < drawn and frames <= computed, detail
     assert frames + (window.pacer.results_dropped - dropped_before) == computed  # each result painted or dropped
     # Never more frames than the display refreshes: the gap between two frames is at least one refresh
     # (less half a millisecond of timer granularity), so no second holds more than the refresh rate.
@@ -72,7 +76,7 @@ def test_a_flood_of_moves_shows_the_newest_drawing_at_display_rate(qtbot, window
     rate = 1.0 / window.pacer.frame_interval
     gaps = np.diff(times)
     assert gaps.size == 0 or gaps.min() >= window.pacer.frame_interval - 0.0005, gaps.min()
-    assert len(times) <= rate * elapsed + 1
+    assert len(times) <= rate * elapsed + 1, detail
     # The panels paint with the frames: the input view never painted more often than the display refreshes.
     painted = np.asarray(paints.times)
     busiest = max((np.sum((painted >= t) & (painted < t + 1.0)) for t in painted), default=0)
