@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QRectF, QSettings, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtGui import QCloseEvent, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.files = DrawingFiles(self, self.canvas, lambda message: self.statusBar().showMessage(message,
                                                                                                  MESSAGE_MS))
         self.intake = PictureIntake(self)
-        self.intake.accept_drops_on(self)
+        self.setAcceptDrops(True)  # pictures dropped anywhere on the window: dragEnterEvent, dropEvent
         picture_actions = [
             make_action(self, "Open image…", self.intake.open_dialog, ("Ctrl+I",),
                         "Open a picture: it is fitted to the model's input as the Preprocessing tab shows"),
@@ -492,6 +492,12 @@ class MainWindow(QMainWindow):
             self._patch_thread.wait()
         self._thread.wait()
         self.worker.stop()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.intake.drag_entered(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.intake.dropped(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

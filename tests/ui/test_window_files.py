@@ -117,3 +117,23 @@ def test_a_picture_is_exported_as_itself_and_is_not_saved_as_strokes(window, tmp
     assert not window.files.save(tmp_path / "strokes.json")
     assert "is a picture, not strokes" in window.files.error_box.text()
     assert not (tmp_path / "strokes.json").exists()
+
+
+def test_a_picture_file_dropped_on_the_window_replaces_the_drawing(window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    picture = tmp_path / "dropped.png"
+    Image.fromarray(np.full((24, 36, 3), (10, 200, 30), np.uint8)).save(picture)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(picture))])
+    enter = QDragEnterEvent(window.rect().center(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    shown = window.canvas.drawing
+    assert isinstance(shown, PictureInput) and shown.name == "dropped.png" and shown.picture.shape == (24, 36, 3)

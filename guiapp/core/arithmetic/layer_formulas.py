@@ -227,7 +227,7 @@ def _rescaling(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
     return LayerArithmetic(shape, 0, 0, (first, "shape unchanged", "params = 0 (scale and offset are settings)"))
 
 
-def _normalization_axes(cfg: Mapping[str, Any], shape: Shape) -> tuple[int, ...]:
+def normalization_axes(cfg: Mapping[str, Any], shape: Shape) -> tuple[int, ...]:
     """The axes (no batch axis) that keep their own mean and variance, as Keras 3 reads ``axis``."""
     axis = cfg.get("axis", -1)
     axes = () if axis is None else tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
@@ -239,7 +239,7 @@ def _normalization_axes(cfg: Mapping[str, Any], shape: Shape) -> tuple[int, ...]
 
 
 def _normalization(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
-    kept = _normalization_axes(cfg, shape)
+    kept = normalization_axes(cfg, shape)
     stats = tuple(shape[a] for a in kept)
     count = math.prod(stats)
     per = ("for all values" if not kept else "per channel" if kept == (len(shape) - 1,)

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from guiapp.core.arithmetic.conv_arithmetic import pair, zero_padding_sides
+from guiapp.core.arithmetic.layer_formulas import normalization_axes
 
 Array = np.ndarray
 SHIFTED_MIN_CHANNELS = 8  # from this many input channels per group, accumulate per kernel position
@@ -335,12 +336,11 @@ class _Normalization(_Op):
 
     def __init__(self, layer: Layer, in_shape: tuple[int, ...]) -> None:
         cfg = layer.config
-        axis = cfg.get("axis", -1)
-        axes = () if axis is None else tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
         ndim = len(in_shape) + 1  # Keras counts the batch axis
-        keep = sorted({int(a) + ndim if int(a) < 0 else int(a) for a in axes})
-        if any(not 1 <= a < ndim for a in keep):
-            raise NotSupported(f"{layer.name}: axis {axis!r}")
+        try:
+            keep = [a + 1 for a in normalization_axes(cfg, in_shape)]
+        except (ValueError, TypeError):
+            raise NotSupported(f"{layer.name}: axis {cfg.get('axis')!r}") from None
         broadcast = [1] + [in_shape[d - 1] if d in keep else 1 for d in range(1, ndim)]
         if cfg.get("mean") is not None:
             _expect(layer, 0)

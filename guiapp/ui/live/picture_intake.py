@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtCore import QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -86,23 +86,19 @@ class PictureIntake(QObject):
 
     # ----------------------------------------------------------------- drag and drop
 
-    def accept_drops_on(self, widget: QWidget) -> None:
-        """Let ``widget`` (the window) take dropped pictures."""
-        widget.setAcceptDrops(True)
-        widget.installEventFilter(self)
+    # The window's own dragEnterEvent/dropEvent call these: an event filter would run Python for every
+    # event the window receives (3,242 calls in a 6.7 s live-loop profile), not only for drags.
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            mime = event.mimeData()  # type: ignore[attr-defined]
-            if mime.hasUrls() or mime.hasImage():
-                event.acceptProposedAction()  # type: ignore[attr-defined]
-                return True
-        if event.type() == QEvent.Type.Drop:
-            assert isinstance(event, (QDropEvent, QDragEnterEvent))
-            self.take_mime(event.mimeData(), "the dropped data")
+    @staticmethod
+    def drag_entered(event: QDragEnterEvent) -> None:
+        """Accept a drag that carries files or image data."""
+        mime = event.mimeData()
+        if mime.hasUrls() or mime.hasImage():
             event.acceptProposedAction()
-            return True
-        return super().eventFilter(watched, event)
+
+    def dropped(self, event: QDropEvent) -> None:
+        self.take_mime(event.mimeData(), "the dropped data")
+        event.acceptProposedAction()
 
 
 def qimage_to_picture(image: QImage) -> np.ndarray:
