@@ -36,18 +36,23 @@ from harness import (
 )
 
 
-def _views(window, kind: str) -> list:
+def _views(window, kind: str, why: bool = False) -> list:
     """The pyqtgraph views that show a result (the panels that must repaint for a frame)."""
     import pyqtgraph as pg
 
     if kind == "baseline":
         return window.findChildren(pg.GraphicsView)
     panels = [panel.plot for panel in window.feature_maps.panels.values() if panel.plot is not None]
+    if why:  # the Why tab's live maps (gradient, gradient × input, Grad-CAM) repaint with every update
+        from guiapp.core.explain.attribution import LIVE_METHODS
+
+        panels += [window.why_view.panels[method].plot for method in LIVE_METHODS] + [window.canvas]
     return panels + [window.input_view._plot, window.probabilities._plot]
 
 
 def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, watcher: PaintWatcher,
-            pin: tuple[str, tuple[int, ...]] | None = None, profiler=None, model: Path | None = None) -> dict:
+            pin: tuple[str, tuple[int, ...]] | None = None, profiler=None, model: Path | None = None,
+            why: bool = False) -> dict:
     app = application()
     if kind == "guiapp":
         from PySide6.QtCore import QSettings
@@ -69,6 +74,8 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
         if pin is not None:  # a traced unit re-explained on every update, its tab on screen
             window.trace_view.pin(*pin)
             window.tabs.setCurrentWidget(window.trace_view)
+        if why:  # the Why tab on screen: every update brings its live evidence maps
+            window.tabs.setCurrentWidget(window.why_view)
     clock: dict = {}
     sent: dict[int, tuple[float, object]] = {}
     watcher.latencies, watcher.superseded = [], 0
@@ -96,7 +103,7 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
         paint_now(window.canvas)
         stroke_paint.append(time.perf_counter() - clock["event"])
 
-    views = [view for view in _views(window, kind) if on_screen(view)]  # the window does not scroll meanwhile
+    views = [view for view in _views(window, kind, why) if on_screen(view)]  # the window does not scroll meanwhile
     # Connected after the window's own slots: runs once every panel holds the new state.
     window.canvas.drawingChanged.connect(on_drawing)
     window.resultShown.connect(on_shown)

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from guiapp import __version__
-from guiapp.cli import evaluate, predict, summary, train
+from guiapp.cli import evaluate, explain, predict, summary, train
 from guiapp.core.errors import GuiappError
 
-COMMANDS = (train, evaluate, summary, predict)
+COMMANDS = (train, evaluate, summary, predict, explain)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="class names, one per line (or a JSON list), one per model output")
     parser.add_argument("--trust-model", action="store_true",
                         help="load the model even if it holds Python code that runs as it loads (Lambda layers)")
+    parser.add_argument("--why", nargs="?", const="", metavar="CLASS[:CONTRAST]", type=_why_spec,
+                        help="open on the Why tab: why the network answers (or why CLASS, rather than CONTRAST)")
+    parser.add_argument("--make-it", type=int, metavar="K",
+                        help="with --screenshot: also find and show what would make the input a K (Why tab)")
     parser.set_defaults(run=_open_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
@@ -58,10 +62,19 @@ def _open_app(args: argparse.Namespace) -> int:
         from guiapp.ui.app import take_screenshot
 
         return take_screenshot(args.screenshot, args.sample, args.model, args.picture, args.classes,
-                               args.trust_model)
+                               args.trust_model, args.why, args.make_it)
     from guiapp.ui.app import run_window
 
-    return run_window(args.model, args.picture, args.classes, args.trust_model)
+    return run_window(args.model, args.picture, args.classes, args.trust_model, args.why)
+
+
+def _why_spec(text: str) -> tuple[int | None, int | None]:
+    """``""`` (the answer), ``"7"`` or ``"7:1"`` (7 rather than 1) → (target, contrast)."""
+    target, _, contrast = text.partition(":")
+    try:
+        return (int(target) if target.strip() else None, int(contrast) if contrast.strip() else None)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected CLASS or CLASS:CONTRAST, e.g. 7 or 7:1") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from guiapp.ui.settings import APPLICATION, ORGANIZATION
+
+if TYPE_CHECKING:
+    from guiapp.ui.main_window import MainWindow
 
 SCREENSHOT_TIMEOUT_S = 120
 
@@ -86,8 +90,9 @@ def missing_library_name(message: str) -> str | None:
 
 
 def run_window(model: Path | None, picture: Path | None = None, classes: Path | None = None,
-               trust: bool = False) -> int:
-    """Open the window (showing ``picture`` if given) and run until it is closed."""
+               trust: bool = False, why: tuple[int | None, int | None] | None = None) -> int:
+    """Open the window (showing ``picture`` if given; the Why tab with ``why`` = (target, contrast)) and run
+    until it is closed."""
     from guiapp.core.errors import GuiappError
     from guiapp.ui.main_window import MainWindow
 
@@ -99,12 +104,62 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
     window.show()
     if picture is not None:
         window.open_picture(picture)
+    if why is not None:
+        window.show_why(*why)
     return app.exec()
 
 
+def _explained(app: QApplication, window: MainWindow, why: tuple[int | None, int | None],
+               make_it: int | None) -> str | None:
+    """Bring the Why tab up and wait for every method (and the counterfactual); a problem in one line."""
+    if make_it is not None and not 0 <= make_it < (window.inspector.num_classes if window.inspector else 0):
+        return f"--make-it {make_it}: not a class of this model"
+    problem = window.show_why(*why)
+    if problem:
+        return problem
+
+    def done() -> bool:
+        update = window.last_update
+        found = update.explanation if update is not None else None
+        if found is None or update.drawing is not window.canvas.drawing:
+            return False
+        return found.problem is not None or (
+            {"ig", "occlusion"} <= set(found.attributions) and found.contrast == why[1]
+            and (why[0] is None or found.target == why[0]))
+
+    if not _wait(app, done):
+        return "the Why tab's methods did not finish in time"
+    if make_it is not None:
+        view = window.why_view.counterfactual
+        failures: list[str] = []
+        window.worker.counterfactualFailed.connect(failures.append)
+        view.set_target(make_it)
+        view.find_button.click()
+        if not _wait(app, lambda: view.found is not None or bool(failures)):
+            return "the counterfactual search did not finish in time"
+    return None
+
+
+def _wait(app: QApplication, condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        app.processEvents()
+        time.sleep(0.005)
+    for _ in range(20):  # the panels' repaints and the colour bars' numbers, once at rest
+        app.processEvents()
+        time.sleep(0.01)
+    return True
+
+
 def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path | None = None,
-                    classes: Path | None = None, trust: bool = False) -> int:
-    """Render the window with MNIST test digit ``sample`` (or ``picture``) to ``path`` (PNG); an exit code."""
+                    classes: Path | None = None, trust: bool = False,
+                    why: tuple[int | None, int | None] | None = None, make_it: int | None = None) -> int:
+    """Render the window with MNIST test digit ``sample`` (or ``picture``) to ``path`` (PNG); an exit code.
+
+    ``why`` = (target, contrast): with the Why tab on screen, every method computed; ``make_it``: and
+    what would make the input that class, found."""
     import tempfile
 
     from PySide6.QtCore import QSettings
@@ -136,6 +191,11 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                     print("guiapp: the model did not answer in time; no screenshot written", file=sys.stderr)
                     return 1
                 time.sleep(0.005)
+            if (why is not None or make_it is not None) and not window.model_error:
+                problem = _explained(app, window, why or (None, None), make_it)
+                if problem:
+                    print(f"guiapp: {problem}", file=sys.stderr)
+                    return 2
             for _ in range(3):  # let every view repaint with the result (or the message)
                 app.processEvents()
             with atomic_path(path) as tmp:

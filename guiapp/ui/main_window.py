@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from guiapp import paths
+from guiapp.core.drawing.picture import PictureRecipe
 from guiapp.core.drawing.preprocess import PreprocessOptions
 from guiapp.core.errors import GuiappError
 from guiapp.core.explain.trace import UnitTrace
@@ -58,10 +59,11 @@ from guiapp.ui.tabs.ledger_view import LedgerView
 from guiapp.ui.tabs.map_detail import MapDetailView
 from guiapp.ui.tabs.preprocess_view import PreprocessView
 from guiapp.ui.tabs.unit_trace import UnitTraceView
+from guiapp.ui.why.why_view import WhyView
 
 if TYPE_CHECKING:
-    from guiapp.core.drawing.picture import PictureRecipe
     from guiapp.core.drawing.strokes import Drawing
+    from guiapp.core.explain.counterfactual import Counterfactual
     from guiapp.core.explain.filter_patches import FilterPatches
     from guiapp.ui.explorer.explorer import ArchitectureExplorer
     from guiapp.ui.playground.playground import ConvPlayground
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         self._trust_initial = trust_model  # the command line said --trust-model for the model it names
         self._class_names_file = class_names  # --classes FILE: applied to the first model that loads
         self._closed = False
+        self._why_pending: tuple[int | None, int | None] | None = None  # show_why before a model was loaded
         try:
             self.samples = load_samples(paths.MNIST_SAMPLES)
         except GuiappError:
@@ -113,10 +116,11 @@ class MainWindow(QMainWindow):
         self.map_detail = MapDetailView()
         self.trace_view = UnitTraceView()
         self.preprocess_view = PreprocessView()
+        self.why_view = WhyView()
         self.model_banner = ModelBanner(self.open_model_dialog)
 
         self.tabs = QTabWidget()
-        for panel, title in ((self.ledger_view, "Ledger"), (self.trace_view, "Trace unit"),
+        for panel, title in ((self.ledger_view, "Ledger"), (self.why_view, "Why"), (self.trace_view, "Trace unit"),
                              (self.kernel_view, "Kernels"), (self.map_detail, "Selected map"),
                              (self.preprocess_view, "Preprocessing")):
             self.tabs.addTab(panel, title)
@@ -135,7 +139,7 @@ class MainWindow(QMainWindow):
         # Everything that shows the model: each gets the new one through show_model(inspector).
         self._model_views = (self.input_view, self.probabilities, self.feature_maps, self.ledger_view,
                              self.kernel_view, self.map_detail, self.trace_view, self.preprocess_view,
-                             self._explorer_page)
+                             self.why_view, self._explorer_page)
         self.files = DrawingFiles(self, self.canvas, lambda message: self.statusBar().showMessage(message,
                                                                                                  MESSAGE_MS))
         self.intake = PictureIntake(self)
@@ -187,6 +191,16 @@ class MainWindow(QMainWindow):
         self.preprocess_view.optionsChanged.connect(self._on_preprocess_options)
         self.preprocess_view.recipeChanged.connect(self._on_picture_recipe)
         self.pages.currentChanged.connect(self._on_page_changed)
+        # The Why tab: explained only while on screen; a probability bar or a layer's maps choose what.
+        self.tabs.currentChanged.connect(self._on_why_request)
+        self.why_view.requestChanged.connect(self._on_why_request)
+        self.why_view.canvasMethodChanged.connect(self._show_canvas_heat)
+        self.probabilities.classClicked.connect(self._on_class_clicked)
+        self.why_view.counterfactual.findRequested.connect(
+            lambda target: self.worker.request_counterfactual(self.canvas.drawing, target))
+        self.worker.counterfactualReady.connect(self.why_view.counterfactual.show_counterfactual)
+        self.worker.counterfactualFailed.connect(self.why_view.counterfactual.show_failure)
+        self.why_view.counterfactual.showRequested.connect(self._on_show_counterfactual)
 
         self._restore()
         chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
@@ -250,6 +264,9 @@ class MainWindow(QMainWindow):
         is_default = inspector.path is not None and inspector.path.resolve() == paths.DEFAULT_MODEL.resolve()
         self._remember(model_path="" if is_default else str(inspector.path))
         self.worker.submit(self.canvas.drawing)
+        if self._why_pending is not None:
+            pending, self._why_pending = self._why_pending, None
+            self.show_why(*pending)
 
     def _on_model_failed(self, message: str) -> None:
         if self._closed:
@@ -332,6 +349,9 @@ class MainWindow(QMainWindow):
         self.feature_maps.show_result(result, update.pictures, update.colour_mode, moving=moving)
         self.map_detail.show_result(result)
         self.trace_view.show_result(result, moving=moving)
+        if update.explanation is not None and self.why_on_screen:
+            self.why_view.show_explanation(update.explanation, result.image, moving=moving)
+        self._show_canvas_heat()
         if isinstance(update.drawing, PictureInput):
             self.input_view.set_recipe(update.stages.recipe.label, picture=True)
             self.preprocess_view.show_stages(update.stages, result, update.reference, update.drawing.name)
@@ -364,6 +384,7 @@ class MainWindow(QMainWindow):
                 self._patches_due = None
         self.feature_maps.settle()
         self.trace_view.settle()
+        self.why_view.settle()
         if self.last_update is not None:
             self._show_timing(self.last_update)
 
@@ -387,11 +408,68 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
 
     def _on_map_clicked(self, layer: str, index: int | None) -> None:
+        self.why_view.set_layer(layer)  # Grad-CAM on the layer looked at, when it is a convolution
         self.ledger_view.select_layer(layer)
         self.feature_maps.highlight_layer(layer)
         if index is not None:
             self.map_detail.show_map(layer, index)
             self.kernel_view.show_filter(layer, index)
+
+    # -------------------------------------------------------------------- why
+
+    @property
+    def why_on_screen(self) -> bool:
+        return self.tabs.currentWidget() is self.why_view
+
+    def _on_why_request(self, *_args: object) -> None:
+        """The Why tab came on screen or off, or its choices changed: tell the worker (None: not shown)."""
+        self.worker.set_why(self.why_view.request if self.why_on_screen else None, self.canvas.drawing)
+        self._show_canvas_heat()
+
+    def show_why(self, target: int | None = None, contrast: int | None = None) -> str | None:
+        """The Why tab on screen, explaining ``target`` (None: the answer) against ``contrast``; a class the
+        model does not have is a one-line problem (returned). Before a model is loaded: once it is."""
+        if self.inspector is None:
+            self._why_pending = (target, contrast)
+            return None
+        for value in (target, contrast):
+            if value is not None and not 0 <= value < self.inspector.num_classes:
+                return f"class {value} is out of range: this model has classes 0 to {self.inspector.num_classes - 1}"
+        self.why_view.set_target(target)
+        self.why_view.set_contrast(contrast)
+        if target is not None:
+            self.why_view.counterfactual.set_target(target)
+        self.tabs.setCurrentWidget(self.why_view)
+        return None
+
+    def _on_class_clicked(self, target: int) -> None:
+        """A probability bar was clicked: explain that class (and search what would make it one)."""
+        self.why_view.set_target(target)
+        self.why_view.counterfactual.set_target(target)
+        self.tabs.setCurrentWidget(self.why_view)
+
+    def _show_canvas_heat(self, *_args: object) -> None:
+        """The chosen evidence map over the canvas, where the network input's pixels come from."""
+        from guiapp.core.explain.heatmap import diverging_rgba
+
+        update = self.last_update
+        method = self.why_view.canvas_method
+        found = None
+        if self.why_on_screen and update is not None and update.explanation is not None and method:
+            found = update.explanation.attributions.get(method)
+        if found is None or update is None or update.placement is None:
+            self.canvas.set_heat(None)
+            return
+        height, width = found.values.shape
+        top, left, bottom, right = update.placement.to_source(0, 0, height, width)
+        self.canvas.set_heat(diverging_rgba(found.values, found.limit), QRectF(left, top, right - left, bottom - top))
+
+    def _on_show_counterfactual(self, found: Counterfactual) -> None:
+        """The changed input in every panel, as the network takes it, until the next stroke (Ctrl+Z: back)."""
+        name = f"what would make it a {self.why_view.class_names[found.target]}"
+        self.canvas.show_picture(PictureInput(found.changed, name, recipe=PictureRecipe("crop")), "Show the change")
+        self.statusBar().showMessage(f"{name}: every panel shows the changed input · Ctrl+Z goes back",
+                                     MESSAGE_MS)
 
     def _on_unit_clicked(self, layer: str, unit: tuple[int, ...]) -> None:
         self.trace_view.pin(layer, unit)
@@ -482,6 +560,8 @@ class MainWindow(QMainWindow):
         self.worker.modelNeedsTrust.disconnect(self._on_model_needs_trust)
         self.worker.updateReady.disconnect(self._on_update_ready)
         self.worker.computeFailed.disconnect(self._on_compute_failed)
+        self.worker.counterfactualReady.disconnect(self.why_view.counterfactual.show_counterfactual)
+        self.worker.counterfactualFailed.disconnect(self.why_view.counterfactual.show_failure)
         self._thread.quit()
         if self.patch_worker is not None:
             self.patch_worker.cancel()

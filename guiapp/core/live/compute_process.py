@@ -19,7 +19,7 @@ import os
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,7 +27,10 @@ from guiapp.core.drawing.picture import PictureRecipe
 from guiapp.core.drawing.preprocess import PreprocessOptions
 from guiapp.core.errors import GuiappError
 from guiapp.core.live.layer_picture import SHARED
-from guiapp.core.live.live_update import Source, Update
+from guiapp.core.live.live_update import Source, Update, WhyRequest
+
+if TYPE_CHECKING:
+    from guiapp.core.explain.counterfactual import Counterfactual
 
 START_TIMEOUT_S = 60.0  # a fresh interpreter importing NumPy on a slow, busy host
 # One drawing takes milliseconds; a child silent this long is stuck: the worker computes in its own
@@ -55,11 +58,12 @@ def limit_blas_threads() -> None:
 
 
 def _serve(conn: Connection, lut: np.ndarray | None) -> None:
-    """The child's loop: ("load", path, engine, trust) and ("compute", source, options, reference, mode,
-    picture_recipe, input_range) until ("stop",)."""
+    """The child's loop: ("load", path, engine, trust), ("compute", source, options, reference, mode,
+    picture_recipe, input_range, why) and ("counterfactual", source, target, options, picture_recipe,
+    input_range) until ("stop",)."""
     limit_blas_threads()
     from guiapp.core.drawing.strokes import IncrementalRasterizer
-    from guiapp.core.live.live_update import compute_update
+    from guiapp.core.live.live_update import compute_update, counterfactual
     from guiapp.core.model.inference import Inspector
 
     inspector = None
@@ -79,12 +83,21 @@ def _serve(conn: Connection, lut: np.ndarray | None) -> None:
                 inspector.warm_up()
                 conn.send(("loaded", None))
             elif kind == "compute":
-                _, drawing, options, reference, mode, recipe, input_range = message
+                _, drawing, options, reference, mode, recipe, input_range, why = message
                 if inspector is None:
                     raise RuntimeError("no model loaded")
                 conn.send(("update", compute_update(inspector, drawing, rasterize, options, reference=reference,
                                                     colour_mode=mode, lut=lut, picture_recipe=recipe,
-                                                    input_range=input_range)))
+                                                    input_range=input_range, why=why)))
+            elif kind == "counterfactual":
+                _, drawing, target, options, recipe, input_range = message
+                if inspector is None:
+                    raise RuntimeError("no model loaded")
+                try:
+                    found = counterfactual(inspector, drawing, target, rasterize, options, recipe, input_range)
+                except ValueError as exc:  # blank input, class out of range: the user's to read
+                    raise GuiappError(str(exc)) from None
+                conn.send(("counterfactual", found))
         except GuiappError as exc:
             conn.send(("user_error", str(exc)))
         except Exception as exc:  # noqa: BLE001 — reported to the window, the child keeps serving
@@ -127,9 +140,16 @@ class ComputeProcess:
         self._answer()
 
     def compute(self, drawing: Source, options: PreprocessOptions, reference: bool, colour_mode: str = SHARED,
-                picture_recipe: PictureRecipe | None = None, input_range: tuple[float, float] | None = None
-                ) -> Update:
-        self._send(("compute", drawing, options, reference, colour_mode, picture_recipe, input_range))
+                picture_recipe: PictureRecipe | None = None, input_range: tuple[float, float] | None = None,
+                why: WhyRequest | None = None) -> Update:
+        self._send(("compute", drawing, options, reference, colour_mode, picture_recipe, input_range, why))
+        return self._answer(COMPUTE_TIMEOUT_S)[1]
+
+    def counterfactual(self, drawing: Source, target: int, options: PreprocessOptions,
+                       picture_recipe: PictureRecipe | None = None,
+                       input_range: tuple[float, float] | None = None) -> Counterfactual:
+        """What would make the network answer ``target`` (:class:`GuiappError`: a blank input, a bad class)."""
+        self._send(("counterfactual", drawing, target, options, picture_recipe, input_range))
         return self._answer(COMPUTE_TIMEOUT_S)[1]
 
     def _send(self, message: tuple[Any, ...]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +28,11 @@ from guiapp.core.drawing.preprocess import (
 from guiapp.core.drawing.strokes import CANVAS_SIZE, Drawing
 from guiapp.core.live.layer_picture import SHARED, LayerPicture, layer_picture
 from guiapp.core.model.inference import InferenceResult, Inspector
+from guiapp.core.model.numpy_engine import NotSupported
+
+if TYPE_CHECKING:
+    from guiapp.core.explain.attribution import Explanation
+    from guiapp.core.explain.counterfactual import Counterfactual
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +45,7 @@ class PictureInput:
 
     picture: np.ndarray = field(repr=False)
     name: str = "picture"
+    recipe: PictureRecipe | None = None  # fitted this way whatever the window's recipe (e.g. an exact network input)
 
     @property
     def is_blank(self) -> bool:
@@ -52,6 +59,18 @@ class PictureInput:
 
 
 Source = Drawing | PictureInput  # what the canvas holds and the worker computes
+
+
+@dataclass(frozen=True)
+class WhyRequest:
+    """What the Why tab asks of each update: the class to explain (None: the answer), a contrast
+    class, Grad-CAM's layer (None: the last convolution layer), and whether to add the at-rest
+    methods (integrated gradients, occlusion) that cost a batch each."""
+
+    target: int | None = None
+    contrast: int | None = None
+    conv_layer: str | None = None
+    at_rest: bool = False
 
 
 def shown_as_copy(kind: str) -> bool:
@@ -71,6 +90,7 @@ class Update:
     pictures: Mapping[str, LayerPicture] = field(default_factory=dict)  # a plain dict: it crosses a pipe
     colour_mode: str = SHARED  # the mode the pictures were drawn in
     placement: Placement | None = None  # where the input's pixels sit on the canvas (None: blank or unknown)
+    explanation: Explanation | None = None  # the Why tab's evidence maps, when it asked (see WhyRequest)
 
 
 def network_input(
@@ -82,7 +102,7 @@ def network_input(
 ) -> tuple[Stages | PictureStages, Placement | None]:
     """The steps from ``source`` to the model's 0..1 input (``stages.final``), and where it sits on the canvas."""
     if isinstance(source, PictureInput):
-        stages = picture_stages(source.picture, inspector.input_shape, picture_recipe)
+        stages = picture_stages(source.picture, inspector.input_shape, source.recipe or picture_recipe)
         return stages, _picture_placement(source, stages, inspector.input_shape)
     stages = drawing_stages(source, rasterizer, options, inspector.input_shape[:2])
     return stages, stages.placement
@@ -99,6 +119,7 @@ def compute_update(
     lut: np.ndarray | None = None,
     picture_recipe: PictureRecipe | None = None,
     input_range: tuple[float, float] | None = None,
+    why: WhyRequest | None = None,
 ) -> Update:
     """Compute ``drawing`` (strokes or a picture) as the window shows it.
 
@@ -106,7 +127,7 @@ def compute_update(
     compare (the window asks for it only once the pointer rests). ``lut``: (256, 4) uint8
     colours for the layer pictures; None draws none. ``picture_recipe`` and ``input_range``
     default to the model's (:func:`~guiapp.core.drawing.picture.default_recipe`,
-    :attr:`Inspector.input_range`).
+    :attr:`Inspector.input_range`). ``why``: also the Why tab's evidence maps for it.
     """
     started = time.perf_counter()
     stages, placement = network_input(inspector, drawing, rasterizer, options, picture_recipe)
@@ -119,7 +140,47 @@ def compute_update(
         for state in result.layers:
             if not shown_as_copy(state.kind):
                 pictures[state.name] = layer_picture(state.activation, colour_mode, lut)
-    return Update(drawing, result, time.perf_counter() - started, stages, full, pictures, colour_mode, placement)
+    explanation = explain(inspector, stages.final, result, why, input_range) if why is not None else None
+    return Update(drawing, result, time.perf_counter() - started, stages, full, pictures, colour_mode, placement,
+                  explanation)
+
+
+def explain(inspector: Inspector, image: np.ndarray, result: InferenceResult, why: WhyRequest,
+            input_range: tuple[float, float] | None = None) -> Explanation:
+    """The Why tab's methods for one computed input (reusing its forward pass where the source can)."""
+    from guiapp.core.explain.attribution import at_rest, failed, live_explanation
+    from guiapp.core.explain.gradients import conv_layers, rest_source, source_for
+
+    try:
+        source = source_for(inspector, input_range)
+        layers = conv_layers(inspector)
+        layer = why.conv_layer if why.conv_layer in layers else (layers[-1] if layers else None)
+        forward = [state.activation for state in result.layers]
+        explanation = live_explanation(source, image, why.target, why.contrast, layer, inspector.chains, forward)
+        return at_rest(rest_source(inspector, input_range), image, explanation) if why.at_rest else explanation
+    except (ValueError, NotSupported) as exc:  # a class out of range, a model without logits: said, not raised
+        return failed(str(exc), why.target, why.contrast)
+
+
+def counterfactual(
+    inspector: Inspector,
+    source: Source,
+    target: int,
+    rasterizer: Callable[[Drawing], np.ndarray] | None = None,
+    options: PreprocessOptions = PreprocessOptions(),
+    picture_recipe: PictureRecipe | None = None,
+    input_range: tuple[float, float] | None = None,
+) -> Counterfactual:
+    """What would make the network answer ``target`` for ``source`` (:class:`ValueError`: a blank input, a bad class)."""
+    from guiapp.core.explain.counterfactual import make_it
+    from guiapp.core.explain.gradients import source_for
+
+    stages, _ = network_input(inspector, source, rasterizer, options, picture_recipe)
+    try:
+        gradients = source_for(inspector, input_range)
+    except NotSupported as exc:
+        raise ValueError(str(exc)) from None
+    return make_it(gradients, stages.final, target)
 
 
 def _picture_placement(source: PictureInput, stages: PictureStages, input_shape: tuple[int, ...]

@@ -619,6 +619,11 @@ class NumpyNetwork:
             shapes.append(shape)
         self.output_shapes: tuple[tuple[int, ...], ...] = tuple(shapes)
 
+    @property
+    def ops(self) -> tuple[_Op, ...]:
+        """The compiled layers in order, to read their weights and settings (a backward pass needs them)."""
+        return tuple(self._ops)
+
     def forward(self, batch: Array, stop_after: int | None = None) -> list[Array]:
         """Every layer's output for a float32 batch (N, *input_shape), up to layer ``stop_after``."""
         x = np.ascontiguousarray(batch, dtype=np.float32)

@@ -77,6 +77,7 @@ class DrawingCanvas(QWidget):
         self._eraser = False
         self._cache: QPixmap | None = None  # committed strokes, at the device pixel ratio
         self.outlines: list[tuple[QRectF, QColor]] = []  # receptive fields shown over the drawing
+        self.heat: tuple[QImage, QRectF] | None = None  # an evidence map (RGBA) over the drawing, where its input sits
 
     # ----------------------------------------------------------------- state
 
@@ -160,6 +161,20 @@ class DrawingCanvas(QWidget):
 
     # ----------------------------------------------------------------- pointer input
 
+    def set_heat(self, rgba: np.ndarray | None, rect: QRectF | None = None) -> None:
+        """Lay ``rgba`` (h, w, 4) uint8 over ``rect`` (canvas pixels: where the network input's pixels sit);
+        None takes it away."""
+        if rgba is None or rect is None:
+            if self.heat is not None:
+                self.heat = None
+                self.update()
+            return
+        pixels = np.ascontiguousarray(rgba, dtype=np.uint8)
+        height, width = pixels.shape[:2]
+        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGBA8888).copy()
+        self.heat = (image, rect)
+        self.update()
+
     def _begin(self, point: QPointF, erase: bool) -> None:
         self._set_current(Stroke(((point.x(), point.y()),), self._pen_width, erase or self._eraser))
         self._repaint_around(point, point)
@@ -238,6 +253,9 @@ class DrawingCanvas(QWidget):
             self._cache = self._render_committed()
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._cache)
+        if self.heat is not None:
+            image, rect = self.heat
+            painter.drawImage(rect, image)  # nearest pixels: each square is one network input pixel
         if self._current is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             _paint_stroke(painter, self._current)

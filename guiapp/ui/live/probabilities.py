@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from guiapp.core.model.inference import InferenceResult, Inspector
@@ -39,6 +39,10 @@ def shown_classes(probabilities: np.ndarray, shown: int = SHOWN) -> np.ndarray:
 
 
 class ProbabilityView(QWidget):
+    """Bars per class; clicking a bar emits ``classClicked`` with its class (the Why tab explains it)."""
+
+    classClicked = Signal(int)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("probabilities")
@@ -83,6 +87,8 @@ class ProbabilityView(QWidget):
         self.shown: np.ndarray = np.zeros(0, np.intp)  # the class of each bar, left to right
         self.probabilities = np.zeros(SHOWN, np.float32)
         self._set_classes(tuple(str(i) for i in range(SHOWN)))
+        self._plot.scene().sigMouseClicked.connect(self._on_click)
+        self._plot.setToolTip("Click a bar to ask the Why tab why (or why not) this class")
 
     def show_model(self, inspector: Inspector) -> None:
         """A newly loaded model: its classes, named."""
@@ -131,6 +137,20 @@ class ProbabilityView(QWidget):
         self.shown = classes
         axis = self._plot.getAxis("left" if self.horizontal else "bottom")
         axis.setTicks([[(i, _short(self.class_names[c])) for i, c in enumerate(classes)]])
+
+    def class_at(self, x: float, y: float) -> int | None:
+        """The class of the bar at plot coordinates (x, y), or None between bars."""
+        position = y if self.horizontal else x
+        index = int(round(position))
+        if abs(position - index) > 0.45 or not 0 <= index < len(self.shown):
+            return None
+        return int(self.shown[index])
+
+    def _on_click(self, event) -> None:  # noqa: ANN001 — pyqtgraph's MouseClickEvent
+        point = self._plot.getViewBox().mapSceneToView(event.scenePos())
+        clicked = self.class_at(point.x(), point.y())
+        if clicked is not None:
+            self.classClicked.emit(clicked)
 
     @property
     def top_text(self) -> str:

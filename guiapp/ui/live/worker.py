@@ -24,7 +24,13 @@ from guiapp.core.drawing.strokes import Drawing, IncrementalRasterizer
 from guiapp.core.errors import GuiappError, UnsafeModelError, short_reason
 from guiapp.core.live.compute_process import ComputeProcess, ComputeProcessError
 from guiapp.core.live.layer_picture import SHARED
-from guiapp.core.live.live_update import Source, Update, compute_update
+from guiapp.core.live.live_update import (
+    Source,
+    Update,
+    WhyRequest,
+    compute_update,
+    counterfactual,
+)
 from guiapp.core.model.inference import Inspector
 
 __all__ = ["InferenceWorker", "Update", "start_worker_thread"]
@@ -43,6 +49,8 @@ class InferenceWorker(QObject):
     modelNeedsTrust = Signal(str, str)  # path, one-line message: the file holds code that would run on load
     updateReady = Signal()  # call take() for the newest Update
     computeFailed = Signal(str)  # a drawing could not be computed (one line); later ones still are
+    counterfactualReady = Signal(object)  # a Counterfactual, asked for with request_counterfactual
+    counterfactualFailed = Signal(str)  # one line: why none could be found (a blank input, …)
     _wake = Signal()
     _load_requested = Signal(str, bool)
 
@@ -65,6 +73,8 @@ class InferenceWorker(QObject):
         self.options = PreprocessOptions()  # replaced whole (atomic), read by the worker thread
         self.picture_recipe: PictureRecipe | None = None  # None: the model's default
         self.input_range: tuple[float, float] | None = None  # None: the model's own
+        self.why: WhyRequest | None = None  # the Why tab on screen: its evidence maps with every update
+        self._counterfactual: tuple[Source, int] | None = None  # asked for, not yet computed
         self.inference_count = 0
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
@@ -91,9 +101,11 @@ class InferenceWorker(QObject):
             self._wake.emit()
 
     def settle(self, drawing: Source) -> None:
-        """The pointer rests on ``drawing``: compute what waits for rest (the full recipe's reference pass)."""
-        if self.options == PreprocessOptions() or not isinstance(drawing, Drawing):
-            return  # every step on (or a picture): the result is its own reference
+        """The pointer rests on ``drawing``: compute what waits for rest (the full recipe's reference pass,
+        the Why tab's integrated gradients and occlusion)."""
+        reference = self.options != PreprocessOptions() and isinstance(drawing, Drawing)
+        if not reference and self.why is None:
+            return  # every step on (or a picture), no Why tab: the result is all there is
         with self._lock:
             if drawing is self._referenced or (drawing is self._pending and self._pending_reference):
                 return
@@ -110,6 +122,25 @@ class InferenceWorker(QObject):
             self.picture_recipe, self.input_range = picture_recipe, input_range
             self._latest = self._referenced = None
         self.submit(drawing)
+
+    def set_why(self, why: WhyRequest | None, drawing: Source) -> None:
+        """Explain every update with ``why`` from now on (None: the Why tab is off screen); recompute ``drawing``
+        with the at-rest methods too."""
+        with self._lock:
+            self.why = why
+            self._latest = self._referenced = None
+        if why is not None:
+            self.settle(drawing)
+        else:
+            self.submit(drawing)
+
+    def request_counterfactual(self, drawing: Source, target: int) -> None:
+        """Find what would make ``drawing`` a ``target``; ``counterfactualReady`` or ``counterfactualFailed`` follows."""
+        with self._lock:
+            self._counterfactual = (drawing, target)
+            wake = self._claim_wake()
+        if wake:
+            self._wake.emit()
 
     def set_options(self, options: PreprocessOptions, drawing: Source) -> None:
         """Preprocess from now on with ``options``, and compute ``drawing`` again with them (and its reference)."""
@@ -132,7 +163,9 @@ class InferenceWorker(QObject):
 
     def _claim_wake(self) -> bool:
         """Under the lock: should a _drain be queued now?"""
-        if self._scheduled or self._pending is None or self._ready is not None or self._inspector is None:
+        if self._scheduled or self._inspector is None:
+            return False
+        if self._counterfactual is None and (self._pending is None or self._ready is not None):
             return False
         self._scheduled = True
         return True
@@ -165,6 +198,13 @@ class InferenceWorker(QObject):
     @Slot()
     def _drain(self) -> None:
         with self._lock:
+            asked, self._counterfactual = self._counterfactual, None
+        if asked is not None:
+            self._find_counterfactual(*asked)
+        with self._lock:
+            if self._ready is not None:  # only the counterfactual could go: the GUI has a result to take
+                self._scheduled = False
+                return
             drawing, self._pending = self._pending, None
             reference = self._pending_reference
             inspector = self._inspector
@@ -190,19 +230,44 @@ class InferenceWorker(QObject):
             self._drain()
 
 
+    def _find_counterfactual(self, drawing: Source, target: int) -> None:
+        with self._lock:
+            recipe, input_range, inspector = self.picture_recipe, self.input_range, self._inspector
+        try:
+            if self._process is not None:
+                try:
+                    found = self._process.counterfactual(drawing, target, self.options, recipe, input_range)
+                    self.counterfactualReady.emit(found)
+                    return
+                except ComputeProcessError as exc:
+                    self._give_up_process(exc)
+            assert inspector is not None
+            try:
+                found = counterfactual(inspector, drawing, target, self._rasterize, self.options, recipe, input_range)
+            except ValueError as exc:
+                raise GuiappError(str(exc)) from None
+            self.counterfactualReady.emit(found)
+        except GuiappError as exc:
+            self.counterfactualFailed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 — the live view goes on whatever the search met
+            self.counterfactualFailed.emit(f"could not search for a change: {short_reason(exc)}")
+
     def _compute(self, inspector: Inspector, drawing: Source, reference: bool) -> Update:
         with self._lock:
             recipe, input_range = self.picture_recipe, self.input_range
+            why = self.why
+        if why is not None:
+            why = dataclasses.replace(why, at_rest=reference)  # the at-rest methods come with the rest pass
         if self._process is not None:
             try:
                 update = self._process.compute(drawing, self.options, reference, self.colour_mode, recipe,
-                                               input_range)
+                                               input_range, why)
                 return dataclasses.replace(update, drawing=drawing)  # the window's own object, not a copy
             except ComputeProcessError as exc:
                 self._give_up_process(exc)
         return compute_update(inspector, drawing, self._rasterize, self.options, reference=reference,
                               colour_mode=self.colour_mode, lut=self.lut, picture_recipe=recipe,
-                              input_range=input_range)
+                              input_range=input_range, why=why)
 
     @property
     def compute_pid(self) -> int | None:
