@@ -60,10 +60,10 @@ from guiapp.ui.tabs.map_detail import MapDetailView
 from guiapp.ui.tabs.preprocess_view import PreprocessView
 from guiapp.ui.tabs.unit_trace import UnitTraceView
 from guiapp.ui.why.why_view import WhyView
+from guiapp.ui.why.why_wiring import WhyWiring
 
 if TYPE_CHECKING:
     from guiapp.core.drawing.strokes import Drawing
-    from guiapp.core.explain.counterfactual import Counterfactual
     from guiapp.core.explain.filter_patches import FilterPatches
     from guiapp.ui.explorer.explorer import ArchitectureExplorer
     from guiapp.ui.playground.playground import ConvPlayground
@@ -99,7 +99,6 @@ class MainWindow(QMainWindow):
         self._trust_initial = trust_model  # the command line said --trust-model for the model it names
         self._class_names_file = class_names  # --classes FILE: applied to the first model that loads
         self._closed = False
-        self._why_pending: tuple[int | None, int | None] | None = None  # show_why before a model was loaded
         try:
             self.samples = load_samples(paths.MNIST_SAMPLES)
         except GuiappError:
@@ -192,15 +191,18 @@ class MainWindow(QMainWindow):
         self.preprocess_view.recipeChanged.connect(self._on_picture_recipe)
         self.pages.currentChanged.connect(self._on_page_changed)
         # The Why tab: explained only while on screen; a probability bar or a layer's maps choose what.
-        self.tabs.currentChanged.connect(self._on_why_request)
-        self.why_view.requestChanged.connect(self._on_why_request)
-        self.why_view.canvasMethodChanged.connect(self._show_canvas_heat)
-        self.probabilities.classClicked.connect(self._on_class_clicked)
+        self.why = WhyWiring(self.why_view, self.tabs, self.worker, self.canvas,
+                             lambda message: self.statusBar().showMessage(message, MESSAGE_MS))
+        for changed in (self.tabs.currentChanged, self.why_view.requestChanged):
+            changed.connect(self.why.request_changed)
+            changed.connect(lambda *_: self.why.show_canvas_heat(self.last_update))
+        self.why_view.canvasMethodChanged.connect(lambda _m: self.why.show_canvas_heat(self.last_update))
+        self.probabilities.classClicked.connect(self.why.class_clicked)
         self.why_view.counterfactual.findRequested.connect(
             lambda target: self.worker.request_counterfactual(self.canvas.drawing, target))
         self.worker.counterfactualReady.connect(self.why_view.counterfactual.show_counterfactual)
         self.worker.counterfactualFailed.connect(self.why_view.counterfactual.show_failure)
-        self.why_view.counterfactual.showRequested.connect(self._on_show_counterfactual)
+        self.why_view.counterfactual.showRequested.connect(self.why.show_counterfactual)
 
         self._restore()
         chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
@@ -264,9 +266,7 @@ class MainWindow(QMainWindow):
         is_default = inspector.path is not None and inspector.path.resolve() == paths.DEFAULT_MODEL.resolve()
         self._remember(model_path="" if is_default else str(inspector.path))
         self.worker.submit(self.canvas.drawing)
-        if self._why_pending is not None:
-            pending, self._why_pending = self._why_pending, None
-            self.show_why(*pending)
+        self.why.model_loaded(inspector)
 
     def _on_model_failed(self, message: str) -> None:
         if self._closed:
@@ -349,9 +349,7 @@ class MainWindow(QMainWindow):
         self.feature_maps.show_result(result, update.pictures, update.colour_mode, moving=moving)
         self.map_detail.show_result(result)
         self.trace_view.show_result(result, moving=moving)
-        if update.explanation is not None and self.why_on_screen:
-            self.why_view.show_explanation(update.explanation, result.image, moving=moving)
-        self._show_canvas_heat()
+        self.why.show_update(update, moving)
         if isinstance(update.drawing, PictureInput):
             self.input_view.set_recipe(update.stages.recipe.label, picture=True)
             self.preprocess_view.show_stages(update.stages, result, update.reference, update.drawing.name)
@@ -415,61 +413,9 @@ class MainWindow(QMainWindow):
             self.map_detail.show_map(layer, index)
             self.kernel_view.show_filter(layer, index)
 
-    # -------------------------------------------------------------------- why
-
-    @property
-    def why_on_screen(self) -> bool:
-        return self.tabs.currentWidget() is self.why_view
-
-    def _on_why_request(self, *_args: object) -> None:
-        """The Why tab came on screen or off, or its choices changed: tell the worker (None: not shown)."""
-        self.worker.set_why(self.why_view.request if self.why_on_screen else None, self.canvas.drawing)
-        self._show_canvas_heat()
-
     def show_why(self, target: int | None = None, contrast: int | None = None) -> str | None:
-        """The Why tab on screen, explaining ``target`` (None: the answer) against ``contrast``; a class the
-        model does not have is a one-line problem (returned). Before a model is loaded: once it is."""
-        if self.inspector is None:
-            self._why_pending = (target, contrast)
-            return None
-        for value in (target, contrast):
-            if value is not None and not 0 <= value < self.inspector.num_classes:
-                return f"class {value} is out of range: this model has classes 0 to {self.inspector.num_classes - 1}"
-        self.why_view.set_target(target)
-        self.why_view.set_contrast(contrast)
-        if target is not None:
-            self.why_view.counterfactual.set_target(target)
-        self.tabs.setCurrentWidget(self.why_view)
-        return None
-
-    def _on_class_clicked(self, target: int) -> None:
-        """A probability bar was clicked: explain that class (and search what would make it one)."""
-        self.why_view.set_target(target)
-        self.why_view.counterfactual.set_target(target)
-        self.tabs.setCurrentWidget(self.why_view)
-
-    def _show_canvas_heat(self, *_args: object) -> None:
-        """The chosen evidence map over the canvas, where the network input's pixels come from."""
-        from guiapp.core.explain.heatmap import diverging_rgba
-
-        update = self.last_update
-        method = self.why_view.canvas_method
-        found = None
-        if self.why_on_screen and update is not None and update.explanation is not None and method:
-            found = update.explanation.attributions.get(method)
-        if found is None or update is None or update.placement is None:
-            self.canvas.set_heat(None)
-            return
-        height, width = found.values.shape
-        top, left, bottom, right = update.placement.to_source(0, 0, height, width)
-        self.canvas.set_heat(diverging_rgba(found.values, found.limit), QRectF(left, top, right - left, bottom - top))
-
-    def _on_show_counterfactual(self, found: Counterfactual) -> None:
-        """The changed input in every panel, as the network takes it, until the next stroke (Ctrl+Z: back)."""
-        name = f"what would make it a {self.why_view.class_names[found.target]}"
-        self.canvas.show_picture(PictureInput(found.changed, name, recipe=PictureRecipe("crop")), "Show the change")
-        self.statusBar().showMessage(f"{name}: every panel shows the changed input · Ctrl+Z goes back",
-                                     MESSAGE_MS)
+        """The Why tab on screen, explaining ``target`` (None: the answer) against ``contrast``; a problem in a line."""
+        return self.why.show(self.inspector, target, contrast)
 
     def _on_unit_clicked(self, layer: str, unit: tuple[int, ...]) -> None:
         self.trace_view.pin(layer, unit)
