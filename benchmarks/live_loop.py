@@ -46,7 +46,7 @@ def _views(window, kind: str, why: bool = False) -> list:
     if why:  # the Why tab's live maps (gradient, gradient × input, Grad-CAM) repaint with every update
         from guiapp.core.explain.attribution import LIVE_METHODS
 
-        panels += [window.why_view.panels[method].plot for method in LIVE_METHODS] + [window.canvas]
+        panels += [window.why_view.panels[method].plot for method in LIVE_METHODS]
     return panels + [window.input_view._plot, window.probabilities._plot]
 
 

@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--picture", type=Path, metavar="PATH",
                         help="open the app showing this picture (PNG, JPG, BMP, GIF, WebP, TIFF or .npy), "
                         "fitted to the model's input; with --screenshot, instead of a test digit")
+    parser.add_argument("--drawing", type=Path, metavar="FILE",
+                        help="open the app showing this drawing (strokes JSON, as File → Save drawing writes); "
+                        "with --screenshot, instead of a test digit")
     parser.add_argument("--classes", type=Path, metavar="FILE",
                         help="class names, one per line (or a JSON list), one per model output")
     parser.add_argument("--trust-model", action="store_true",
@@ -52,6 +55,10 @@ def _open_app(args: argparse.Namespace) -> int:
         from guiapp.core.drawing.images import load_picture
 
         load_picture(args.picture)
+    if args.drawing is not None:  # the same for a drawing
+        from guiapp.core.drawing.stroke_file import load_drawing
+
+        load_drawing(args.drawing)
     if args.screenshot is not None:
         from guiapp.core.atomic import refuse_overwrite
 
@@ -62,10 +69,10 @@ def _open_app(args: argparse.Namespace) -> int:
         from guiapp.ui.app import take_screenshot
 
         return take_screenshot(args.screenshot, args.sample, args.model, args.picture, args.classes,
-                               args.trust_model, args.why, args.make_it)
+                               args.trust_model, args.why, args.make_it, args.drawing)
     from guiapp.ui.app import run_window
 
-    return run_window(args.model, args.picture, args.classes, args.trust_model, args.why)
+    return run_window(args.model, args.picture, args.classes, args.trust_model, args.why, args.drawing)
 
 
 def _why_spec(text: str) -> tuple[int | None, int | None]:

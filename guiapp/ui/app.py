@@ -90,9 +90,10 @@ def missing_library_name(message: str) -> str | None:
 
 
 def run_window(model: Path | None, picture: Path | None = None, classes: Path | None = None,
-               trust: bool = False, why: tuple[int | None, int | None] | None = None) -> int:
-    """Open the window (showing ``picture`` if given; the Why tab with ``why`` = (target, contrast)) and run
-    until it is closed."""
+               trust: bool = False, why: tuple[int | None, int | None] | None = None,
+               drawing: Path | None = None) -> int:
+    """Open the window (showing ``picture`` or ``drawing`` if given; the Why tab with ``why`` = (target,
+    contrast)) and run until it is closed."""
     from guiapp.core.errors import GuiappError
     from guiapp.ui.main_window import MainWindow
 
@@ -104,6 +105,8 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
     window.show()
     if picture is not None:
         window.open_picture(picture)
+    if drawing is not None:
+        window.files.open(drawing)
     if why is not None:
         window.show_why(*why)
     return app.exec()
@@ -155,8 +158,10 @@ def _wait(app: QApplication, condition: Callable[[], bool]) -> bool:
 
 def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path | None = None,
                     classes: Path | None = None, trust: bool = False,
-                    why: tuple[int | None, int | None] | None = None, make_it: int | None = None) -> int:
-    """Render the window with MNIST test digit ``sample`` (or ``picture``) to ``path`` (PNG); an exit code.
+                    why: tuple[int | None, int | None] | None = None, make_it: int | None = None,
+                    drawing: Path | None = None) -> int:
+    """Render the window with MNIST test digit ``sample`` (or ``picture``, or ``drawing``) to ``path`` (PNG);
+    an exit code.
 
     ``why`` = (target, contrast): with the Why tab on screen, every method computed; ``make_it``: and
     what would make the input that class, found."""
@@ -177,7 +182,10 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
         try:
             window.resize(1560, 940)
             window.show()
-            if picture is None:
+            if drawing is not None:
+                if not window.files.open(drawing):
+                    return 2  # said in one line on the status bar; the CLI checked the file first
+            elif picture is None:
                 window.load_sample(sample)
             elif not window.open_picture(picture):
                 return 2  # the intake said why, in one line, on the status bar; the CLI checked it first

@@ -171,8 +171,14 @@ class DrawingCanvas(QWidget):
             return
         pixels = np.ascontiguousarray(rgba, dtype=np.uint8)
         height, width = pixels.shape[:2]
-        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGBA8888).copy()
-        self.heat = (image, rect)
+        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGBA8888)
+        # Scaled once here (nearest: each square is one input pixel), so each paint is a clipped copy, not a
+        # scaling of the whole map for the few pixels a stroke's repaint covers.
+        ratio = self.devicePixelRatioF()
+        scaled = image.scaled(max(1, round(rect.width() * ratio)), max(1, round(rect.height() * ratio)),
+                              Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.FastTransformation)
+        scaled.setDevicePixelRatio(ratio)
+        self.heat = (scaled, rect)
         self.update()
 
     def _begin(self, point: QPointF, erase: bool) -> None:
@@ -255,7 +261,7 @@ class DrawingCanvas(QWidget):
         painter.drawPixmap(0, 0, self._cache)
         if self.heat is not None:
             image, rect = self.heat
-            painter.drawImage(rect, image)  # nearest pixels: each square is one network input pixel
+            painter.drawImage(rect.topLeft(), image)
         if self._current is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             _paint_stroke(painter, self._current)

@@ -82,6 +82,7 @@ class WhyView(QWidget):
         layout.addLayout(grid, 1)
         self.class_names: tuple[str, ...] = ()
         self.explanation: Explanation | None = None
+        self._image: np.ndarray | None = None  # the input the explanation is of
         for box in (self.target_box, self.contrast_box, self.layer_box):
             box.currentIndexChanged.connect(self._on_choice)
         self.canvas_box.currentIndexChanged.connect(
@@ -150,20 +151,27 @@ class WhyView(QWidget):
 
     def show_explanation(self, explanation: Explanation, image: np.ndarray, moving: bool = False) -> None:
         """Every method the explanation holds; the at-rest ones say they wait for the pen while it moves."""
-        self.explanation = explanation
-        self.summary.setText(self._summary(explanation))
+        self.explanation, self._image = explanation, image
+        if not moving or explanation.problem is not None:  # a label's new text re-lays out the tab: at rest
+            self.summary.setText(self._summary(explanation))
         for method, panel in self.panels.items():
             found = explanation.attributions.get(method)
             if found is not None:
                 note = found.check.text() if method == INTEGRATED and found.check is not None else (
                     f"on {found.layer}" if found.layer else "")
                 panel.show_map(image, found.values, found.limit, note, moving=moving)
-            else:
+            elif not moving or panel.values is not None:  # while drawing, an empty panel is left alone
                 reason = explanation.unavailable.get(method)
-                panel.clear(reason or (AT_REST_NOTE if method in AT_REST_METHODS else ""), image)
-        self.counterfactual.show_input(image, explanation)
+                panel.clear(reason or (AT_REST_NOTE if method in AT_REST_METHODS else ""),
+                            None if moving else image)
+        if not moving:  # a counterfactual is asked for at rest: its input need not follow every move
+            self.counterfactual.show_input(image, explanation)
 
     def settle(self) -> None:
+        """The pointer rests: the numbers that wait for it (the summary's score, the colour bars)."""
+        if self.explanation is not None and self._image is not None:
+            self.summary.setText(self._summary(self.explanation))
+            self.counterfactual.show_input(self._image, self.explanation)
         for panel in self.panels.values():
             panel.settle()
 

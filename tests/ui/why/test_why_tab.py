@@ -48,7 +48,8 @@ def test_a_sample_seven_is_explained_by_every_method(why_window):
     # Grad-CAM is laid over the canvas where the input's pixels come from: the 28×28 input, re-centred
     # from the digit's box, covers about the whole 280-pixel canvas (a little beyond: the digit is small).
     image, rect = why_window.canvas.heat
-    assert (image.width(), image.height()) == (28, 28)
+    ratio = why_window.canvas.devicePixelRatioF()
+    assert (image.width(), image.height()) == (round(rect.width() * ratio), round(rect.height() * ratio))
     assert abs(rect.center().x() - 140) < 20 and 250 < rect.width() < 330
 
 
@@ -85,7 +86,7 @@ def test_a_blank_canvas_has_nothing_to_explain(why_window, qtbot):
     assert "nothing to explain" in why_window.why_view.summary.text()
     assert all(panel.values is None for panel in why_window.why_view.panels.values())
     assert why_window.canvas.heat is None
-    assert not why_window.why_view.counterfactual.find_button.isEnabled()
+    qtbot.waitUntil(lambda: not why_window.why_view.counterfactual.find_button.isEnabled(), timeout=5000)
 
 
 def test_what_would_make_it_a_one_and_show_it_everywhere(why_window, qtbot):
