@@ -75,7 +75,7 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
             window.trace_view.pin(*pin)
             window.tabs.setCurrentWidget(window.trace_view)
         if why:  # the Why tab on screen: every update brings its live evidence maps
-            window.tabs.setCurrentWidget(window.why_view)
+            window.show_why()
     clock: dict = {}
     sent: dict[int, tuple[float, object]] = {}
     watcher.latencies, watcher.superseded = [], 0

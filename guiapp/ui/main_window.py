@@ -41,6 +41,7 @@ from guiapp.core.model.inference import InferenceResult, Inspector
 from guiapp.core.model.modelcard import card_accuracy, read_card
 from guiapp.ui.frame_pacer import FramePacer
 from guiapp.ui.layout import explorer_page, live_splitter, playground_page
+from guiapp.ui.lazy_page import LazyPage
 from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.live.drawing_files import DrawingFiles
 from guiapp.ui.live.feature_maps import FeatureMapsView
@@ -59,7 +60,6 @@ from guiapp.ui.tabs.ledger_view import LedgerView
 from guiapp.ui.tabs.map_detail import MapDetailView
 from guiapp.ui.tabs.preprocess_view import PreprocessView
 from guiapp.ui.tabs.unit_trace import UnitTraceView
-from guiapp.ui.why.why_view import WhyView
 from guiapp.ui.why.why_wiring import WhyWiring
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from guiapp.core.explain.filter_patches import FilterPatches
     from guiapp.ui.explorer.explorer import ArchitectureExplorer
     from guiapp.ui.playground.playground import ConvPlayground
+    from guiapp.ui.why.why_view import WhyView
 
 MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before the model is read
 MESSAGE_MS, ERROR_MESSAGE_MS = 6000, 8000  # how long the status bar keeps a message
@@ -115,11 +116,11 @@ class MainWindow(QMainWindow):
         self.map_detail = MapDetailView()
         self.trace_view = UnitTraceView()
         self.preprocess_view = PreprocessView()
-        self.why_view = WhyView()
+        self.why_page = LazyPage(self._build_why)  # the Why tab, built when first shown
         self.model_banner = ModelBanner(self.open_model_dialog)
 
         self.tabs = QTabWidget()
-        for panel, title in ((self.ledger_view, "Ledger"), (self.why_view, "Why"), (self.trace_view, "Trace unit"),
+        for panel, title in ((self.ledger_view, "Ledger"), (self.why_page, "Why"), (self.trace_view, "Trace unit"),
                              (self.kernel_view, "Kernels"), (self.map_detail, "Selected map"),
                              (self.preprocess_view, "Preprocessing")):
             self.tabs.addTab(panel, title)
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         # Everything that shows the model: each gets the new one through show_model(inspector).
         self._model_views = (self.input_view, self.probabilities, self.feature_maps, self.ledger_view,
                              self.kernel_view, self.map_detail, self.trace_view, self.preprocess_view,
-                             self.why_view, self._explorer_page)
+                             self.why_page, self._explorer_page)
         self.files = DrawingFiles(self, self.canvas, lambda message: self.statusBar().showMessage(message,
                                                                                                  MESSAGE_MS))
         self.intake = PictureIntake(self)
@@ -191,18 +192,12 @@ class MainWindow(QMainWindow):
         self.preprocess_view.recipeChanged.connect(self._on_picture_recipe)
         self.pages.currentChanged.connect(self._on_page_changed)
         # The Why tab: explained only while on screen; a probability bar or a layer's maps choose what.
-        self.why = WhyWiring(self.why_view, self.tabs, self.worker, self.canvas,
+        self.why = WhyWiring(self.why_page, self.tabs, self.worker, self.canvas,
                              lambda message: self.statusBar().showMessage(message, MESSAGE_MS))
-        for changed in (self.tabs.currentChanged, self.why_view.requestChanged):
-            changed.connect(self.why.request_changed)
-            changed.connect(lambda *_: self.why.show_canvas_heat(self.last_update))
-        self.why_view.canvasMethodChanged.connect(lambda _m: self.why.show_canvas_heat(self.last_update))
+        self.tabs.currentChanged.connect(self._on_why_request)
         self.probabilities.classClicked.connect(self.why.class_clicked)
-        self.why_view.counterfactual.findRequested.connect(
-            lambda target: self.worker.request_counterfactual(self.canvas.drawing, target))
-        self.worker.counterfactualReady.connect(self.why_view.counterfactual.show_counterfactual)
-        self.worker.counterfactualFailed.connect(self.why_view.counterfactual.show_failure)
-        self.why_view.counterfactual.showRequested.connect(self.why.show_counterfactual)
+        self.worker.counterfactualReady.connect(self.why.counterfactual_found)
+        self.worker.counterfactualFailed.connect(self.why.counterfactual_failed)
 
         self._restore()
         chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
@@ -382,7 +377,7 @@ class MainWindow(QMainWindow):
                 self._patches_due = None
         self.feature_maps.settle()
         self.trace_view.settle()
-        self.why_view.settle()
+        self.why.settle()
         if self.last_update is not None:
             self._show_timing(self.last_update)
 
@@ -406,12 +401,33 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, ERROR_MESSAGE_MS)
 
     def _on_map_clicked(self, layer: str, index: int | None) -> None:
-        self.why_view.set_layer(layer)  # Grad-CAM on the layer looked at, when it is a convolution
+        self.why.layer_clicked(layer)  # Grad-CAM on the layer looked at, when it is a convolution
         self.ledger_view.select_layer(layer)
         self.feature_maps.highlight_layer(layer)
         if index is not None:
             self.map_detail.show_map(layer, index)
             self.kernel_view.show_filter(layer, index)
+
+    @property
+    def why_view(self) -> WhyView:
+        """The Why tab (built now if it was not yet)."""
+        return cast("WhyView", self.why_page.content())
+
+    def _build_why(self) -> WhyView:
+        """The Why tab, when first shown, and its connections."""
+        from guiapp.ui.why.why_view import WhyView
+
+        view = WhyView()
+        view.requestChanged.connect(self._on_why_request)
+        view.canvasMethodChanged.connect(lambda _method: self.why.show_canvas_heat(self.last_update))
+        view.counterfactual.findRequested.connect(
+            lambda target: self.worker.request_counterfactual(self.canvas.drawing, target))
+        view.counterfactual.showRequested.connect(self.why.show_counterfactual)
+        return view
+
+    def _on_why_request(self, *_args: object) -> None:
+        self.why.request_changed()
+        self.why.show_canvas_heat(self.last_update)
 
     def show_why(self, target: int | None = None, contrast: int | None = None) -> str | None:
         """The Why tab on screen, explaining ``target`` (None: the answer) against ``contrast``; a problem in a line."""
@@ -506,8 +522,8 @@ class MainWindow(QMainWindow):
         self.worker.modelNeedsTrust.disconnect(self._on_model_needs_trust)
         self.worker.updateReady.disconnect(self._on_update_ready)
         self.worker.computeFailed.disconnect(self._on_compute_failed)
-        self.worker.counterfactualReady.disconnect(self.why_view.counterfactual.show_counterfactual)
-        self.worker.counterfactualFailed.disconnect(self.why_view.counterfactual.show_failure)
+        self.worker.counterfactualReady.disconnect(self.why.counterfactual_found)
+        self.worker.counterfactualFailed.disconnect(self.why.counterfactual_failed)
         self._thread.quit()
         if self.patch_worker is not None:
             self.patch_worker.cancel()

@@ -171,7 +171,8 @@ class DrawingCanvas(QWidget):
             return
         pixels = np.ascontiguousarray(rgba, dtype=np.uint8)
         height, width = pixels.shape[:2]
-        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGBA8888)
+        # A copy: the QImage must not point into ``pixels`` (scaled() to the same size would share it).
+        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGBA8888).copy()
         # Scaled once here (nearest: each square is one input pixel), so each paint is a clipped copy, not a
         # scaling of the whole map for the few pixels a stroke's repaint covers.
         ratio = self.devicePixelRatioF()

@@ -1,6 +1,8 @@
 """What the window does for the Why tab: ask the worker while it is on screen, lay the chosen map over
 the canvas, turn a clicked probability bar into a target, put a counterfactual on the canvas.
 
+The tab is built the first time it is shown (a :class:`~guiapp.ui.lazy_page.LazyPage`: its five
+maps cost the start-up 0.3 s otherwise); until then every call here is a no-op or a note for later.
 The window makes the connections (every one in ``main_window.py``); this object holds the few
 decisions behind them, so the window does not reach into the tab.
 """
@@ -8,36 +10,51 @@ decisions behind them, so the window does not reach into the tab.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QObject, QRectF, Slot
 from PySide6.QtWidgets import QTabWidget
 
 from guiapp.core.drawing.picture import PictureRecipe
-from guiapp.core.explain.counterfactual import Counterfactual
 from guiapp.core.live.live_update import PictureInput, Update
 from guiapp.core.model.inference import Inspector
+from guiapp.ui.lazy_page import LazyPage
 from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.live.worker import InferenceWorker
-from guiapp.ui.why.why_view import WhyView
+
+if TYPE_CHECKING:
+    from guiapp.core.explain.counterfactual import Counterfactual
+    from guiapp.ui.why.why_view import WhyView
 
 EXACT = PictureRecipe("crop")  # a picture at the input's size, taken as it is
 
 
-class WhyWiring:
-    """The Why tab's side of the window: ``tabs`` holds ``view``; ``say`` puts a line in the status bar."""
+class WhyWiring(QObject):
+    """The Why tab's side of the window: ``tabs`` holds ``page``; ``say`` puts a line in the status bar.
 
-    def __init__(self, view: WhyView, tabs: QTabWidget, worker: InferenceWorker, canvas: DrawingCanvas,
+    A QObject living in the GUI thread, so the worker's signals connected to its methods are queued
+    here (a plain Python object's methods would run in the worker's thread, touching widgets there).
+    """
+
+    def __init__(self, page: LazyPage, tabs: QTabWidget, worker: InferenceWorker, canvas: DrawingCanvas,
                  say: Callable[[str], None]) -> None:
-        self.view, self.tabs, self.worker, self.canvas, self.say = view, tabs, worker, canvas, say
+        super().__init__(tabs)
+        self.page, self.tabs, self.worker, self.canvas, self.say = page, tabs, worker, canvas, say
         self._pending: tuple[int | None, int | None] | None = None  # asked for before a model was loaded
 
     @property
+    def view(self) -> WhyView | None:
+        """The tab, once built (None before it was first shown)."""
+        return cast("WhyView", self.page.content()) if self.page.built else None
+
+    @property
     def on_screen(self) -> bool:
-        return self.tabs.currentWidget() is self.view
+        return self.tabs.currentWidget() is self.page
 
     def request_changed(self, *_args: object) -> None:
         """The tab came on screen or went, or its choices changed: tell the worker (None: not shown)."""
-        self.worker.set_why(self.view.request if self.on_screen else None, self.canvas.drawing)
+        view = self.view if self.on_screen else None
+        self.worker.set_why(view.request if view is not None else None, self.canvas.drawing)
 
     def show(self, inspector: Inspector | None, target: int | None = None, contrast: int | None = None) -> str | None:
         """The tab on screen, explaining ``target`` (None: the answer) against ``contrast``; a class the model
@@ -48,11 +65,12 @@ class WhyWiring:
         for value in (target, contrast):
             if value is not None and not 0 <= value < inspector.num_classes:
                 return f"class {value} is out of range: this model has classes 0 to {inspector.num_classes - 1}"
-        self.view.set_target(target)
-        self.view.set_contrast(contrast)
+        self.tabs.setCurrentWidget(self.page)  # builds it
+        view = cast("WhyView", self.page.content())
+        view.set_target(target)
+        view.set_contrast(contrast)
         if target is not None:
-            self.view.counterfactual.set_target(target)
-        self.tabs.setCurrentWidget(self.view)
+            view.counterfactual.set_target(target)
         return None
 
     def model_loaded(self, inspector: Inspector) -> None:
@@ -62,34 +80,56 @@ class WhyWiring:
 
     def class_clicked(self, target: int) -> None:
         """A probability bar was clicked: explain that class (and offer to make the input one)."""
-        self.view.set_target(target)
-        self.view.counterfactual.set_target(target)
-        self.tabs.setCurrentWidget(self.view)
+        self.tabs.setCurrentWidget(self.page)
+        view = cast("WhyView", self.page.content())
+        view.set_target(target)
+        view.counterfactual.set_target(target)
+
+    def layer_clicked(self, layer: str) -> None:
+        """A layer's maps were clicked: Grad-CAM on it, when it is a convolution."""
+        if self.view is not None:
+            self.view.set_layer(layer)
+
+    def settle(self) -> None:
+        if self.view is not None:
+            self.view.settle()
 
     def show_update(self, update: Update | None, moving: bool) -> None:
         """The tab's maps for ``update`` (when it is on screen), and the chosen one over the canvas."""
-        if update is not None and update.explanation is not None and self.on_screen:
-            self.view.show_explanation(update.explanation, update.result.image, moving=moving)
+        view = self.view if self.on_screen else None
+        if view is not None and update is not None and update.explanation is not None:
+            view.show_explanation(update.explanation, update.result.image, moving=moving)
         self.show_canvas_heat(update)
 
     def show_canvas_heat(self, update: Update | None) -> None:
         """The chosen evidence map over the canvas, where the network input's pixels come from."""
-        from guiapp.core.explain.heatmap import diverging_rgba
-
-        method = self.view.canvas_method
+        view = self.view if self.on_screen else None
+        method = view.canvas_method if view is not None else ""
         found = None
-        if self.on_screen and update is not None and update.explanation is not None and method:
+        if update is not None and update.explanation is not None and method:
             found = update.explanation.attributions.get(method)
         if found is None or update is None or update.placement is None:
             self.canvas.set_heat(None)
             return
+        from guiapp.core.explain.heatmap import diverging_rgba
+
         height, width = found.values.shape
         top, left, bottom, right = update.placement.to_source(0, 0, height, width)
         self.canvas.set_heat(diverging_rgba(found.values, found.limit), QRectF(left, top, right - left, bottom - top))
 
+    @Slot(object)
+    def counterfactual_found(self, found: Counterfactual) -> None:
+        if self.view is not None:
+            self.view.counterfactual.show_counterfactual(found)
+
+    @Slot(str)
+    def counterfactual_failed(self, message: str) -> None:
+        if self.view is not None:
+            self.view.counterfactual.show_failure(message)
+
     def show_counterfactual(self, found: Counterfactual) -> None:
         """The changed input in every panel, as the network takes it, until the next stroke (Ctrl+Z: back)."""
-        names = self.view.class_names
+        names = self.view.class_names if self.view is not None else ()
         name = f"what would make it a {names[found.target] if found.target < len(names) else found.target}"
         self.canvas.show_picture(PictureInput(found.changed, name, recipe=EXACT), "Show the change")
         self.say(f"{name}: every panel shows the changed input · Ctrl+Z goes back")

@@ -21,7 +21,7 @@ def _explained(window, *methods: str, target: int | None = None, contrast: int |
 
 @pytest.fixture()
 def why_window(window, qtbot):
-    window.tabs.setCurrentWidget(window.why_view)
+    window.show_why()
     window.load_sample(0)  # MNIST test digit 0, a 7
     qtbot.waitUntil(lambda: _explained(window, GRADIENT, INTEGRATED, OCCLUSION), timeout=MODEL_TIMEOUT_MS)
     return window
@@ -71,7 +71,7 @@ def test_clicking_a_bar_and_a_contrast_retarget_every_method(why_window, qtbot):
 
 
 def test_live_methods_come_with_every_update_while_drawing(window, qtbot):
-    window.tabs.setCurrentWidget(window.why_view)
+    window.show_why()
     draw(qtbot, window.canvas, VERTICAL_BAR_POINTS)
     qtbot.waitUntil(lambda: _explained(window, GRADIENT, GRADIENT_INPUT, GRADCAM), timeout=MODEL_TIMEOUT_MS)
     assert window.last_update.explanation.attributions[GRADCAM].layer == "conv2d_1"
@@ -117,3 +117,13 @@ def test_grad_cam_follows_the_layer_clicked_in_the_maps(why_window, qtbot):
                     timeout=MODEL_TIMEOUT_MS)
     assert why_window.why_view.layer_box.currentData() == "conv2d"
     assert why_window.last_update.explanation.attributions[GRADCAM].grid.shape == (26, 26)
+
+
+def test_the_why_tab_is_built_only_when_first_shown(window, qtbot):
+    assert not window.why_page.built  # start-up does not pay for it
+    window.probabilities.classClicked.emit(3)  # a bar click brings it up, explaining that class
+    assert window.why_page.built and window.tabs.currentWidget() is window.why_page
+    assert window.why_view.target_box.currentData() == 3
+    qtbot.waitUntil(lambda: window.last_update is not None and window.last_update.explanation is not None
+                    and window.last_update.explanation.target == 3, timeout=MODEL_TIMEOUT_MS)
+    assert window.show_why(11) == "class 11 is out of range: this model has classes 0 to 9"
