@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 GREY_28 = (28, 28, 1)
 GREY_40x32 = (40, 32, 1)
 RGB_32 = (32, 32, 3)
@@ -102,3 +104,24 @@ def npy_declaring(path: Path, shape: tuple[int, ...], dtype: str = "<f8") -> Pat
         np.lib.format.write_array_header_1_0(handle, {"descr": dtype, "fortran_order": False, "shape": shape})
         handle.write(b"\0" * 16)
     return path
+
+
+def randomise_weights(model, rng: np.random.Generator) -> None:
+    """Non-trivial weights: random biases, batch-norm statistics and scales (kernels stay Glorot)."""
+    for layer in model.layers:
+        values = []
+        for variable in layer.weights:
+            name = variable.path.rsplit("/", 1)[-1]
+            shape = tuple(variable.shape)
+            if name in ("moving_variance", "variance"):
+                values.append(rng.uniform(0.5, 2.0, shape))
+            elif name == "gamma":
+                values.append(rng.uniform(0.5, 1.5, shape))
+            elif name in ("bias", "beta", "moving_mean", "mean"):
+                values.append(rng.normal(0, 0.2, shape))
+            else:
+                values.append(np.asarray(variable.numpy()))
+        if values:
+            layer.set_weights([v.astype(np.float32) for v in values])
+            if type(layer).__name__ == "Normalization":
+                layer.finalize_state()  # Keras 3 reshapes the adapted statistics only here

@@ -13,159 +13,56 @@ and one 0..1 image, each giving an :class:`Attribution` on the network's input g
   logit(black) is reported, and the steps doubled while the gap exceeds 5%;
 - **occlusion** (Zeiler & Fergus 2014): the drop of the logit when a grey patch hides each place.
 
-The first three come from one gradient call and are recomputed on every live update; the last two
-cost a batch each and run once the pen is lifted. With a *contrast* class c the target's score is
-logit_t − logit_c ("why 7 rather than 1"); for Grad-CAM the two maps are subtracted.
+The first three come from one gradient call (:func:`live_explanation`, here) and are recomputed on
+every live update; the last two cost a batch each and run once the pen is lifted (:func:`at_rest`).
+With a *contrast* class c the target's score is logit_t − logit_c ("why 7 rather than 1"); for
+Grad-CAM the two maps are subtracted. Each family has its module (``gradcam``,
+``integrated_gradients``, ``occlusion``; the results in ``explanation``); this one is their door.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from guiapp.core.arithmetic.receptive_field import Window, field_of
+from guiapp.core.arithmetic.receptive_field import Window
+from guiapp.core.explain.explanation import (
+    AT_REST_METHODS,
+    BLANK_RANGE,
+    GRADCAM,
+    GRADIENT,
+    GRADIENT_INPUT,
+    INTEGRATED,
+    LIVE_METHODS,
+    METHODS,
+    NOTHING_TO_EXPLAIN,
+    OCCLUSION,
+    TITLES,
+    Attribution,
+    Completeness,
+    Explanation,
+    as_batch,
+    check_classes,
+    failed,
+    is_blank,
+    seed,
+)
+from guiapp.core.explain.gradcam import grad_cam_maps, to_input_grid, unit_centres
 from guiapp.core.explain.gradients import GradientSource, conv_layers
+from guiapp.core.explain.integrated_gradients import (
+    IG_MAX_GAP_PERCENT,
+    IG_MAX_STEPS,
+    IG_STEPS,
+    integrated_gradients,
+)
+from guiapp.core.explain.occlusion import (
+    occlusion,
+    occlusion_geometry,
+    occlusion_images,
+)
 from guiapp.core.model.numpy_engine import NotSupported
-
-GRADIENT, GRADIENT_INPUT, GRADCAM, INTEGRATED, OCCLUSION = "gradient", "gradient-input", "gradcam", "ig", "occlusion"
-METHODS = (GRADIENT, GRADIENT_INPUT, GRADCAM, INTEGRATED, OCCLUSION)
-LIVE_METHODS = (GRADIENT, GRADIENT_INPUT, GRADCAM)  # one gradient call: on every update while drawing
-AT_REST_METHODS = (INTEGRATED, OCCLUSION)  # a batch each: once the pen is lifted
-TITLES = {GRADIENT: "gradient", GRADIENT_INPUT: "gradient × input", GRADCAM: "Grad-CAM",
-          INTEGRATED: "integrated gradients", OCCLUSION: "occlusion"}
-
-BLANK_RANGE = 1e-3  # an input whose pixels all lie within this of each other has nothing to explain
-IG_STEPS = 64
-IG_MAX_STEPS = 512
-IG_MAX_GAP_PERCENT = 5.0  # Sundararajan et al.: a larger completeness gap means too few steps
-OCCLUSION_PATCH, OCCLUSION_STRIDE, OCCLUSION_FILL = 4, 2, 0.5  # on a 28-pixel side; larger inputs scale both
-MNIST_SIDE = 28
-BATCH_BYTES = 48 * 2**20  # images per call kept under this (a 512×512×3 model: 16 per call, not 169 at once)
-NOTHING_TO_EXPLAIN = "nothing to explain: the input is blank (every pixel the same)"
-
-
-@dataclass(frozen=True)
-class Completeness:
-    """Integrated gradients' check: Σ attributions against logit(x) − logit(baseline)."""
-
-    total: float
-    expected: float
-    steps: int
-
-    @property
-    def gap_percent(self) -> float:
-        """|total − expected| as a percentage of |expected| (0 when both are zero)."""
-        gap = abs(self.total - self.expected)
-        return 0.0 if gap < 1e-9 else 100.0 * gap / max(abs(self.expected), 1e-9)
-
-    def text(self) -> str:
-        return (f"Σ attributions {self.total:+.3f} vs logit(x) − logit(black) {self.expected:+.3f}: "
-                f"gap {self.gap_percent:.2f}% with {self.steps} steps")
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """One method's evidence map for ``target`` (against ``contrast`` when set)."""
-
-    method: str
-    target: int
-    contrast: int | None
-    values: np.ndarray  # (H, W) on the network input, summed over colour channels; + = for the target
-    per_channel: np.ndarray | None = None  # (H, W, C) before summing (gradient methods)
-    grid: np.ndarray | None = None  # Grad-CAM: (h, w) on its layer; occlusion: one drop per patch position
-    layer: str | None = None  # Grad-CAM's layer
-    check: Completeness | None = None  # integrated gradients
-    seconds: float = 0.0
-
-    @property
-    def limit(self) -> float:
-        """The symmetric colour limit: the largest |value| (0 for an all-zero map)."""
-        return float(np.max(np.abs(self.values))) if self.values.size else 0.0
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """What the Why tab shows for one input: its logits and every method computed so far."""
-
-    target: int
-    contrast: int | None
-    logits: np.ndarray  # (classes,)
-    attributions: Mapping[str, Attribution] = field(default_factory=dict)
-    unavailable: Mapping[str, str] = field(default_factory=dict)  # method → why it does not apply
-    blank: bool = False
-    seconds: float = 0.0
-
-    @property
-    def probabilities(self) -> np.ndarray:
-        shifted = np.exp(self.logits - self.logits.max())
-        return shifted / shifted.sum()
-
-    @property
-    def problem(self) -> str | None:
-        """Why nothing could be explained (blank input, bad class), else None."""
-        if self.attributions:
-            return None
-        return next(iter(self.unavailable.values()), None)
-
-    def score(self) -> float:
-        """The explained score: logit_target (− logit_contrast)."""
-        value = float(self.logits[self.target])
-        return value - float(self.logits[self.contrast]) if self.contrast is not None else value
-
-    def with_methods(self, attributions: Mapping[str, Attribution], unavailable: Mapping[str, str] = {},
-                     seconds: float = 0.0) -> Explanation:
-        """This explanation with more methods (e.g. the at-rest ones) added."""
-        return Explanation(self.target, self.contrast, self.logits, {**self.attributions, **attributions},
-                           {**self.unavailable, **unavailable}, self.blank, self.seconds + seconds)
-
-
-def failed(message: str, target: int | None, contrast: int | None) -> Explanation:
-    """An explanation that could not be made (a class out of range, no logits): every method says why."""
-    return Explanation(-1 if target is None else target, contrast, np.zeros(0, np.float32), {},
-                       {method: message for method in METHODS})
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-def as_batch(image: np.ndarray, input_shape: tuple[int, int, int]) -> np.ndarray:
-    """One 0..1 image (H, W) or (H, W, C) → (1, H, W, C) float32."""
-    array = np.asarray(image, np.float32)
-    if array.ndim == 2:
-        array = array[..., np.newaxis]
-    if array.shape != tuple(input_shape):
-        raise ValueError(f"expected an image of shape {tuple(input_shape)}, got {array.shape}")
-    return array[np.newaxis]
-
-
-def is_blank(image: np.ndarray) -> bool:
-    """Nothing to explain: every pixel (nearly) the same."""
-    array = np.asarray(image, np.float32)
-    return not array.size or float(array.max() - array.min()) < BLANK_RANGE
-
-
-def check_classes(num_classes: int, target: int, contrast: int | None) -> None:
-    """:class:`ValueError` naming the class when ``target`` or ``contrast`` is not one of the model's."""
-    for role, value in (("class", target), ("contrast class", contrast)):
-        if value is not None and not 0 <= value < num_classes:
-            raise ValueError(f"{role} {value} is out of range: this model has classes 0 to {num_classes - 1}")
-    if contrast is not None and contrast == target:
-        raise ValueError(f"the contrast class is the target itself ({target}): choose another")
-
-
-def seed(num_classes: int, target: int, contrast: int | None) -> np.ndarray:
-    """The logit weights of the explained score: e_target (− e_contrast)."""
-    weights = np.zeros(num_classes, np.float32)
-    weights[target] = 1.0
-    if contrast is not None:
-        weights[contrast] = -1.0
-    return weights
-
-
-# --------------------------------------------------------------------------- the live methods
 
 
 def live_explanation(source: GradientSource, image: np.ndarray, target: int | None = None,
@@ -224,125 +121,6 @@ def live_explanation(source: GradientSource, image: np.ndarray, target: int | No
     return Explanation(target, contrast, grads.logits[0], found, unavailable, False, seconds)
 
 
-def grad_cam_maps(conv: np.ndarray, conv_grad: np.ndarray) -> np.ndarray:
-    """ReLU(Σₖ αₖ·Aₖ) with αₖ = mean over positions of ∂y/∂Aₖ, for each image: (N, h, w)."""
-    alphas = conv_grad.mean(axis=(1, 2), dtype=np.float64)  # (N, k)
-    cams = np.einsum("nhwk,nk->nhw", conv.astype(np.float64), alphas)
-    return np.maximum(cams, 0.0).astype(np.float32)
-
-
-def unit_centres(size: int, input_size: int, chain: Sequence[Window] | None, axis: int) -> np.ndarray:
-    """Input coordinate of each unit's receptive-field centre along ``axis`` (evenly spread without a chain)."""
-    if chain:
-        first, second = field_of(chain, 0, 0), field_of(chain, 1, 1)
-        start = (first.top + first.bottom - 1) / 2 if axis == 0 else (first.left + first.right - 1) / 2
-        step = (second.top - first.top) if axis == 0 else (second.left - first.left)
-        return start + step * np.arange(size, dtype=np.float64)
-    step = input_size / size
-    return (np.arange(size, dtype=np.float64) + 0.5) * step - 0.5
-
-
-def to_input_grid(grid: np.ndarray, input_hw: tuple[int, int], chain: Sequence[Window] | None) -> np.ndarray:
-    """A layer's (h, w) map on the input's (H, W) pixels: bilinear between the units' field centres."""
-    # Imported only when a map is drawn: keeps scipy out of the window's start-up.
-    from scipy.ndimage import map_coordinates
-
-    height, width = input_hw
-    rows = unit_centres(grid.shape[0], height, chain, 0)
-    cols = unit_centres(grid.shape[1], width, chain, 1)
-    # For every input pixel, its fractional unit index (clamped at the ends: the nearest unit's value).
-    row_index = np.interp(np.arange(height), rows, np.arange(len(rows)))
-    col_index = np.interp(np.arange(width), cols, np.arange(len(cols)))
-    coords = np.meshgrid(row_index, col_index, indexing="ij")
-    return map_coordinates(grid.astype(np.float32), coords, order=1, mode="nearest").astype(np.float32)
-
-
-# --------------------------------------------------------------------------- the at-rest methods
-
-
-def integrated_gradients(source: GradientSource, image: np.ndarray, target: int, contrast: int | None = None,
-                         steps: int = IG_STEPS, max_steps: int = IG_MAX_STEPS) -> Attribution:
-    """(x − black)·mean gradient along the path, midpoint rule, ``steps`` images as one batch;
-    the steps are doubled (up to ``max_steps``) while the completeness gap exceeds 5%."""
-    started = time.perf_counter()
-    check_classes(source.num_classes, target, contrast)
-    x = as_batch(image, source.input_shape)
-    baseline = np.zeros_like(x)
-    weights = seed(source.num_classes, target, contrast)
-    ends = source.logits(np.concatenate([x, baseline])) @ weights
-    expected = float(ends[0] - ends[1])
-    chunk = _chunk(x)
-    while True:
-        alphas = ((np.arange(steps, dtype=np.float32) + 0.5) / steps)[:, None, None, None]
-        total = np.zeros(x.shape[1:], np.float64)
-        for start in range(0, steps, chunk):  # 64 steps are one batch for a 28×28 model
-            part = alphas[start:start + chunk]
-            path = baseline + part * (x - baseline)
-            total += source.gradients(path, np.repeat(weights[np.newaxis], len(part), axis=0)).input_grad.sum(
-                axis=0, dtype=np.float64)
-        attributions = ((x - baseline)[0] * (total / steps)).astype(np.float32)
-        check = Completeness(float(attributions.sum(dtype=np.float64)), expected, steps)
-        if check.gap_percent <= IG_MAX_GAP_PERCENT or steps * 2 > max_steps:
-            break
-        steps *= 2
-    return Attribution(INTEGRATED, target, contrast, attributions.sum(axis=-1), attributions, check=check,
-                       seconds=time.perf_counter() - started)
-
-
-def occlusion_images(image: np.ndarray, patch: int = OCCLUSION_PATCH, stride: int = OCCLUSION_STRIDE,
-                     fill: float = OCCLUSION_FILL) -> tuple[np.ndarray, list[int], list[int]]:
-    """Every copy of the (1, H, W, C) batch ``image`` with one grey patch, and the patches' top rows and left columns."""
-    _, height, width, _ = image.shape
-    tops = list(range(0, height - patch + 1, stride))
-    lefts = list(range(0, width - patch + 1, stride))
-    batch = np.repeat(image, len(tops) * len(lefts), axis=0)
-    for i, top in enumerate(tops):
-        for j, left in enumerate(lefts):
-            batch[i * len(lefts) + j, top:top + patch, left:left + patch] = fill
-    return batch, tops, lefts
-
-
-def occlusion_geometry(height: int, width: int) -> tuple[int, int]:
-    """(patch, stride): 4 and 2 on MNIST's 28 pixels, scaled with the input's shorter side, so a larger
-    input is still covered by about 13×13 positions (not 255×255 on a 512×512 picture)."""
-    scale = max(1, round(min(height, width) / MNIST_SIDE))
-    return OCCLUSION_PATCH * scale, OCCLUSION_STRIDE * scale
-
-
-def occlusion(source: GradientSource, image: np.ndarray, target: int, contrast: int | None = None,
-              patch: int | None = None, stride: int | None = None, fill: float = OCCLUSION_FILL
-              ) -> Attribution:
-    """The explained score's drop with each patch position hidden (``grid``), and per pixel the mean
-    drop of the patches that cover it (``values``). All positions as one batch (in chunks for large inputs).
-
-    ``patch`` and ``stride`` default to :func:`occlusion_geometry`'s (4 and 2 on a 28×28 input)."""
-    started = time.perf_counter()
-    check_classes(source.num_classes, target, contrast)
-    x = as_batch(image, source.input_shape)
-    default_patch, default_stride = occlusion_geometry(*x.shape[1:3])
-    patch, stride = patch or default_patch, stride or default_stride
-    batch, tops, lefts = occlusion_images(x, patch, stride, fill)
-    weights = seed(source.num_classes, target, contrast)
-    every = np.concatenate([x, batch])
-    chunk = _chunk(x)
-    scores = np.concatenate([source.logits(every[start:start + chunk]) for start in range(0, len(every), chunk)]
-                            ) @ weights
-    drops = (scores[0] - scores[1:]).reshape(len(tops), len(lefts)).astype(np.float32)
-    total = np.zeros(x.shape[1:3], np.float64)
-    count = np.zeros(x.shape[1:3], np.float64)
-    for i, top in enumerate(tops):
-        for j, left in enumerate(lefts):
-            total[top:top + patch, left:left + patch] += drops[i, j]
-            count[top:top + patch, left:left + patch] += 1
-    values = np.divide(total, count, out=np.zeros_like(total), where=count > 0).astype(np.float32)
-    return Attribution(OCCLUSION, target, contrast, values, grid=drops, seconds=time.perf_counter() - started)
-
-
-def _chunk(x: np.ndarray) -> int:
-    """Images per call for inputs like ``x`` (1, H, W, C): all of a 28×28 model's at once."""
-    return max(1, BATCH_BYTES // max(1, x[0].nbytes * 64))  # activations dwarf the input: ×64 headroom
-
-
 def at_rest(source: GradientSource, image: np.ndarray, explanation: Explanation) -> Explanation:
     """``explanation`` with integrated gradients and occlusion added (nothing for a blank input)."""
     if explanation.blank:
@@ -360,17 +138,10 @@ def default_conv_layer(names: Sequence[str]) -> str | None:
     return names[-1] if names else None
 
 
-__all__ = [
-    "LIVE_METHODS",
-    "METHODS",
-    "Attribution",
-    "Completeness",
-    "Explanation",
-    "at_rest",
-    "conv_layers",
-    "grad_cam_maps",
-    "integrated_gradients",
-    "live_explanation",
-    "occlusion",
-    "to_input_grid",
+__all__ = [  # the methods' one door: the window, the CLI and the tests import from here
+    "AT_REST_METHODS", "BLANK_RANGE", "GRADCAM", "GRADIENT", "GRADIENT_INPUT", "IG_MAX_GAP_PERCENT", "IG_MAX_STEPS",
+    "IG_STEPS", "INTEGRATED", "LIVE_METHODS", "METHODS", "NOTHING_TO_EXPLAIN", "OCCLUSION", "TITLES", "Attribution",
+    "Completeness", "Explanation", "as_batch", "at_rest", "check_classes", "conv_layers", "default_conv_layer",
+    "failed", "grad_cam_maps", "integrated_gradients", "is_blank", "live_explanation", "occlusion",
+    "occlusion_geometry", "occlusion_images", "seed", "to_input_grid", "unit_centres",
 ]

@@ -38,14 +38,7 @@ OCCLUSION_SIDE = (28 - PATCH) // STRIDE + 1  # 13 patch positions a side
 HAS_NUMPY_SOURCE = importlib.util.find_spec("guiapp.core.explain.numpy_gradients") is not None
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_blas_thread():
-    """One BLAS thread, as the app's compute process runs (limit_blas_threads): on two busy cores a
-    second thread spins, and the NumPy source runs several times slower."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1, user_api="blas"):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from guiapp.core.model.architectures import build_model
 from guiapp.core.model.inference import Inspector
 from guiapp.core.model.numpy_engine import ACTIVATIONS, NotSupported
 from tests.core.generated import random_classifier, with_extras
+from tests.models import randomise_weights
 
 RELATIVE = 1e-5  # max |numpy − tf| ≤ RELATIVE · max(1, max |tf|)
 SCALE_FREE = 1e-5  # and ≤ SCALE_FREE · max |tf|: small gradients (a long chain of squashing layers) count too
@@ -75,31 +76,11 @@ def _one_hot(labels, classes):
     return np.eye(classes, dtype=np.float32)[np.asarray(labels)]
 
 
-def _randomise(model, rng):
-    """Non-trivial biases and batch-norm statistics (kernels stay as initialised)."""
-    for layer in model.layers:
-        values = []
-        for variable in layer.weights:
-            name, shape = variable.path.rsplit("/", 1)[-1], tuple(variable.shape)
-            if name in ("moving_variance", "variance"):
-                values.append(rng.uniform(0.5, 2.0, shape))
-            elif name == "gamma":
-                values.append(rng.uniform(0.5, 1.5, shape))
-            elif name in ("bias", "beta", "moving_mean", "mean"):
-                values.append(rng.normal(0, 0.2, shape))
-            else:
-                values.append(np.asarray(variable.numpy()))
-        if values:
-            layer.set_weights([v.astype(np.float32) for v in values])
-            if type(layer).__name__ == "Normalization":
-                layer.finalize_state()
-
-
 def _saved(tmp_path, name, input_shape, layers, seed=3):
     k = _keras()
     k.utils.set_random_seed(seed)
     model = k.Sequential([k.Input(input_shape), *layers], name=name)
-    _randomise(model, np.random.default_rng(seed))
+    randomise_weights(model, np.random.default_rng(seed))
     path = tmp_path / f"{name}.keras"
     model.save(path)
     inspector = Inspector.load(path)
@@ -229,7 +210,7 @@ def test_generated_networks_match_tensorflow(tmp_path, seed):
             model = build_model(arch, seed=index)
         except ArchitectureError:
             continue
-        _randomise(model, weights)
+        randomise_weights(model, weights)
         model.save(tmp_path / f"g{index}.keras")
         inspector = Inspector.load(tmp_path / f"g{index}.keras")
         assert inspector.engine.name == "NumPy"

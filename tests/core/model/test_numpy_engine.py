@@ -23,6 +23,7 @@ from guiapp.core.model.inference import Inspector
 from guiapp.core.model.keras_file import MAX_CONFIG_BYTES, read_chain
 from guiapp.core.model.numpy_engine import NotSupported, NumpyNetwork
 from tests.core.generated import random_architecture, with_extras
+from tests.models import randomise_weights
 
 TOLERANCE = 1e-4  # every layer's output, absolute and relative (XLA and plain Keras differ by 1.3e-5)
 
@@ -69,27 +70,6 @@ def test_shipped_models_agree_with_keras_layer_by_layer(model_path, mnist):
     np.testing.assert_allclose(probabilities, np.asarray(model(given, training=False)), atol=TOLERANCE)
 
 
-def _randomise(model, rng: np.random.Generator) -> None:
-    """Non-trivial weights: random biases, batch-norm statistics and scales (kernels stay Glorot)."""
-    for layer in model.layers:
-        values = []
-        for variable in layer.weights:
-            name = variable.path.rsplit("/", 1)[-1]
-            shape = tuple(variable.shape)
-            if name in ("moving_variance", "variance"):
-                values.append(rng.uniform(0.5, 2.0, shape))
-            elif name == "gamma":
-                values.append(rng.uniform(0.5, 1.5, shape))
-            elif name in ("bias", "beta", "moving_mean", "mean"):
-                values.append(rng.normal(0, 0.2, shape))
-            else:
-                values.append(np.asarray(variable.numpy()))
-        if values:
-            layer.set_weights([v.astype(np.float32) for v in values])
-            if type(layer).__name__ == "Normalization":
-                layer.finalize_state()  # Keras 3 reshapes the adapted statistics only here
-
-
 def test_generated_networks_saved_to_files_agree_with_keras(tmp_path):
     rng = random.Random(7)
     weights_rng = np.random.default_rng(7)
@@ -102,7 +82,7 @@ def test_generated_networks_saved_to_files_agree_with_keras(tmp_path):
             model = build_model(arch, seed=index)
         except ArchitectureError:
             continue  # Keras refuses it (the ledger test covers where it breaks)
-        _randomise(model, weights_rng)
+        randomise_weights(model, weights_rng)
         path = tmp_path / f"g{index}.keras"
         model.save(path)
         chain = read_chain(path)
