@@ -68,7 +68,8 @@ class Counterfactual:
                     f"{names[self.answer] if names else self.answer} after {self.steps} steps")
         if self.steps == 0:
             return f"the network already answers {name}: nothing to change"
-        return (f"{self.pixels_changed} pixels changed by more than {CHANGED:g} (largest change "
+        count = self.pixels_changed
+        return (f"{count} pixel{'' if count == 1 else 's'} changed by more than {CHANGED:g} (largest change "
                 f"{self.largest_change:.2f}) in {self.steps} steps: the network answers {name} "
                 f"with {self.probabilities[self.target]:.0%}")
 
@@ -103,7 +104,8 @@ def make_it(source: GradientSource, image: np.ndarray, target: int, max_steps: i
         logits = source.logits(x)[0]
     fresh = source.logits(x)[0].astype(np.float64)  # the answer as a new forward pass sees it
     probabilities = np.exp(fresh - fresh.max())
-    shape = np.asarray(image).shape
+    height, width, channels = source.input_shape
+    shape = (height, width) if channels == 1 else (height, width, channels)  # as the views show inputs
     return Counterfactual(target, original[0].reshape(shape), x[0].reshape(shape),
                           (probabilities / probabilities.sum()).astype(np.float32), steps, bound,
                           time.perf_counter() - started)

@@ -111,13 +111,13 @@ def failed(message: str, target: int | None, contrast: int | None) -> Explanatio
 
 
 def as_batch(image: np.ndarray, input_shape: tuple[int, int, int]) -> np.ndarray:
-    """One 0..1 image (H, W) or (H, W, C) → (1, H, W, C) float32."""
-    array = np.asarray(image, np.float32)
-    if array.ndim == 2:
-        array = array[..., np.newaxis]
-    if array.shape != tuple(input_shape):
-        raise ValueError(f"expected an image of shape {tuple(input_shape)}, got {array.shape}")
-    return array[np.newaxis]
+    """One 0..1 image (H, W) or (H, W, C) → (1, H, W, C) float32, in the model's colours as
+    :meth:`Inspector.run` takes it (a grey drawing given to an RGB model is grey in all three channels).
+
+    :class:`ValueError` for another height × width."""
+    from guiapp.core.model.inference import as_network_image
+
+    return as_network_image(image, input_shape).reshape(1, *input_shape)
 
 
 def is_blank(image: np.ndarray) -> bool:

@@ -59,6 +59,7 @@ class PictureInput:
 
 
 Source = Drawing | PictureInput  # what the canvas holds and the worker computes
+AS_IT_IS = PictureRecipe("crop")  # for a picture already at the input's size (a counterfactual): taken unchanged
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def compute_update(
         for state in result.layers:
             if not shown_as_copy(state.kind):
                 pictures[state.name] = layer_picture(state.activation, colour_mode, lut)
-    explanation = explain(inspector, stages.final, result, why, input_range) if why is not None else None
+    explanation = explain(inspector, result.image, result, why, input_range) if why is not None else None
     return Update(drawing, result, time.perf_counter() - started, stages, full, pictures, colour_mode, placement,
                   explanation)
 

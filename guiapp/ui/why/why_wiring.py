@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QObject, QRectF, Slot
 from PySide6.QtWidgets import QTabWidget
 
-from guiapp.core.drawing.picture import PictureRecipe
-from guiapp.core.live.live_update import PictureInput, Update
+from guiapp.core.live.live_update import AS_IT_IS, PictureInput, Update
 from guiapp.core.model.inference import Inspector
 from guiapp.ui.lazy_page import LazyPage
 from guiapp.ui.live.canvas import DrawingCanvas
@@ -25,8 +24,6 @@ from guiapp.ui.live.worker import InferenceWorker
 if TYPE_CHECKING:
     from guiapp.core.explain.counterfactual import Counterfactual
     from guiapp.ui.why.why_view import WhyView
-
-EXACT = PictureRecipe("crop")  # a picture at the input's size, taken as it is
 
 
 class WhyWiring(QObject):
@@ -131,5 +128,5 @@ class WhyWiring(QObject):
         """The changed input in every panel, as the network takes it, until the next stroke (Ctrl+Z: back)."""
         names = self.view.class_names if self.view is not None else ()
         name = f"what would make it a {names[found.target] if found.target < len(names) else found.target}"
-        self.canvas.show_picture(PictureInput(found.changed, name, recipe=EXACT), "Show the change")
+        self.canvas.show_picture(PictureInput(found.changed, name, recipe=AS_IT_IS), "Show the change")
         self.say(f"{name}: every panel shows the changed input · Ctrl+Z goes back")
