@@ -27,3 +27,5 @@ RESOURCES_DIR = _shipped("resources")
 DEFAULT_MODEL = MODELS_DIR / "mnist_cnn_drawn.keras"
 SEED_MODEL = MODELS_DIR / "mnist_cnn.keras"
 MNIST_SAMPLES = RESOURCES_DIR / "mnist_samples.npz"
+MNIST = RESOURCES_DIR / "mnist.npz"  # the whole of MNIST (Keras layout): train, evaluate, browse offline
+MNIST_SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"

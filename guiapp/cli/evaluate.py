@@ -22,7 +22,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     add_model_option(parser)
     parser.add_argument("--data", metavar="PATH",
-                        help="Keras-layout mnist.npz (default: keras.datasets.mnist.load_data(), needs a connection)")
+                        help="Keras-layout mnist.npz (default: the copy of MNIST shipped with guiapp)")
     parser.add_argument("--json", action="store_true", help="print exactly one JSON object")
     parser.set_defaults(run=run)
 

@@ -42,7 +42,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                         help=f"a built-in architecture ({', '.join(sorted(ARCHITECTURES))}; default %(default)s) "
                         "or an architecture saved from the window's Architecture tab")
     parser.add_argument("--data", type=Path, metavar="PATH",
-                        help="Keras-layout mnist.npz (default: keras.datasets.mnist.load_data(), needs a connection)")
+                        help="Keras-layout mnist.npz (default: the copy of MNIST shipped with guiapp)")
     parser.add_argument("--epochs", type=_positive_int, default=TrainingConfig.epochs, metavar="N",
                         help="epochs (default: %(default)s)")
     parser.add_argument("--batch-size", type=_positive_int, default=TrainingConfig.batch_size, metavar="N",

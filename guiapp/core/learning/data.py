@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from guiapp import paths
 from guiapp.core.errors import DataFileError, file_problem, short_reason
 
 IMAGE_SIZE = 28
@@ -176,29 +177,32 @@ class LabelledDigits:
 def load_mnist_test(path: Path | str | None = None) -> LabelledDigits:
     """The test digits, reading nothing else from ``path`` (the training arrays may be large, or broken)."""
     if path is None:
-        data = load_mnist(None)
-        return LabelledDigits(data.x_test, data.y_test, data.source)
+        path = shipped_mnist()
     arrays = read_npz_arrays(path, ("x_test", "y_test"))
     _check_labels(path, arrays["y_test"], "y_test")
     return LabelledDigits(arrays["x_test"], arrays["y_test"], str(path))
 
 
 def load_mnist(path: Path | str | None = None) -> MnistData:
-    """MNIST from ``path``, or from Keras' downloader (needs a network connection) without one."""
-    if path is not None:
-        return load_mnist_npz(path)
-    from guiapp.core.model.backend import keras
+    """MNIST from ``path``, or the copy shipped in ``resources/`` (checked by its sha256) without one."""
+    return load_mnist_npz(path if path is not None else shipped_mnist())
 
-    try:
-        (x_train, y_train), (x_test, y_test) = keras().datasets.mnist.load_data()
-    except Exception as exc:  # noqa: BLE001 — the downloader raises many kinds of network errors
-        raise DataFileError(
-            f"MNIST could not be downloaded ({short_reason(exc)}) — {_HINT}"
-        ) from None
-    data = MnistData(x_train, y_train, x_test, y_test, source="keras.datasets.mnist")
-    _check_split("keras.datasets.mnist", x_train, y_train, "train")
-    _check_split("keras.datasets.mnist", x_test, y_test, "test")
-    return data
+
+def shipped_mnist() -> Path:
+    """The MNIST file that ships with guiapp, once its sha256 matches; :class:`DataFileError` if it is
+    missing or damaged (an interrupted install, a disk error): it is never used half right."""
+    path = paths.MNIST
+    if not path.is_file():
+        raise DataFileError(file_problem(path, "the MNIST copy that ships with guiapp is missing (reinstall)", _HINT))
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != paths.MNIST_SHA256:
+        raise DataFileError(file_problem(
+            path, f"damaged: its sha256 is {digest.hexdigest()[:12]}…, not {paths.MNIST_SHA256[:12]}… (reinstall)",
+            _HINT))
+    return path
 
 
 @dataclass(frozen=True)

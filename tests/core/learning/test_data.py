@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from guiapp import paths
 from guiapp.core.errors import DataFileError
 from guiapp.core.learning.data import load_mnist_npz, load_samples, to_network_input
 
@@ -74,17 +75,23 @@ def test_the_shipped_samples_are_the_first_test_digits(mnist):
     assert np.array_equal(samples.labels, mnist.y_test[:2000])
 
 
-def test_without_a_file_and_without_a_connection_the_message_says_what_to_do(monkeypatch):
-    from guiapp.core.learning.data import load_mnist
-    from guiapp.core.model.backend import keras
+def test_without_a_file_the_shipped_copy_is_used_and_checked(monkeypatch, tmp_path, mnist):
+    """No --data: MNIST as it ships (resources/mnist.npz, the same arrays as ../shared's), sha256-checked."""
+    from guiapp.core.learning.data import load_mnist, load_mnist_test
 
-    def offline():
-        raise OSError("URL fetch failure: no route to host")
-
-    monkeypatch.setattr(keras().datasets.mnist, "load_data", offline)
-    with pytest.raises(DataFileError) as info:
+    shipped = load_mnist(None)
+    assert shipped.source == str(paths.MNIST)
+    for key in ("x_train", "y_train", "x_test", "y_test"):
+        assert np.array_equal(getattr(shipped, key), getattr(mnist, key))
+    assert np.array_equal(load_mnist_test(None).images, mnist.x_test)
+    # A damaged copy (one byte changed) is refused, never used half right; a missing one says so.
+    damaged = tmp_path / "mnist.npz"
+    blob = bytearray(paths.MNIST.read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(blob))
+    monkeypatch.setattr(paths, "MNIST", damaged)
+    with pytest.raises(DataFileError, match=r"mnist.npz: damaged: its sha256 is .*reinstall"):
+        load_mnist_test(None)
+    monkeypatch.setattr(paths, "MNIST", tmp_path / "gone.npz")
+    with pytest.raises(DataFileError, match="missing"):
         load_mnist(None)
-    assert str(info.value) == (
-        "MNIST could not be downloaded (URL fetch failure: no route to host) — "
-        "pass --data PATH to a Keras-layout mnist.npz (x_train, y_train, x_test, y_test)"
-    )
