@@ -117,8 +117,22 @@ class KerasGradients:
             raise ValueError(f"no layer named {conv_layer!r}")
         if len(self._layers[names.index(conv_layer)].output.shape) != 4:
             raise ValueError(f"{conv_layer} does not output maps (height × width × channels)")
-        if not self.sequential:
-            raise NotSupported("Grad-CAM needs a chain of layers after the convolution layer; this model branches")
+        if not self.sequential and not self._chain_after(names.index(conv_layer)):
+            raise NotSupported(f"Grad-CAM needs a chain of layers after {conv_layer}; this model branches after it")
+
+    def _chain_after(self, index: int) -> bool:
+        """Whether every layer after ``index`` reads exactly the previous layer's output (a branching model
+        may still end in a chain: Grad-CAM works on a convolution inside that chain)."""
+        previous = self._layers[index]
+        for layer in self._layers[index + 1:]:
+            try:
+                history = layer.input._keras_history
+            except (AttributeError, ValueError):  # several inputs, or a layer used twice
+                return False
+            if history.operation is not previous:
+                return False
+            previous = layer
+        return True
 
     # ----------------------------------------------------------------- the protocol
 

@@ -105,3 +105,42 @@ def test_gradients_are_with_respect_to_unit_pixels_when_the_model_rescales(tmp_p
         down.reshape(-1)[flat] -= eps
         numeric = (source.logits(up)[0, 3] - source.logits(down)[0, 3]) / (2 * eps)
         assert grad.reshape(-1)[flat] == pytest.approx(numeric, rel=0.1, abs=0.05 * float(np.abs(grad).max()))
+
+
+def test_grad_cam_on_a_branching_model_works_where_a_chain_follows(tmp_path, digits):
+    """Two convolutions added together, then a third: Grad-CAM applies to the third (a chain follows it,
+    checked against a tape written here), not to the first (the Add joins two paths after it)."""
+    import tensorflow as tf
+
+    from guiapp.core.explain.attribution import GRADCAM, live_explanation
+    from guiapp.core.model.backend import keras
+    from guiapp.core.model.inference import Inspector
+
+    k = keras()
+    inputs = k.Input((28, 28, 1))
+    joined = k.layers.Add()([k.layers.Conv2D(8, 3, activation="relu", name="c1")(inputs),
+                             k.layers.Conv2D(8, 3, activation="relu", name="c2")(inputs)])
+    last_conv = k.layers.Conv2D(8, 3, activation="relu", name="c3")(joined)
+    outputs = k.layers.Dense(10, activation="softmax", name="out")(k.layers.Flatten()(last_conv))
+    path = tmp_path / "branching.keras"
+    k.Model(inputs, outputs).save(path)
+    inspector = Inspector.load(path)
+    assert not inspector.sequential
+    source = KerasGradients(inspector)
+    image = digits[0]
+    found = live_explanation(source, image, 3, None, "c3")
+    model = inspector.keras_model()
+    upto = k.Model(model.inputs[0], model.get_layer("c3").output)
+    x = tf.constant(image[None, ..., None])
+    with tf.GradientTape() as tape:
+        maps = upto(x, training=False)
+        tape.watch(maps)
+        dense = model.get_layer("out")
+        logit = (tf.matmul(model.get_layer(index=len(model.layers) - 2)(maps), dense.kernel) + dense.bias)[0, 3]
+    weights = tf.reduce_mean(tape.gradient(logit, maps), axis=(1, 2))
+    expected = tf.nn.relu(tf.reduce_sum(maps * weights[:, None, None, :], axis=-1))[0].numpy()
+    np.testing.assert_allclose(found.attributions[GRADCAM].grid, expected, atol=TOL * max(1.0, expected.max()))
+    before = live_explanation(source, image, 3, None, "c1")
+    assert GRADCAM not in before.attributions
+    assert before.unavailable[GRADCAM] == "Grad-CAM needs a chain of layers after c1; this model branches after it"
+    assert before.attributions["gradient"].values.shape == (28, 28)  # the other methods still work
