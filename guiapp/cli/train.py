@@ -64,7 +64,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, metavar="PATH",
                         help="output .keras file (default: ./ARCH.keras, or beside a saved architecture file); "
                         "its card is written beside it as .json")
-    parser.add_argument("--force", action="store_true", help="overwrite an existing model and card")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing model and card (and history)")
+    parser.add_argument("--history", type=Path, metavar="DIR",
+                        help="also keep the weights as training goes (after 0, 1, 2, 5, 10, 20, 50, … batches and "
+                        "each epoch's end) in this folder, to replay how the network learned")
     parser.set_defaults(run=run)
 
 
@@ -135,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     before = _file_identity(out)
     try:
         result = train(data, out, config, force=args.force, progress=EpochProgressBar(), architecture=arch,
-                       recipe=recipe, init=args.init)
+                       recipe=recipe, init=args.init, history=args.history)
     except KeyboardInterrupt as exc:
         # The pair is replaced together or not at all; which one happened is read from the disk, so
         # the line is true even for a Ctrl-C in the instant after the files were put in place.
@@ -143,12 +146,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"\nguiapp: interrupted as the files were put in place — {out} and its card were both written",
                   file=sys.stderr)
         else:
-            print("\nguiapp: training interrupted — nothing was written; existing files are untouched",
-                  file=sys.stderr)
+            said = ("nothing was written; existing files are untouched" if args.history is None else
+                    f"no model was written (existing files are untouched); the history so far is in {args.history}")
+            print(f"\nguiapp: training interrupted — {said}", file=sys.stderr)
         return 130
     test = result.card["test"]
     print(f"test accuracy {test['accuracy']:.4%}  test loss {test['loss']:.4f}")
-    print(f"wrote {result.model_path} and {result.card_path}")
+    print(f"wrote {result.model_path} and {result.card_path}"
+          + (f", and the training history in {args.history}" if args.history is not None else ""))
     if out.resolve() != paths.DEFAULT_MODEL.resolve():
         print(f"use it with --model {out}", file=sys.stderr)
     return 0

@@ -21,6 +21,7 @@ import numpy as np
 from guiapp.core.atomic import atomic_paths, refuse_overwrite
 from guiapp.core.errors import GuiappError, file_problem, short_reason
 from guiapp.core.learning.data import NUM_CLASSES, MnistData, to_network_input
+from guiapp.core.learning.history import HistoryWriter
 from guiapp.core.model.architectures import (
     DEFAULT_ARCHITECTURE,
     Architecture,
@@ -74,6 +75,29 @@ def _progress_callback(keras: Any, progress: TrainingProgress, epochs: int, batc
             progress.epoch_done(epoch + 1, {k: float(v) for k, v in (logs or {}).items()})
 
     return _Forward()
+
+
+def _history_callback(keras: Any, writer: HistoryWriter) -> Any:
+    """Saves the weights at the writer's scheduled batches (0 before the first) and at each epoch's end."""
+
+    class _Snapshots(keras.callbacks.Callback):
+        epoch = 0
+
+        def on_train_begin(self, logs: Any = None) -> None:
+            writer.add(0, self.model.get_weights())
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            step = self.epoch * writer.batches_per_epoch + batch + 1
+            if step % writer.batches_per_epoch and writer.due(step):  # an epoch's end waits for its validation
+                writer.add(step, self.model.get_weights(), logs)
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            writer.add((epoch + 1) * writer.batches_per_epoch, self.model.get_weights(), logs)
+
+    return _Snapshots()
 
 
 def keras2_categorical_crossentropy(y_true: Any, y_pred: Any) -> Any:
@@ -156,12 +180,15 @@ def train(
     architecture: Architecture | None = None,
     recipe: dict[str, Any] | None = None,
     init: Path | None = None,
+    history: Path | None = None,
 ) -> TrainingResult:
     """Train, evaluate on the test set, then write ``out`` and its card together, atomically.
 
     Nothing is written until training has finished, so an interrupt (Ctrl-C raises
     ``KeyboardInterrupt`` out of this call) leaves any existing model and card untouched,
     unless it is a :class:`~guiapp.core.atomic.CommittedInterrupt`: both new files were written.
+    ``history``: a folder for snapshots of the weights as training goes (:mod:`guiapp.core.learning.history`);
+    an interrupted run leaves the snapshots taken so far, listed in a whole index.
     """
     out = Path(out)
     check_output(out, force=force)
@@ -186,6 +213,9 @@ def train(
     y_test = k.utils.to_categorical(data.y_test, NUM_CLASSES)
     batches = int(np.ceil(len(x_train) / config.batch_size))
     callbacks = [_progress_callback(k, progress, config.epochs, batches)] if progress else []
+    if history is not None:
+        writer = HistoryWriter(history, arch.to_dict(), batches, config.epochs, force=force)
+        callbacks.append(_history_callback(k, writer))
 
     started = time.perf_counter()
     history = model.fit(

@@ -1,0 +1,172 @@
+"""A training run kept as it happened: the weights at log-spaced moments, in a folder that can be replayed.
+
+The first batches change the kernels most, so snapshots are taken after 0, 1, 2, 5, 10, 20, 50, …
+batches (1-2-5 steps) up to the first epoch's end, and then at every epoch's end. Each snapshot
+is one compressed ``.npz`` of every weight array, written atomically; ``history.json`` lists them
+with the metrics of the moment and is rewritten atomically after each, so a run stopped at any
+point leaves a history that opens (the last snapshot listed is whole). Reading checks every
+array's shape against the index before it is read: a history folder may come from a stranger.
+For the seed's 12 epochs of ``mnist_cnn`` (469 batches each) that is 21 snapshots of 4.4 MB: 93 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from guiapp.core.atomic import atomic_path
+from guiapp.core.errors import DataFileError, GuiappError, file_problem
+
+INDEX = "history.json"
+FORMAT = "guiapp-training-history/1"
+MAX_INDEX_BYTES = 1 << 20
+MAX_SNAPSHOTS = 10_000
+MAX_WEIGHT_BYTES = 512 << 20  # one snapshot: MNIST's network is 4.8 MB
+_HINT = "open a folder written by `guiapp train --history DIR` or the Training page"
+
+
+def snapshot_steps(batches_per_epoch: int, epochs: int) -> list[int]:
+    """Batches done at each snapshot: 0, 1, 2, 5, 10, 20, 50, … before the first epoch ends, then each epoch's end."""
+    if batches_per_epoch < 1 or epochs < 1:
+        return [0]
+    steps, decade = [0], 1
+    while decade < batches_per_epoch:
+        steps += [decade * m for m in (1, 2, 5) if decade * m < batches_per_epoch]
+        decade *= 10
+    return steps + [batches_per_epoch * epoch for epoch in range(1, epochs + 1)]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One saved moment: ``step`` batches done (``epoch`` = step / batches per epoch), its metrics and file."""
+
+    step: int
+    epoch: float
+    file: str
+    metrics: Mapping[str, float] = field(default_factory=dict)  # loss, accuracy; val_* at an epoch's end
+
+
+class HistoryWriter:
+    """Writes a history folder as training goes (``add`` after each scheduled batch)."""
+
+    def __init__(self, folder: Path, architecture: Mapping[str, Any], batches_per_epoch: int, epochs: int,
+                 *, force: bool = False) -> None:
+        self.folder = Path(folder)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise GuiappError(file_problem(self.folder, "is a file, not a folder for a training history"))
+        if (self.folder / INDEX).exists() and not force:
+            raise GuiappError(file_problem(self.folder, "already holds a training history — pass --force to "
+                                           "replace it, or choose another folder"))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("snapshot-*.npz") if force else ():
+            old.unlink()
+        self.architecture = dict(architecture)
+        self.batches_per_epoch = batches_per_epoch
+        self.schedule = snapshot_steps(batches_per_epoch, epochs)
+        self.snapshots: list[Snapshot] = []
+        self.shapes: list[list[int]] | None = None
+
+    def due(self, step: int) -> bool:
+        return step in self.schedule and all(s.step != step for s in self.snapshots)
+
+    def add(self, step: int, weights: Sequence[np.ndarray], metrics: Mapping[str, float] | None = None) -> Snapshot:
+        """Save ``weights`` as the moment ``step`` batches were done; the index follows."""
+        arrays = [np.asarray(w, np.float32) for w in weights]
+        self.shapes = [list(a.shape) for a in arrays]
+        name = f"snapshot-{step:07d}.npz"
+        with atomic_path(self.folder / name) as tmp, tmp.open("wb") as handle:
+            np.savez_compressed(handle, **{f"w{i}": a for i, a in enumerate(arrays)})
+        kept = {key: float(value) for key, value in (metrics or {}).items()
+                if isinstance(value, (int, float)) and math.isfinite(value)}
+        snapshot = Snapshot(step, step / self.batches_per_epoch, name, kept)
+        self.snapshots.append(snapshot)
+        self._write_index()
+        return snapshot
+
+    def _write_index(self) -> None:
+        index = {"format": FORMAT, "architecture": self.architecture, "batches_per_epoch": self.batches_per_epoch,
+                 "shapes": self.shapes, "snapshots": [asdict(s) for s in self.snapshots]}
+        with atomic_path(self.folder / INDEX) as tmp:
+            tmp.write_text(json.dumps(index, indent=1), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class TrainingHistory:
+    """A history folder, opened: its snapshots in order; :meth:`weights` reads one."""
+
+    folder: Path
+    architecture: Mapping[str, Any]
+    batches_per_epoch: int
+    shapes: tuple[tuple[int, ...], ...]
+    snapshots: tuple[Snapshot, ...]
+
+    @classmethod
+    def open(cls, folder: Path | str) -> TrainingHistory:
+        """Read and check ``history.json``; :class:`DataFileError` names the folder and the problem."""
+        folder = Path(folder)
+        index_path = folder / INDEX
+        if not index_path.is_file():
+            raise DataFileError(file_problem(folder, f"holds no {INDEX}: not a training history", _HINT))
+        if index_path.stat().st_size > MAX_INDEX_BYTES:
+            raise DataFileError(file_problem(index_path, "is larger than any training history's index", _HINT))
+        try:
+            index = json.loads(index_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise DataFileError(file_problem(index_path, f"is not readable JSON ({str(exc)[:80]})", _HINT)) from None
+        try:
+            return cls._from_index(folder, index)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataFileError(file_problem(index_path, f"is not a guiapp training history ({exc!s:.80})",
+                                             _HINT)) from None
+
+    @classmethod
+    def _from_index(cls, folder: Path, index: Any) -> TrainingHistory:
+        if not isinstance(index, dict) or index.get("format") != FORMAT:
+            raise TypeError(f"format is not {FORMAT}")
+        shapes = tuple(tuple(int(d) for d in shape) for shape in index["shapes"])
+        if any(d < 0 for shape in shapes for d in shape) or sum(4 * math.prod(s) for s in shapes) > MAX_WEIGHT_BYTES:
+            raise ValueError("weights of impossible sizes")
+        raw = index["snapshots"]
+        if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_SNAPSHOTS:
+            raise ValueError("no snapshots")
+        snapshots = []
+        for item in raw:
+            name = str(item["file"])
+            if Path(name).name != name or not name.endswith(".npz"):
+                raise ValueError(f"snapshot file {name!r} is not a file name in the folder")
+            metrics = {str(k): float(v) for k, v in dict(item.get("metrics", {})).items()}
+            snapshots.append(Snapshot(int(item["step"]), float(item["epoch"]), name, metrics))
+        steps = [s.step for s in snapshots]
+        if steps != sorted(set(steps)):
+            raise ValueError("snapshots out of order")
+        architecture = index["architecture"]
+        if not isinstance(architecture, dict):
+            raise TypeError("no architecture")
+        return cls(folder, architecture, int(index["batches_per_epoch"]), shapes, tuple(snapshots))
+
+    def weights(self, index: int) -> list[np.ndarray]:
+        """Snapshot ``index``'s weight arrays, each checked against the index's shapes before it is read."""
+        path = self.folder / self.snapshots[index].file
+        try:
+            with zipfile.ZipFile(path) as archive:
+                arrays = []
+                for i, shape in enumerate(self.shapes):
+                    with archive.open(f"w{i}.npy") as member:
+                        version = np.lib.format.read_magic(member)
+                        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                                       else np.lib.format.read_array_header_2_0)
+                        found, _fortran, dtype = read_header(member)
+                        if tuple(found) != shape or np.dtype(dtype) != np.float32:
+                            raise ValueError(f"w{i} is {dtype} {tuple(found)}, not float32 {shape}")
+                    with archive.open(f"w{i}.npy") as member:
+                        arrays.append(np.lib.format.read_array(member, allow_pickle=False))
+                return arrays
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+            raise DataFileError(file_problem(path, f"is not a whole snapshot ({exc!s:.80})", _HINT)) from None
