@@ -16,6 +16,7 @@ import numpy as np
 
 from guiapp.core.explain.gradients import Gradients
 from guiapp.core.model.inference import Inspector
+from guiapp.core.model.keras_engine import reads_in_chain
 from guiapp.core.model.numpy_engine import NotSupported
 
 _SOFTMAX_LAYERS = ("Softmax",)
@@ -123,16 +124,7 @@ class KerasGradients:
     def _chain_after(self, index: int) -> bool:
         """Whether every layer after ``index`` reads exactly the previous layer's output (a branching model
         may still end in a chain: Grad-CAM works on a convolution inside that chain)."""
-        previous = self._layers[index]
-        for layer in self._layers[index + 1:]:
-            try:
-                history = layer.input._keras_history
-            except (AttributeError, ValueError):  # several inputs, or a layer used twice
-                return False
-            if history.operation is not previous:
-                return False
-            previous = layer
-        return True
+        return reads_in_chain(self._layers[index], self._layers[index + 1:])
 
     # ----------------------------------------------------------------- the protocol
 

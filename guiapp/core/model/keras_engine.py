@@ -47,6 +47,20 @@ def load_keras_model(path: Path, trust: bool = False) -> Any:
         ) from None
 
 
+def reads_in_chain(first: Any, layers: list[Any]) -> bool:
+    """Whether each of ``layers`` reads exactly the output of the one before it (the first: ``first``'s)."""
+    previous = first
+    for layer in layers:
+        try:
+            history = layer.input._keras_history
+        except (AttributeError, ValueError):  # several inputs, or a layer used twice
+            return False
+        if history.operation is not previous:
+            return False
+        previous = layer
+    return True
+
+
 class KerasEngine:
     """All layers' outputs of a Keras model; the model is never called from two threads at once."""
 
@@ -101,16 +115,7 @@ class KerasEngine:
 
     def is_chain(self) -> bool:
         """True when every layer's only input is the previous layer's output (a Sequential stack)."""
-        previous = self.model.inputs[0]._keras_history.operation
-        for layer in self.layers:
-            try:
-                history = layer.input._keras_history
-            except (AttributeError, ValueError):  # several inputs, or a layer used twice
-                return False
-            if history.operation is not previous:
-                return False
-            previous = layer
-        return True
+        return reads_in_chain(self.model.inputs[0]._keras_history.operation, self.layers)
 
     # ----------------------------------------------------------------- running
 
