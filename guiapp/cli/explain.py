@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
                           "(guiapp explain --help)")
     if args.out.exists() and not args.out.is_dir():
         raise GuiappError(file_problem(args.out, "is a file, not a folder", "give --out a folder for the PNGs"))
-    from guiapp.cli.predict import _recipe
+    from guiapp.core.drawing.picture import default_recipe
     from guiapp.core.explain.attribution import default_conv_layer
     from guiapp.core.explain.gradients import conv_layers, gradient_source
 
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
                           f"{have})")
     methods = tuple(m for m in METHODS if m in (args.methods or METHODS))
     context = Run(args, inspector, gradient_source(inspector), methods, args.layer or default_conv_layer(layers),
-                  _recipe(args.fit, inspector))
+                  default_recipe(inspector.input_shape, args.fit))
     for item in _items(context):
         entry = _explain(context, item)
         if entry is not None:

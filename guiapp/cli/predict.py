@@ -73,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
             picture = load_picture(path)
             if inspector is None:  # loaded at the first readable picture: a list of bad files needs no TensorFlow
                 inspector = load_inspector(args.model, args.trust_model, args.classes)
-                recipe = _recipe(args.fit, inspector)
+                from guiapp.core.drawing.picture import default_recipe
+
+                recipe = default_recipe(inspector.input_shape, args.fit)
             stages, _ = network_input(inspector, PictureInput(picture, path.name), picture_recipe=recipe)
         except ImageFileError as exc:
             print(f"guiapp: {exc}", file=sys.stderr)
@@ -92,12 +94,6 @@ def run(args: argparse.Namespace) -> int:
     if inspector is not None:
         _print_files(inspector, pending, args.json)
     return 2 if failed else 0
-
-
-def _recipe(fit: str | None, inspector: Inspector) -> PictureRecipe:
-    from guiapp.core.drawing.picture import PictureRecipe, default_recipe
-
-    return PictureRecipe(fit) if fit else default_recipe(inspector.input_shape)  # type: ignore[arg-type]
 
 
 def _print_files(inspector: Inspector, pending: list[tuple[Path, np.ndarray, bool]], as_json: bool) -> None:

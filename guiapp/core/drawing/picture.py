@@ -53,9 +53,10 @@ class PictureRecipe:
         return {"pad": "whole picture, padded", "crop": "centre crop", "digit": "MNIST digit recipe"}[self.fit]
 
 
-def default_recipe(input_shape: tuple[int, ...]) -> PictureRecipe:
-    """The MNIST digit recipe for grey models (they are digit readers, mostly); padding for colour ones."""
-    return PictureRecipe("digit" if _channels(input_shape) == 1 else "pad")
+def default_recipe(input_shape: tuple[int, ...], fit: Fit | None = None) -> PictureRecipe:
+    """``fit`` when one is asked for; else the MNIST digit recipe for grey models (they are digit readers,
+    mostly) and padding for colour ones."""
+    return PictureRecipe(fit or ("digit" if _channels(input_shape) == 1 else "pad"))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import numpy as np
 
 from guiapp.core.explain.attribution import as_batch, check_classes, is_blank
 from guiapp.core.explain.gradients import GradientSource
+from guiapp.core.model.numpy_engine import softmax
 
 STEP = 0.05  # the largest pixel change of one step (0..1 pixels)
 START_BOUND = 0.1  # the first L∞ bound on the change
@@ -91,7 +92,7 @@ def make_it(source: GradientSource, image: np.ndarray, target: int, max_steps: i
     while int(np.argmax(logits)) != target and steps < max_steps:
         # ∂ log p_k/∂logits = e_k − p: raises k's score against all others at once (a margin against
         # the current rival alone can push every feature to zero, where no gradient is left).
-        grads = source.gradients(x, (eye[target] - _softmax(logits))[np.newaxis])
+        grads = source.gradients(x, (eye[target] - softmax(logits))[np.newaxis])
         gradient = grads.input_grad[0]
         peak = float(np.max(np.abs(gradient)))
         if peak == 0.0 or not np.isfinite(peak):
@@ -102,15 +103,9 @@ def make_it(source: GradientSource, image: np.ndarray, target: int, max_steps: i
         if steps % STEPS_PER_BOUND == 0:
             bound = min(1.0, bound + BOUND_GROWTH)
         logits = source.logits(x)[0]
-    fresh = source.logits(x)[0].astype(np.float64)  # the answer as a new forward pass sees it
-    probabilities = np.exp(fresh - fresh.max())
+    probabilities = softmax(source.logits(x)[0])  # the answer as a new forward pass sees it
     height, width, channels = source.input_shape
     shape = (height, width) if channels == 1 else (height, width, channels)  # as the views show inputs
     return Counterfactual(target, original[0].reshape(shape), x[0].reshape(shape),
-                          (probabilities / probabilities.sum()).astype(np.float32), steps, bound,
+                          probabilities, steps, bound,
                           time.perf_counter() - started)
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits.astype(np.float64) - logits.max())
-    return (shifted / shifted.sum()).astype(np.float32)

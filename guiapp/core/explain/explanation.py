@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from guiapp.core.model.numpy_engine import softmax
+
 GRADIENT, GRADIENT_INPUT, GRADCAM, INTEGRATED, OCCLUSION = "gradient", "gradient-input", "gradcam", "ig", "occlusion"
 METHODS = (GRADIENT, GRADIENT_INPUT, GRADCAM, INTEGRATED, OCCLUSION)
 LIVE_METHODS = (GRADIENT, GRADIENT_INPUT, GRADCAM)  # one gradient call: on every update while drawing
@@ -79,8 +81,7 @@ class Explanation:
 
     @property
     def probabilities(self) -> np.ndarray:
-        shifted = np.exp(self.logits - self.logits.max())
-        return shifted / shifted.sum()
+        return softmax(self.logits)
 
     @property
     def problem(self) -> str | None:

@@ -149,13 +149,13 @@ def compute_update(
 def explain(inspector: Inspector, image: np.ndarray, result: InferenceResult, why: WhyRequest,
             input_range: tuple[float, float] | None = None) -> Explanation:
     """The Why tab's methods for one computed input (reusing its forward pass where the source can)."""
-    from guiapp.core.explain.attribution import at_rest, failed, live_explanation
+    from guiapp.core.explain.attribution import at_rest, default_conv_layer, failed, live_explanation
     from guiapp.core.explain.gradients import conv_layers, rest_source, source_for
 
     try:
         source = source_for(inspector, input_range)
         layers = conv_layers(inspector)
-        layer = why.conv_layer if why.conv_layer in layers else (layers[-1] if layers else None)
+        layer = why.conv_layer if why.conv_layer in layers else default_conv_layer(layers)
         forward = [state.activation for state in result.layers]
         explanation = live_explanation(source, image, why.target, why.contrast, layer, inspector.chains, forward)
         return at_rest(rest_source(inspector, input_range), image, explanation) if why.at_rest else explanation

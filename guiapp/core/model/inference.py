@@ -36,7 +36,7 @@ from guiapp.core.model.limits import (
     UNIT_RANGE,
 )
 from guiapp.core.model.modelcard import read_card
-from guiapp.core.model.numpy_engine import NotSupported, NumpyNetwork
+from guiapp.core.model.numpy_engine import NotSupported, NumpyNetwork, softmax
 
 BATCH_SIZE = 500  # images per call of a batch pass (TensorFlow engine)
 NUMPY_BATCH_SIZE = 64  # the NumPy engine unrolls conv windows: keep each batch's copy in the tens of MB
@@ -121,12 +121,6 @@ def as_network_image(image: np.ndarray, input_shape: tuple[int, ...] = INPUT_SHA
     if not np.all(np.isfinite(array)):
         raise ValueError("the image holds NaN or infinite values")
     return np.clip(array, 0.0, 1.0)
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=-1, keepdims=True)
 
 
 class Engine(Protocol):
@@ -330,7 +324,7 @@ class Inspector:
         started = time.perf_counter()
         arrays = [_readonly(np.array(output[0], dtype=np.float32)) for output in self.engine.all_layers(batch)]
         seconds = time.perf_counter() - started
-        probabilities = arrays[-1] if self._ends_in_softmax else _readonly(_softmax(arrays[-1]))
+        probabilities = arrays[-1] if self._ends_in_softmax else _readonly(softmax(arrays[-1]))
         layers = tuple(
             LayerState(name, kind, shape, params, array)
             for (name, kind, shape, params), array in zip(self._meta, arrays, strict=True)
@@ -349,7 +343,7 @@ class Inspector:
         chunks = [self.engine.final(self._scaled(images[start:start + size], input_range))
                   for start in range(0, len(images), size)]
         out = np.concatenate(chunks) if chunks else np.zeros((0, self.num_classes), np.float32)
-        return out if self._ends_in_softmax else _softmax(out)
+        return out if self._ends_in_softmax else softmax(out)
 
     def batch_outputs(
         self, images: np.ndarray, names: tuple[str, ...], batch_size: int | None = None

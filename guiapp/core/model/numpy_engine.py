@@ -36,7 +36,8 @@ class NotSupported(Exception):
 # --------------------------------------------------------------------------- activations (Keras 3 definitions)
 
 
-def _softmax(x: Array, axis: int = -1) -> Array:
+def softmax(x: Array, axis: int = -1) -> Array:
+    """Keras' softmax along ``axis``, shifted by the maximum so no exponential overflows."""
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
@@ -76,7 +77,7 @@ ACTIVATIONS: Mapping[str, Callable[[Array], Array]] = MappingProxyType({
     "sigmoid": _sigmoid,
     "hard_sigmoid": lambda x: np.clip(x / 6 + 0.5, 0, 1),
     "tanh": np.tanh,
-    "softmax": _softmax,
+    "softmax": softmax,
     "log_softmax": lambda x: x - x.max(-1, keepdims=True) - np.log(np.exp(x - x.max(-1, keepdims=True)).sum(
         -1, keepdims=True)),
     "softplus": _softplus,
@@ -521,7 +522,7 @@ def _elementwise(layer: Layer) -> _Op:
         axis = cfg.get("axis", -1)
         if not isinstance(axis, int):
             raise NotSupported(f"{layer.name}: softmax over several axes")
-        return _Elementwise(lambda x: _softmax(x, axis if axis < 0 else axis))
+        return _Elementwise(lambda x: softmax(x, axis if axis < 0 else axis))
     if kind == "Rescaling":
         scale, offset = cfg.get("scale", 1.0), cfg.get("offset", 0.0)
         if isinstance(scale, Mapping) or isinstance(offset, Mapping):
