@@ -1,6 +1,6 @@
 """The Why tab, measured: what explaining costs, side by side with what it explains.
 
-    python benchmarks/explain.py [--digits 4] [--samples 20] [--interval-ms 8] [--model PATH] [--skip-window]
+    python benchmarks/explain.py [--digits 4] [--samples 20] [--interval-ms 8] [--model PATH] [--skip-window] [--load N]
 
 In one run, on the same model (default: the shipped one) and digits:
 1. the drawing loop (benchmarks/live_loop.py's replay of recorded strokes into the real window,
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from calibration import calibration_line
-from harness import PaintWatcher, describe, recorded_drawings, stats_ms
+from harness import BusyCores, PaintWatcher, describe, recorded_drawings, stats_ms
 from live_loop import measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,11 +135,16 @@ def main() -> int:
     parser.add_argument("--interval-ms", type=float, default=8.0, help="time between pointer moves (default 8)")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "mnist_cnn_drawn.keras", metavar="PATH")
     parser.add_argument("--skip-window", action="store_true", help="only the methods, not the drawing loop")
+    parser.add_argument("--load", metavar="N", type=int, default=0,
+                        help="keep N busy processes running for the whole measurement (default 0)")
     args = parser.parse_args()
     print(calibration_line(), flush=True)
-    if not args.skip_window:
-        _loop(recorded_drawings(args.digits), args.interval_ms / 1000, args.model)
-    _methods(args.model, args.samples)
+    if args.load:
+        print(f"{args.load} busy process{'es' if args.load > 1 else ''} running throughout")
+    with BusyCores(args.load):
+        if not args.skip_window:
+            _loop(recorded_drawings(args.digits), args.interval_ms / 1000, args.model)
+        _methods(args.model, args.samples)
     return 0
 
 
