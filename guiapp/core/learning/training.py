@@ -12,14 +12,21 @@ import datetime as _dt
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from guiapp.core.atomic import atomic_paths, refuse_overwrite
 from guiapp.core.errors import GuiappError, file_problem, short_reason
+from guiapp.core.learning.callbacks import (
+    TrainingProgress,
+    divergence_guard,
+    history_callback,
+    progress_callback,
+)
 from guiapp.core.learning.data import NUM_CLASSES, MnistData, to_network_input
 from guiapp.core.learning.history import HistoryWriter
 from guiapp.core.model.architectures import (
@@ -44,16 +51,37 @@ class TrainingConfig:
     seed: int = 0
     keras2_loss: bool = True  # cross-entropy on clipped probabilities, as the seed's Keras computed it
     ema: float = 0.0  # > 0: keep an exponential moving average of the weights (Keras' use_ema) and ship it
+    optimizer: str = "adadelta"  # one of OPTIMIZERS
+    momentum: float = 0.9  # SGD's
+    train_size: int | None = None  # None: every training digit; else that many, drawn with the seed
 
 
-class TrainingProgress(Protocol):
-    """What a caller can observe while training runs (e.g. a progress bar)."""
+OPTIMIZERS = {"adadelta": "Adadelta", "sgd": "SGD with momentum", "adam": "Adam"}
+DEFAULT_LEARNING_RATES = {"adadelta": 1.0, "sgd": 0.01, "adam": 0.001}
 
-    def epoch_started(self, epoch: int, epochs: int, batches: int) -> None: ...
 
-    def batch_done(self, batch: int, logs: dict[str, float]) -> None: ...
+def make_optimizer(keras: Any, config: TrainingConfig) -> Any:
+    """The configured optimizer; Adadelta with the seed's Keras 2 settings unless told otherwise."""
+    ema = {"use_ema": True, "ema_momentum": config.ema} if config.ema > 0 else {}
+    if config.optimizer == "adadelta":
+        return keras.optimizers.Adadelta(learning_rate=config.learning_rate, rho=config.rho, epsilon=config.epsilon,
+                                         **ema)
+    if config.optimizer == "sgd":
+        return keras.optimizers.SGD(learning_rate=config.learning_rate, momentum=config.momentum, **ema)
+    if config.optimizer == "adam":
+        return keras.optimizers.Adam(learning_rate=config.learning_rate, **ema)
+    raise GuiappError(f"unknown optimizer {config.optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
 
-    def epoch_done(self, epoch: int, logs: dict[str, float]) -> None: ...
+
+def training_subset(data: MnistData, config: TrainingConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The training digits a run uses: all of them, or ``train_size`` drawn with the run's seed."""
+    count = len(data.x_train)
+    if config.train_size is None or config.train_size >= count:
+        return data.x_train, data.y_train
+    if config.train_size < 1:
+        raise GuiappError("the training-set size must be at least 1")
+    chosen = np.sort(np.random.default_rng(config.seed).permutation(count)[: config.train_size])
+    return data.x_train[chosen], data.y_train[chosen]
 
 
 @dataclass(frozen=True)
@@ -61,43 +89,6 @@ class TrainingResult:
     model_path: Path
     card_path: Path
     card: dict[str, Any]
-
-
-def _progress_callback(keras: Any, progress: TrainingProgress, epochs: int, batches: int) -> Any:
-    class _Forward(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-            progress.epoch_started(epoch + 1, epochs, batches)
-
-        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-            progress.batch_done(batch + 1, {k: float(v) for k, v in (logs or {}).items()})
-
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            progress.epoch_done(epoch + 1, {k: float(v) for k, v in (logs or {}).items()})
-
-    return _Forward()
-
-
-def _history_callback(keras: Any, writer: HistoryWriter) -> Any:
-    """Saves the weights at the writer's scheduled batches (0 before the first) and at each epoch's end."""
-
-    class _Snapshots(keras.callbacks.Callback):
-        epoch = 0
-
-        def on_train_begin(self, logs: Any = None) -> None:
-            writer.add(0, self.model.get_weights())
-
-        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-            step = self.epoch * writer.batches_per_epoch + batch + 1
-            if step % writer.batches_per_epoch and writer.due(step):  # an epoch's end waits for its validation
-                writer.add(step, self.model.get_weights(), logs)
-
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            writer.add((epoch + 1) * writer.batches_per_epoch, self.model.get_weights(), logs)
-
-    return _Snapshots()
 
 
 def keras2_categorical_crossentropy(y_true: Any, y_pred: Any) -> Any:
@@ -181,6 +172,7 @@ def train(
     recipe: dict[str, Any] | None = None,
     init: Path | None = None,
     history: Path | None = None,
+    callbacks: Sequence[Any] = (),
 ) -> TrainingResult:
     """Train, evaluate on the test set, then write ``out`` and its card together, atomically.
 
@@ -189,6 +181,9 @@ def train(
     unless it is a :class:`~guiapp.core.atomic.CommittedInterrupt`: both new files were written.
     ``history``: a folder for snapshots of the weights as training goes (:mod:`guiapp.core.learning.history`);
     an interrupted run leaves the snapshots taken so far, listed in a whole index.
+    ``callbacks``: more Keras callbacks (the Training page's live view and its pause and stop buttons);
+    an exception one raises ends the run the same way, with nothing written.
+    A loss that becomes NaN ends it with :class:`~guiapp.core.learning.callbacks.TrainingDiverged`.
     """
     out = Path(out)
     check_output(out, force=force)
@@ -201,28 +196,29 @@ def train(
     k = keras()
     model = build_model(arch, seed=config.seed)
     started_from = _initial_weights(model, init) if init is not None else None
-    optimizer = k.optimizers.Adadelta(
-        learning_rate=config.learning_rate, rho=config.rho, epsilon=config.epsilon,
-        **({"use_ema": True, "ema_momentum": config.ema} if config.ema > 0 else {}),
-    )
+    optimizer = make_optimizer(k, config)
     loss = keras2_categorical_crossentropy if config.keras2_loss else "categorical_crossentropy"
     model.compile(loss=loss, optimizer=optimizer, metrics=["accuracy"])
 
-    x_train, x_test = to_network_input(data.x_train), to_network_input(data.x_test)
-    y_train = k.utils.to_categorical(data.y_train, NUM_CLASSES)
+    train_images, train_labels = training_subset(data, config)
+    x_train, x_test = to_network_input(train_images), to_network_input(data.x_test)
+    y_train = k.utils.to_categorical(train_labels, NUM_CLASSES)
     y_test = k.utils.to_categorical(data.y_test, NUM_CLASSES)
     batches = int(np.ceil(len(x_train) / config.batch_size))
-    callbacks = [_progress_callback(k, progress, config.epochs, batches)] if progress else []
+    every = [divergence_guard(k, OPTIMIZERS[config.optimizer], config.learning_rate, batches)]
+    if progress:
+        every.append(progress_callback(k, progress, config.epochs, batches))
     if history is not None:
         writer = HistoryWriter(history, arch.to_dict(), batches, config.epochs, force=force)
-        callbacks.append(_history_callback(k, writer))
+        every.append(history_callback(k, writer))
+    every += list(callbacks)
 
     started = time.perf_counter()
     history = model.fit(
         x_train, y_train,
         batch_size=config.batch_size, epochs=config.epochs, verbose=0,
         validation_data=(x_test, y_test),  # as in the seed
-        callbacks=callbacks,
+        callbacks=every,
     )
     seconds = time.perf_counter() - started
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)
@@ -242,7 +238,7 @@ def train(
         },
         "hyperparameters": {
             **{key: value for key, value in asdict(config).items() if key != "architecture"},
-            "optimizer": "Adadelta",
+            "optimizer": OPTIMIZERS[config.optimizer],
             "loss": "categorical_crossentropy"
             + (" on probabilities clipped to [1e-7, 1 − 1e-7], as in Keras 2" if config.keras2_loss else ""),
             "validation_data": "test set (as in the seed)",

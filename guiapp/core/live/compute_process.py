@@ -58,7 +58,7 @@ def limit_blas_threads() -> None:
 
 
 def _serve(conn: Connection, lut: np.ndarray | None) -> None:
-    """The child's loop: ("load", path, engine, trust), ("compute", source, options, reference, mode,
+    """The child's loop: ("load", path, engine, trust), ("weights", arrays or None), ("compute", source, options, reference, mode,
     picture_recipe, input_range, why) and ("counterfactual", source, target, options, picture_recipe,
     input_range) until ("stop",)."""
     limit_blas_threads()
@@ -66,7 +66,7 @@ def _serve(conn: Connection, lut: np.ndarray | None) -> None:
     from guiapp.core.live.live_update import compute_update, counterfactual
     from guiapp.core.model.inference import Inspector
 
-    inspector = None
+    inspector = loaded = None  # loaded: as read from the file; inspector: with the weights set since
     rasterize = IncrementalRasterizer()
     conn.send(("ready", os.getpid()))
     while True:
@@ -79,9 +79,14 @@ def _serve(conn: Connection, lut: np.ndarray | None) -> None:
             if kind == "stop":
                 return
             if kind == "load":
-                inspector = Inspector.load(Path(message[1]), engine=message[2], trust=message[3])
+                inspector = loaded = Inspector.load(Path(message[1]), engine=message[2], trust=message[3])
                 inspector.warm_up()
                 conn.send(("loaded", None))
+            elif kind == "weights":  # a training run's newest weights, or None: the file's own again
+                if loaded is None:
+                    raise RuntimeError("no model loaded")
+                inspector = loaded if message[1] is None else loaded.with_weights(message[1])
+                conn.send(("weights", None))
             elif kind == "compute":
                 _, drawing, options, reference, mode, recipe, input_range, why = message
                 if inspector is None:
@@ -138,6 +143,11 @@ class ComputeProcess:
         self.wait_ready()
         self._send(("load", str(path), engine, trust))
         self._answer()
+
+    def set_weights(self, weights: list[np.ndarray] | None) -> None:
+        """Run the loaded network with ``weights`` (Keras' order) from now on; None: the file's own again."""
+        self._send(("weights", weights))
+        self._answer(COMPUTE_TIMEOUT_S)
 
     def compute(self, drawing: Source, options: PreprocessOptions, reference: bool, colour_mode: str = SHARED,
                 picture_recipe: PictureRecipe | None = None, input_range: tuple[float, float] | None = None,

@@ -10,9 +10,10 @@ Anything else is loaded by Keras and run through one compiled all-layers graph
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -36,7 +37,7 @@ from guiapp.core.model.limits import (
     UNIT_RANGE,
 )
 from guiapp.core.model.modelcard import read_card
-from guiapp.core.model.numpy_engine import NotSupported, NumpyNetwork, softmax
+from guiapp.core.model.numpy_engine import Layer, NotSupported, NumpyNetwork, softmax
 
 BATCH_SIZE = 500  # images per call of a batch pass (TensorFlow engine)
 NUMPY_BATCH_SIZE = 64  # the NumPy engine unrolls conv windows: keep each batch's copy in the tens of MB
@@ -257,19 +258,52 @@ class Inspector:
         from guiapp.core.model.keras_file import read_chain
 
         chain = read_chain(path)
-        network = NumpyNetwork(chain.input_shape, chain.layers)
+        return cls._from_chain(chain.name, chain.input_shape, chain.layers, path)
+
+    @classmethod
+    def _from_chain(cls, name: str, input_shape: tuple[int, ...], layers: tuple[Layer, ...],
+                    path: Path | None) -> Inspector:
+        network = NumpyNetwork(input_shape, layers)
         rows, infos, variables = [], [], {}
-        shape = chain.input_shape
-        for layer, out_shape in zip(chain.layers, network.output_shapes, strict=True):
+        shape = input_shape
+        for layer, out_shape in zip(layers, network.output_shapes, strict=True):
             params = sum(math.prod(v.shape) for v in layer.variables)
             rows.append(explained_row(layer.name, layer.kind, layer.config, shape, out_shape, params,
                                       _trainable(layer, params)))
             infos.append(LayerInfo(layer.name, layer.kind, layer.config, shape, out_shape))
             variables[layer.name] = _named_variables(layer)
             shape = out_shape
-        ledger = Ledger(chain.name, chain.input_shape, tuple(rows))
-        description = _Description(chain.name, chain.input_shape, ledger, tuple(infos), variables, True)
+        ledger = Ledger(name, input_shape, tuple(rows))
+        description = _Description(name, input_shape, ledger, tuple(infos), variables, True)
         return cls(description, NumpyEngine(network), path)
+
+    def with_weights(self, weights: Sequence[np.ndarray]) -> Inspector:
+        """The same network with other weights, given in Keras' ``get_weights()`` order (a training snapshot).
+
+        :class:`ValueError` if their number or shapes are not this network's.
+        """
+        if isinstance(self.engine, NumpyEngine):
+            layers = self.engine.network.layers
+            wanted = [tuple(v.shape) for layer in layers for v in layer.variables]
+            _check_weights(weights, wanted)
+            given = iter(weights)
+            swapped = tuple(
+                dataclasses.replace(layer, variables=tuple(np.asarray(next(given), np.float32)
+                                                           for _ in layer.variables))
+                for layer in layers)
+            inspector = self._from_chain(self.ledger.name, self.input_shape, swapped, self.path)
+        else:
+            from guiapp.core.model.backend import keras
+
+            model = self.keras_model()
+            _check_weights(weights, [tuple(w.shape) for w in model.weights])
+            copy = keras().models.clone_model(model)
+            copy.set_weights([np.asarray(w) for w in weights])
+            inspector = self.from_keras(copy, self.path)
+        inspector.trusted = self.trusted
+        inspector.class_names = self.class_names
+        inspector.input_range = self.input_range
+        return inspector
 
     def keras_model(self) -> Any:
         """The model as Keras loads it (loaded on first use when the NumPy engine runs it)."""
@@ -371,7 +405,7 @@ def _file_kind(path: Path) -> str | None:
             head = handle.read(2048 + 8)
     except OSError as exc:
         raise ModelFileError(file_problem(path, f"cannot be read ({exc.strerror or exc})")) from None
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
     # HDF5's signature sits at 0, or after a user block of 512, 1024 or 2048 bytes.
     return "hdf5" if any(head[at:at + 8] == _HDF5_SIGNATURE for at in (0, 512, 1024, 2048)) else None
@@ -404,6 +438,12 @@ _VARIABLE_NAMES = {
 def _kernel_and_bias(variables: Mapping[str, np.ndarray]) -> tuple[np.ndarray | None, np.ndarray | None]:
     kernel, bias = variables.get("kernel"), variables.get("bias")
     return (_frozen(kernel) if kernel is not None else None, _frozen(bias) if bias is not None else None)
+
+
+def _check_weights(weights: Sequence[np.ndarray], shapes: list[tuple[int, ...]]) -> None:
+    found = [tuple(np.shape(w)) for w in weights]
+    if found != shapes:
+        raise ValueError(f"{len(found)} weight arrays {found[:4]}…, expected {len(shapes)} shaped {shapes[:4]}…")
 
 
 def _check_inputs(model: Any, path: Path | None) -> None:
