@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from guiapp.ui.lazy_page import LazyPage
 
 if TYPE_CHECKING:
+    from guiapp.core.model.architectures import Architecture
     from guiapp.ui.explorer.explorer import ArchitectureExplorer
     from guiapp.ui.playground.playground import ConvPlayground
 
@@ -49,10 +51,6 @@ def _conv_playground() -> ConvPlayground:
     return ConvPlayground()
 
 
-def _architecture_explorer() -> ArchitectureExplorer:
-    from guiapp.ui.explorer.explorer import ArchitectureExplorer
-
-    return ArchitectureExplorer()
 
 
 def playground_page() -> LazyPage:
@@ -60,6 +58,15 @@ def playground_page() -> LazyPage:
     return LazyPage(_conv_playground)
 
 
-def explorer_page() -> LazyPage:
-    """The architecture explorer, built when first opened; it starts from the model last shown to it."""
-    return LazyPage(_architecture_explorer)
+def explorer_page(train: Callable[[Architecture], None]) -> LazyPage:
+    """The architecture explorer, built when first opened; it starts from the model last shown to it.
+    Its "Train this network" calls ``train``."""
+
+    def build() -> ArchitectureExplorer:
+        from guiapp.ui.explorer.explorer import ArchitectureExplorer
+
+        explorer = ArchitectureExplorer()
+        explorer.trainRequested.connect(train)
+        return explorer
+
+    return LazyPage(build)

@@ -53,13 +53,14 @@ from guiapp.ui.live.worker import Update, start_worker_thread
 from guiapp.ui.menus import WindowMenus, make_action
 from guiapp.ui.model_banner import ModelBanner
 from guiapp.ui.plotting import ACTIVATION_LUT
-from guiapp.ui.settings import default_store, load_settings, save_settings
+from guiapp.ui.settings import default_store, load_settings, save_settings, trained_models_dir
 from guiapp.ui.tabs.filter_patches_view import SEARCHED_SHAPE
 from guiapp.ui.tabs.kernels import KernelView
 from guiapp.ui.tabs.ledger_view import LedgerView
 from guiapp.ui.tabs.map_detail import MapDetailView
 from guiapp.ui.tabs.preprocess_view import PreprocessView
 from guiapp.ui.tabs.unit_trace import UnitTraceView
+from guiapp.ui.training.training_wiring import TrainingWiring
 from guiapp.ui.why.why_wiring import WhyWiring
 
 if TYPE_CHECKING:
@@ -67,10 +68,12 @@ if TYPE_CHECKING:
     from guiapp.core.explain.filter_patches import FilterPatches
     from guiapp.ui.explorer.explorer import ArchitectureExplorer
     from guiapp.ui.playground.playground import ConvPlayground
+    from guiapp.ui.training.training_page import TrainingPage
     from guiapp.ui.why.why_view import WhyView
 
 MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before the model is read
 MESSAGE_MS, ERROR_MESSAGE_MS = 6000, 8000  # how long the status bar keeps a message
+TRAINING_PAGE = 3
 
 
 def _is_file(path: Path) -> bool:
@@ -128,13 +131,16 @@ class MainWindow(QMainWindow):
                                       (self.model_banner, self.feature_maps), self.tabs)
         # The playground and the explorer do not need the drawing: they get the whole window, and are
         # built (and their modules imported) when first opened — start-up pays only for the live page.
-        self._playground_page, self._explorer_page = playground_page(), explorer_page()
+        self._playground_page, self._explorer_page = playground_page(), explorer_page(self.train_architecture)
+        self.training_page = LazyPage(self._build_training)
+        self.trained_folder = trained_models_dir()
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.splitter, "Live network")
         self.pages.addTab(self._playground_page, "Conv arithmetic")
         self.pages.addTab(self._explorer_page, "Architecture explorer")
+        self.pages.addTab(self.training_page, "Training")
         self.setCentralWidget(self.pages)
         # Everything that shows the model: each gets the new one through show_model(inspector).
         self._model_views = (self.input_view, self.probabilities, self.feature_maps, self.ledger_view,
@@ -152,9 +158,12 @@ class MainWindow(QMainWindow):
         ]
         class_names = make_action(self, "Class names…", self.class_names_dialog, (),
                                   "Name the model's classes from a file (one name per line, or a JSON list)")
+        history = make_action(self, "Open training history…", self.open_history_dialog, ("Ctrl+Shift+H",),
+                              "Replay a run saved by the Training page or guiapp train --history DIR")
         self.menus = WindowMenus(self, self.canvas, self.files.actions, self.load_model, self.open_model_dialog,
                                  self._step_sample, self.pages.setCurrentIndex,
-                                 picture_actions=picture_actions, model_extras=[class_names])
+                                 picture_actions=picture_actions, model_extras=[class_names],
+                                 file_extras=[history], trained=self.trained_folder)
         self.status_timing = QLabel("")
         self.status_model = QLabel("")
         self.statusBar().addWidget(self.status_timing)
@@ -198,6 +207,10 @@ class MainWindow(QMainWindow):
         self.probabilities.classClicked.connect(self.why.class_clicked)
         self.worker.counterfactualReady.connect(self.why.counterfactual_found)
         self.worker.counterfactualFailed.connect(self.why.counterfactual_failed)
+        # The Training page borrows the drawing column and sends the weights it shows to the worker.
+        self.training = TrainingWiring(self.training_page, self.splitter, self.worker, self.canvas, self.load_model,
+                                       self.menus.add_model, lambda message: self.statusBar().showMessage(
+                                           message, MESSAGE_MS))
 
         self._restore()
         chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
@@ -251,17 +264,22 @@ class MainWindow(QMainWindow):
         # The search for each filter's top patches takes a second or two of a slow host's CPU: it waits
         # until the first prediction is on screen and the pointer rests. It reads the MNIST test digits,
         # so it is only for models that take them.
-        self._patches_due = inspector if inspector.input_shape == SEARCHED_SHAPE else None
+        # A network being trained (a history's) is a moment, not a choice: not searched, not remembered.
+        in_training = inspector.path in self.training.transient
+        self._patches_due = inspector if inspector.input_shape == SEARCHED_SHAPE and not in_training else None
         self.pacer.rest_later()
         card = read_card(inspector.path) if inspector.path else None
         score = card_accuracy(card)
         accuracy = f" · {score:.2%} test accuracy" if score is not None else ""
-        self.status_model.setText(f"model: {inspector.path}{accuracy}")
+        self.status_model.setText(f"model: {inspector.path}{accuracy}" if not in_training else
+                                  f"model: {inspector.ledger.name} as it trains ({inspector.path.parent.name})")
         self.menus.show_model_path(inspector.path)
         is_default = inspector.path is not None and inspector.path.resolve() == paths.DEFAULT_MODEL.resolve()
-        self._remember(model_path="" if is_default else str(inspector.path))
+        if not in_training:
+            self._remember(model_path="" if is_default else str(inspector.path))
         self.worker.submit(self.canvas.drawing)
         self.why.model_loaded(inspector)
+        self.training.model_loaded(inspector)
 
     def _on_model_failed(self, message: str) -> None:
         if self._closed:
@@ -333,7 +351,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self.last_update = update
-        if self.pages.currentIndex() == 0:  # another page is on screen: shown when the live page returns
+        if self.pages.currentIndex() in (0, TRAINING_PAGE):  # others: shown when the live page returns
             self._show_update(update)
         self.resultShown.emit(update)
 
@@ -452,9 +470,49 @@ class MainWindow(QMainWindow):
         if trace is not None and self.trace_view.hovering is not None:
             self.statusBar().showMessage(trace_summary(trace), MESSAGE_MS)
 
+    # -------------------------------------------------------------------- training
+
+    @property
+    def training_view(self) -> TrainingPage:
+        """The Training page (built now if it was not yet)."""
+        return cast("TrainingPage", self.training_page.content())
+
+    def _build_training(self) -> TrainingPage:
+        from guiapp.ui.training.training_page import TrainingPage
+
+        page = TrainingPage(self.trained_folder)
+        page.showWeights.connect(self.training.show_weights)
+        page.modelTrained.connect(self.training.model_trained)
+        page.runEnded.connect(self.training.run_ended)
+        page.message.connect(lambda message: self.statusBar().showMessage(message, MESSAGE_MS))
+        return page
+
+    def train_architecture(self, arch: object) -> None:
+        """The explorer's "Train this network": the Training page, with that network chosen."""
+        self.training_view.use_architecture(arch)
+        self.pages.setCurrentIndex(TRAINING_PAGE)
+
+    def open_history_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a training history (a folder with history.json)",
+                                                  str(self.trained_folder))
+        if folder:
+            self.open_history(Path(folder))
+
+    def open_history(self, folder: Path) -> bool:
+        """Replay the training history in ``folder`` on the Training page (False: it could not be opened)."""
+        self.pages.setCurrentIndex(TRAINING_PAGE)
+        opened = self.training_view.open_history(folder)
+        if not opened:
+            self.statusBar().showMessage(self.training_view.status.text(), ERROR_MESSAGE_MS)
+        return opened
+
     def _on_page_changed(self, index: int) -> None:
-        """The drawing's keys act only on the live page: the explorer has its own undo, and its own keys."""
-        live = index == 0
+        """The drawing's keys act only on the live page (and the Training page, which borrows the drawing)."""
+        if index == TRAINING_PAGE:
+            self.training.dock()
+        else:
+            self.training.undock()
+        live = index in (0, TRAINING_PAGE)
         self.menus.set_live(live)
         if live and self.last_update is not None:  # updates that came meanwhile were not shown
             self._show_update(self.last_update)
@@ -514,6 +572,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.training.shutdown()
         self.canvas.drawingChanged.disconnect(self.worker.submit)
         self.canvas.drawingChanged.disconnect(self._on_drawing_changed)
         self.pacer.stop()
@@ -542,6 +601,9 @@ class MainWindow(QMainWindow):
         self.intake.dropped(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.training.confirm_close(self):
+            event.ignore()
+            return
         self.save_settings()
         self.shutdown()
         super().closeEvent(event)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSlider, QToolBar, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSlider, QToolBar, QWidget
 
 from guiapp import paths
 from guiapp.core.drawing.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
@@ -30,6 +30,7 @@ PAGES = (  # (tab title, what it is for); Ctrl+1, Ctrl+2, … switch to them
     ("Live network", "Draw and watch every layer"),
     ("Conv arithmetic", "Play with input size, filter, padding and stride"),
     ("Architecture explorer", "Edit the network and watch shapes and parameters follow"),
+    ("Training", "Train a network and watch its kernels form from noise"),
 )
 
 Section = Sequence[QAction]
@@ -50,13 +51,14 @@ def make_action(parent: QWidget, text: str, slot: Callable[..., object] | None =
     return action
 
 
-def add_menu(window: QMainWindow, title: str, sections: Iterable[Section]) -> None:
+def add_menu(window: QMainWindow, title: str, sections: Iterable[Section]) -> QMenu:
     """A menu from sections of actions, a separator between two non-empty sections."""
     menu = window.menuBar().addMenu(title)
     for i, section in enumerate(s for s in sections if s):
         if i:
             menu.addSeparator()
         menu.addActions(list(section))
+    return menu
 
 
 class WindowMenus(QObject):
@@ -64,8 +66,10 @@ class WindowMenus(QObject):
 
     The callables are the window's verbs the commands call: ``load_model(path)``,
     ``open_model()`` (a dialog), ``step_sample(step)`` (−1, +1, or None for a random
-    sample) and ``show_page(index)``. ``picture_actions`` (open, paste a picture) go in
-    the File menu, ``model_extras`` (class names…) in the Model menu.
+    sample) and ``show_page(index)``. ``picture_actions`` (open, paste a picture) and
+    ``file_extras`` (open a training history) go in the File menu, ``model_extras`` (class names…)
+    in the Model menu. ``trained`` is the folder of models trained on the Training page: they are
+    listed after the shipped ones (and :meth:`add_model` adds one trained now).
     """
 
     colourModeChosen = Signal(str)  # SHARED or PER_MAP
@@ -73,7 +77,8 @@ class WindowMenus(QObject):
     def __init__(self, window: QMainWindow, canvas: DrawingCanvas, file_actions: Section,
                  load_model: Callable[[Path], None], open_model: Callable[[], None],
                  step_sample: Callable[[int | None], None], show_page: Callable[[int], None], *,
-                 picture_actions: Section = (), model_extras: Section = ()) -> None:
+                 picture_actions: Section = (), model_extras: Section = (), file_extras: Section = (),
+                 trained: Path | None = None) -> None:
         super().__init__(window)
         stack = canvas.undo_stack
         self.undo = stack.createUndoAction(window, "Undo")
@@ -115,22 +120,36 @@ class WindowMenus(QObject):
 
         self.model_group = QActionGroup(self)
         self.model_actions: dict[Path, QAction] = {}
-        for path in sorted(paths.MODELS_DIR.glob("*.keras")):
-            action = QAction(_model_text(path), self.model_group, checkable=True)
-            action.setToolTip(describe(read_card(path)))
-            action.setStatusTip(action.toolTip())
-            action.triggered.connect(lambda _=False, p=path: load_model(p))
-            self.model_actions[path.resolve()] = action
+        self._load_model = load_model
+        trained_models = sorted(trained.glob("*.keras")) if trained is not None and trained.is_dir() else []
+        for path in sorted(paths.MODELS_DIR.glob("*.keras")) + trained_models:
+            self._model_action(path)
         add_menu(window, "&File", (
             file_actions,  # drawings: open, save, export
             picture_actions,  # pictures: open, paste
-            [self.open_model],
+            [self.open_model, *file_extras],
             [self.quit],
         ))
-        add_menu(window, "&Model", (list(self.model_actions.values()), [self.open_model], model_extras))
+        self.model_menu = add_menu(window, "&Model", (list(self.model_actions.values()), [self.open_model],
+                                                      model_extras))
         add_menu(window, "&Edit", ([self.undo, self.redo, self.clear, self.eraser, self.thinner, self.thicker],))
         add_menu(window, "&View", (self.pages, [self.shared, self.per_map]))
         add_menu(window, "&Samples", ([self.previous, self.next, self.random],))
+
+    def _model_action(self, path: Path) -> QAction:
+        action = QAction(_model_text(path), self.model_group, checkable=True)
+        action.setToolTip(describe(read_card(path)))
+        action.setStatusTip(action.toolTip())
+        action.triggered.connect(lambda _=False, p=path: self._load_model(p))
+        self.model_actions[path.resolve()] = action
+        return action
+
+    def add_model(self, path: Path) -> None:
+        """List a model trained now in the Model menu (after the others; once)."""
+        if path.resolve() in self.model_actions:
+            return
+        before = next((a for a in self.model_menu.actions() if a.isSeparator()), None)
+        self.model_menu.insertAction(before, self._model_action(path))
 
     def _build_toolbar(self, window: QMainWindow) -> None:
         toolbar = QToolBar("Tools")

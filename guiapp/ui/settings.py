@@ -8,9 +8,10 @@ is replaced by its default, so a bad file can never stop the window from opening
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 from guiapp.core.drawing.strokes import DEFAULT_PEN_WIDTH, MAX_PEN_WIDTH, MIN_PEN_WIDTH
 
@@ -68,3 +69,10 @@ def save_settings(store: QSettings, settings: Settings) -> None:
     if settings.splitter is not None:
         store.setValue("splitter", settings.splitter)
     store.sync()
+
+
+def trained_models_dir() -> Path:
+    """Where the Training page writes models, cards and histories (``~/.local/share/guiapp/models`` on Linux):
+    the installed package's own folder may not be writable."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(base or Path.home()) / "guiapp" / "models"

@@ -140,6 +140,15 @@ class TrainingHistory:
     def epochs(self) -> float:
         return self.snapshots[-1].epoch
 
+    def conv_kernels(self, count: int = 2) -> list[tuple[str, int]]:
+        """The first ``count`` convolution kernels: (layer name, index in a snapshot's weights)."""
+        names = [str(layer.get("name", "")) for layer in self.architecture.get("layers", [])
+                 if isinstance(layer, dict) and layer.get("kind") == "Conv2D"]
+        indices = [i for i, shape in enumerate(self.shapes) if len(shape) == 4]
+        if len(names) != len(indices):  # other layers with 4-D weights: name them by position
+            names = [f"conv {n + 1}" for n in range(len(indices))]
+        return list(zip(names, indices))[:count]
+
     @classmethod
     def open(cls, folder: Path | str) -> TrainingHistory:
         """Read and check ``history.json``; :class:`DataFileError` names the folder and the problem."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -115,6 +115,8 @@ class _Edit(QUndoCommand):
 class ArchitectureExplorer(QWidget):
     """Start from a seed network, edit it, read the ledger; see the module docstring."""
 
+    trainRequested = Signal(object)  # the Architecture to train on the Training page
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("explorer")
@@ -133,11 +135,13 @@ class ArchitectureExplorer(QWidget):
         self.redo_button = QPushButton("Redo")
         self.save_button = QPushButton("Save…")
         self.save_button.setToolTip("Save as JSON, to train with guiapp train --arch FILE.json")
+        self.train_button = QPushButton("Train this network")
+        self.train_button.setToolTip("Open it on the Training page and watch its kernels form (Ctrl+4)")
         top = QHBoxLayout()
         top.addWidget(QLabel("Start from"))
         top.addWidget(self.seed_box)
         top.addStretch(1)
-        for button in (self.undo_button, self.redo_button, self.save_button):
+        for button in (self.undo_button, self.redo_button, self.save_button, self.train_button):
             top.addWidget(button)
 
         self.layer_list = QListWidget()
@@ -197,6 +201,7 @@ class ArchitectureExplorer(QWidget):
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.save_button.clicked.connect(self.save_dialog)
+        self.train_button.clicked.connect(lambda: self.trainRequested.emit(self.architecture))
         self.layer_list.currentRowChanged.connect(self._on_row_changed)
         self.editor.edited.connect(self._edit)
         self.add_button.clicked.connect(lambda: self.insert_layer(self.selected + 1, self.kind_box.currentText()))
@@ -333,10 +338,11 @@ class ArchitectureExplorer(QWidget):
 
     def _refresh_status(self) -> None:
         ledger = self.ledger
+        problem = None if ledger.error else arch_edit.training_problem(self.architecture, ledger)
+        self.train_button.setEnabled(not ledger.error and problem is None)
         if ledger.error:
             text = f"<span style='color:#e53935'><b>Invalid</b> at {ledger.error}</span>"
         else:
-            problem = arch_edit.training_problem(self.architecture, ledger)
             text = f"<b>{ledger.total_params:,} parameters</b>"
             shape = tuple(self.architecture.input_shape)
             if shape != MNIST_INPUT_SHAPE:  # guiapp train (and the architecture files) take MNIST digits
@@ -347,7 +353,7 @@ class ArchitectureExplorer(QWidget):
                         f"{problem}</span>"
             else:
                 where = self.saved_path or Path(arch_edit.default_file_name(self.architecture))
-                text += (f" · train it: <code>guiapp train --arch {where} --data mnist.npz "
+                text += (f" · train it here (Train this network), or: <code>guiapp train --arch {where} "
                          f"--out {arch_edit.suggested_model_path(where)}</code>"
                          + ("" if self.saved_path else " (Save… first)"))
         self.status.setText(text)

@@ -76,6 +76,9 @@ class InferenceWorker(QObject):
         self.why: WhyRequest | None = None  # the Why tab on screen: its evidence maps with every update
         self._counterfactual: tuple[Source, int] | None = None  # asked for, not yet computed
         self.inference_count = 0
+        self._weights: list[np.ndarray] | None = None  # a training run's, replacing the file's (None: the file's)
+        self._weights_changed = False  # new weights not yet given to the compute process
+        self._file_inspector: Inspector | None = None  # the model as loaded, before any weights were set
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
 
@@ -134,6 +137,17 @@ class InferenceWorker(QObject):
         else:
             self.submit(drawing)
 
+    def set_weights(self, weights: list[np.ndarray] | None, drawing: Source) -> None:
+        """Run the loaded network with ``weights`` (a training run's, Keras' order) and compute ``drawing``
+        again; None goes back to the file's own weights. Newer weights replace any not yet applied."""
+        with self._lock:
+            self._weights, self._weights_changed = weights, True
+            self._pending = self._latest = drawing
+            self._pending_reference = False
+            wake = self._claim_wake()
+        if wake:
+            self._wake.emit()
+
     def request_counterfactual(self, drawing: Source, target: int) -> None:
         """Find what would make ``drawing`` a ``target``; ``counterfactualReady`` or ``counterfactualFailed`` follows."""
         with self._lock:
@@ -190,7 +204,8 @@ class InferenceWorker(QObject):
             except (GuiappError, ComputeProcessError) as exc:
                 self._give_up_process(exc)
         with self._lock:
-            self._inspector = inspector
+            self._inspector = self._file_inspector = inspector
+            self._weights, self._weights_changed = None, False
             self._ready = None
             self._latest = None  # a new model: the drawing on screen must be computed again
         self.modelLoaded.emit(inspector)
@@ -207,9 +222,12 @@ class InferenceWorker(QObject):
                 return
             drawing, self._pending = self._pending, None
             reference = self._pending_reference
-            inspector = self._inspector
+            weights, changed, self._weights_changed = self._weights, self._weights_changed, False
         computed = False
         try:
+            if changed:
+                self._apply_weights(weights)
+            inspector = self._inspector
             if drawing is not None and inspector is not None:
                 update = self._compute(inspector, drawing, reference)
                 self.inference_count += 1
@@ -229,6 +247,19 @@ class InferenceWorker(QObject):
         if wake:
             self._drain()
 
+
+    def _apply_weights(self, weights: list[np.ndarray] | None) -> None:
+        """In the compute process when there is one (this thread's copy is rebuilt only without it)."""
+        if self._process is not None:
+            try:
+                self._process.set_weights(weights)
+            except ComputeProcessError as exc:
+                self._give_up_process(exc)
+        base = self._file_inspector
+        if self._process is None and base is not None:
+            inspector = base if weights is None else base.with_weights(weights)
+            with self._lock:
+                self._inspector = inspector
 
     def _find_counterfactual(self, drawing: Source, target: int) -> None:
         with self._lock:
@@ -256,6 +287,7 @@ class InferenceWorker(QObject):
         with self._lock:
             recipe, input_range = self.picture_recipe, self.input_range
             why = self.why
+            weights = self._weights
         if why is not None:
             why = dataclasses.replace(why, at_rest=reference)  # the at-rest methods come with the rest pass
         if self._process is not None:
@@ -265,6 +297,8 @@ class InferenceWorker(QObject):
                 return dataclasses.replace(update, drawing=drawing)  # the window's own object, not a copy
             except ComputeProcessError as exc:
                 self._give_up_process(exc)
+                self._apply_weights(weights)  # this thread's copy of the network gets them now
+                inspector = self._inspector or inspector
         return compute_update(inspector, drawing, self._rasterize, self.options, reference=reference,
                               colour_mode=self.colour_mode, lut=self.lut, picture_recipe=recipe,
                               input_range=input_range, why=why)

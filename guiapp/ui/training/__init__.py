@@ -1,0 +1,1 @@
+"""Widgets of the Training page: the learning curves and the kernels as they change."""

@@ -1,0 +1,127 @@
+"""What a run trains and how: the network, epochs, batch size, optimizer and learning rate, data, seed.
+
+The defaults are the seed's recipe (``mnist_cnn``, 12 epochs of 128, Adadelta at 1.0, all 60,000
+digits). Choosing an optimizer puts its usual learning rate in the box.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
+
+from guiapp.core.learning.training import (
+    DEFAULT_LEARNING_RATES,
+    OPTIMIZERS,
+    TrainingConfig,
+)
+from guiapp.core.model.arch_edit import training_problem
+from guiapp.core.model.architectures import (
+    ARCHITECTURES,
+    DEFAULT_ARCHITECTURE,
+    Architecture,
+)
+
+MNIST_TRAIN = 60_000
+FROM_EXPLORER = "the explorer's network"
+
+
+class TrainingForm(QWidget):
+    """The run's settings; :meth:`config` and :meth:`architecture` read them, :meth:`problem` checks them."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._explorer: Architecture | None = None
+        self.arch_box = QComboBox()
+        self.arch_box.addItems(list(ARCHITECTURES))
+        self.arch_box.setCurrentText(DEFAULT_ARCHITECTURE)
+        self.arch_box.setToolTip("The network to train: a named one, or the one edited in the Architecture explorer")
+        self.epochs = _spin(1, 200, TrainingConfig.epochs, "Passes over the training digits")
+        self.batch = _spin(1, 4096, TrainingConfig.batch_size, "Digits per gradient step")
+        self.optimizer = QComboBox()
+        for key, text in OPTIMIZERS.items():
+            self.optimizer.addItem(text, key)
+        self.optimizer.setToolTip("Adadelta at learning rate 1.0 is the seed's (Keras 2's default)")
+        self.rate = QDoubleSpinBox()
+        self.rate.setDecimals(5)
+        self.rate.setRange(1e-5, 100.0)
+        self.rate.setSingleStep(0.001)
+        self.rate.setValue(TrainingConfig.learning_rate)
+        self.size = _spin(100, MNIST_TRAIN, MNIST_TRAIN, "How many training digits (fewer: a quicker demo)")
+        self.size.setSingleStep(1000)
+        self.size.setSpecialValueText("")
+        self.seed = _spin(0, 2**31 - 1, TrainingConfig.seed, "The same seed and settings train the same network")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        for label, widget in (("Network", self.arch_box), ("Epochs", self.epochs), ("Batch size", self.batch),
+                              ("Optimizer", self.optimizer), ("Learning rate", self.rate),
+                              ("Training digits", self.size), ("Seed", self.seed)):
+            form.addRow(label, widget)
+        form.addRow(self.note)
+        self.optimizer.currentIndexChanged.connect(self._on_optimizer)
+        for signal in (self.arch_box.currentIndexChanged, self.epochs.valueChanged, self.batch.valueChanged,
+                       self.rate.valueChanged, self.size.valueChanged):
+            signal.connect(self._on_changed)
+        self._on_changed()
+
+    def use_architecture(self, arch: Architecture) -> None:
+        """Offer (and choose) ``arch``, the explorer's network."""
+        self._explorer = arch
+        if self.arch_box.findText(FROM_EXPLORER) < 0:
+            self.arch_box.addItem(FROM_EXPLORER)
+        self.arch_box.setCurrentText(FROM_EXPLORER)
+        self._on_changed()
+
+    def architecture(self) -> Architecture:
+        name = self.arch_box.currentText()
+        if name == FROM_EXPLORER and self._explorer is not None:
+            return self._explorer
+        return ARCHITECTURES[name]
+
+    def config(self) -> TrainingConfig:
+        size = self.size.value()
+        return TrainingConfig(
+            architecture=self.architecture().name, epochs=self.epochs.value(), batch_size=self.batch.value(),
+            optimizer=str(self.optimizer.currentData()), learning_rate=float(self.rate.value()),
+            train_size=None if size >= MNIST_TRAIN else size, seed=self.seed.value())
+
+    def problem(self) -> str | None:
+        """Why this network cannot be trained on MNIST here, or None."""
+        return training_problem(self.architecture())
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Settings are fixed while a run goes."""
+        for widget in (self.arch_box, self.epochs, self.batch, self.optimizer, self.rate, self.size, self.seed):
+            widget.setEnabled(enabled)
+
+    def _on_optimizer(self) -> None:
+        self.rate.setValue(DEFAULT_LEARNING_RATES[str(self.optimizer.currentData())])
+
+    def _on_changed(self, *_args: object) -> None:
+        config = self.config()
+        problem = self.problem()
+        count = config.train_size or MNIST_TRAIN
+        batches = -(-count // config.batch_size)
+        self.note.setText(f"<span style='color:#ff8080'>Cannot train: {problem}</span>" if problem else
+                          f"{batches:,} batches an epoch × {config.epochs} = {batches * config.epochs:,} steps; "
+                          "validated on the 10,000 test digits after each epoch")
+        self.changed.emit()
+
+
+def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setValue(value)
+    spin.setGroupSeparatorShown(True)
+    spin.setToolTip(tip)
+    return spin

@@ -1,0 +1,117 @@
+"""The window's end of a training run: polls the trainer's pipe and turns its messages into signals.
+
+The poll runs in the GUI thread on a timer and never blocks (``TrainerProcess.messages``): the
+window cannot freeze on the trainer. Messages that pile up between two polls are coalesced:
+batches arrive as one list, and only the newest weights are passed on (older ones are stale).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from guiapp.core.learning.trainer_process import RunRequest, TrainerProcess
+
+POLL_MS = 50  # the pipe is read 20 times a second; a message waits at most this long
+
+
+class TrainingRun(QObject):
+    """One run: ``start`` it, then ``pause``, ``resume`` or ``stop``; it ends with one of the last three signals."""
+
+    started = Signal(dict)  # batches_per_epoch, epochs, steps, history, conv
+    batches = Signal(list)  # [(step, loss, accuracy, seconds), …] since the last poll
+    weights = Signal(int, list, object)  # step, every weight array (Keras' order), conv kernels' last update or None
+    snapshot = Signal(int)  # a snapshot of this step is in the history folder
+    epochEnded = Signal(int, dict)  # epoch, its logs (val_accuracy, …)
+    paused = Signal(int)
+    resumed = Signal(int)
+    evaluating = Signal()
+    finished = Signal(str, float)  # model path, test accuracy
+    stopped = Signal(int)  # at this step; no model was written
+    failed = Signal(str)  # one line
+
+    def __init__(self, request: RunRequest, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.request = request
+        self.process: TrainerProcess | None = None
+        self.step = 0
+        self.is_paused = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.poll)
+
+    def start(self) -> None:
+        self.process = TrainerProcess(self.request)
+        self._timer.start()
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and not self.process.ended
+
+    def pause(self) -> None:
+        if self.running:
+            self.process.pause()
+
+    def resume(self) -> None:
+        if self.running:
+            self.process.resume()
+
+    def stop(self) -> None:
+        if self.running:
+            self.process.stop()
+
+    def poll(self) -> None:
+        """Read what the trainer sent since the last poll and pass it on."""
+        if self.process is None:
+            return
+        batch_rows, newest_weights = [], None
+        for message in self.process.messages():
+            kind = message[0]
+            if kind == "batch":
+                batch_rows.append(message[1:])
+                self.step = message[1]
+                continue
+            if batch_rows:  # keep the order: batches before what came after them
+                self.batches.emit(batch_rows)
+                batch_rows = []
+            if kind == "weights":
+                newest_weights = message[1:]
+            elif kind == "started":
+                self.started.emit(message[1])
+            elif kind == "snapshot":
+                self.snapshot.emit(message[1])
+            elif kind == "epoch":
+                self.epochEnded.emit(message[1], message[2])
+            elif kind == "paused":
+                self.is_paused = True
+                self.paused.emit(message[1])
+            elif kind == "resumed":
+                self.is_paused = False
+                self.resumed.emit(message[1])
+            elif kind == "evaluating":
+                self.evaluating.emit()
+            else:
+                if newest_weights is not None:  # the last weights before the run's end
+                    self.weights.emit(*newest_weights)
+                    newest_weights = None
+                self._end(message)
+        if batch_rows:
+            self.batches.emit(batch_rows)
+        if newest_weights is not None:
+            self.weights.emit(*newest_weights)
+
+    def _end(self, message: tuple) -> None:
+        self._timer.stop()
+        self.process.close()
+        kind = message[0]
+        if kind == "finished":
+            self.finished.emit(message[1], message[2])
+        elif kind == "stopped":
+            self.stopped.emit(message[1])
+        else:
+            self.failed.emit(str(message[1]))
+
+    def close(self) -> None:
+        """Stop the run if it still goes and end its process (the window is closing)."""
+        self._timer.stop()
+        if self.process is not None:
+            self.process.close()

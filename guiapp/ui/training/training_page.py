@@ -1,0 +1,355 @@
+"""The Training page: train a network in its own process and watch its kernels form from noise.
+
+While a run goes, the page shows conv 1's and conv 2's kernels (and their last update), the loss and
+accuracy curves and the time left; the window docks the live drawing column beside them, so the
+user's own drawing goes through the newest weights (:class:`~guiapp.ui.training.training_wiring.TrainingWiring`).
+Every snapshot the run saves can be brought back with the history bar (:mod:`.history_bar`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from guiapp.core.errors import GuiappError
+from guiapp.core.learning.history import TrainingHistory
+from guiapp.core.learning.trainer_process import RunRequest
+from guiapp.core.learning.training import OPTIMIZERS, check_output
+from guiapp.core.model.architectures import Architecture
+from guiapp.ui.training.curves import TrainingCurves
+from guiapp.ui.training.form import TrainingForm
+from guiapp.ui.training.history_bar import HistoryBar
+from guiapp.ui.training.kernel_board import KernelBoard
+from guiapp.ui.training.run import TrainingRun
+
+COLUMN_WIDTHS = (340, 500, 720)  # settings and curves · kernels · the docked drawing column and maps
+RATE_WINDOW = 50  # batches the examples-per-second figure (and the time left) is measured over
+
+
+def run_name(arch: Architecture, now: _dt.datetime | None = None) -> str:
+    """``mnist_cnn-20261128-121530``: a new name for every run, so nothing is overwritten."""
+    return f"{arch.name}-{(now or _dt.datetime.now()):%Y%m%d-%H%M%S}"
+
+
+def duration_text(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds:02d} s" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+class TrainingPage(QWidget):
+    """Settings, controls, curves, kernels and the history bar; ``folder`` receives trained models and histories."""
+
+    showWeights = Signal(str, object)  # the network as built (a .keras path), its weights to show now
+    modelTrained = Signal(str, float)  # the model written (with its card), its test accuracy
+    runEnded = Signal(str)  # stopped or failed: one line; the live view goes back to the model it had
+    message = Signal(str)  # a line for the status bar
+
+    def __init__(self, folder: Path, data: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("training")
+        self.folder, self.data = Path(folder), data
+        self.run: TrainingRun | None = None
+        self.history: TrainingHistory | None = None
+        self._conv: list[tuple[str, int]] = []
+        self._rates: list[tuple[int, float]] = []  # (step, seconds) of recent batches
+        self._steps = 0
+        self._batch_size = 0
+        self._batches_per_epoch = 1
+        self.following = True  # the views show the run's newest weights (not a snapshot picked on the bar)
+        self._latest: tuple[int, list[np.ndarray], object] | None = None
+
+        self.form = TrainingForm()
+        self.start_button = QPushButton("Start")
+        self.start_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.start_button.setToolTip("Train with these settings (Ctrl+Return)")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setToolTip("Pause after this batch; Resume goes on from the same step")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop after this batch: the history so far stays, no model is written")
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.pause_button, self.stop_button):
+            buttons.addWidget(button)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%p%")
+        self.status = QLabel("Not started. The defaults are the seed's recipe: 12 epochs reach about 99.1%.")
+        self.status.setWordWrap(True)
+        self.curves = TrainingCurves()
+        self.kernels = KernelBoard()
+        self.history_bar = HistoryBar()
+
+        controls = QWidget()
+        left = QVBoxLayout(controls)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.form)
+        left.addLayout(buttons)
+        left.addWidget(self.progress)
+        left.addWidget(self.status)
+        left.addWidget(self.curves, 1)
+        #: The window puts the drawing column and the feature maps here while the page is shown.
+        self.dock = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        for widget in (controls, self.kernels, self.dock):
+            self.splitter.addWidget(widget)
+        self.splitter.setSizes(list(COLUMN_WIDTHS))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.history_bar)
+
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop)
+        self.form.changed.connect(self._refresh_buttons)
+        self.history_bar.snapshotChosen.connect(self.show_snapshot)
+        self.history_bar.followRequested.connect(self.follow)
+        self._refresh_buttons()
+
+    # ------------------------------------------------------------------ a run
+
+    @property
+    def running(self) -> bool:
+        return self.run is not None and self.run.running
+
+    def use_architecture(self, arch: Architecture) -> None:
+        """Train ``arch`` next (the explorer's "Train this network")."""
+        self.form.use_architecture(arch)
+
+    def start(self) -> None:
+        """Start a run with the form's settings; a problem is one line in the status, nothing starts."""
+        if self.running:
+            return
+        problem = self.form.problem()
+        arch, config = self.form.architecture(), self.form.config()
+        name = run_name(arch)
+        out, history = self.folder / f"{name}.keras", self.folder / f"{name}.history"
+        try:
+            if problem:
+                raise GuiappError(f"cannot train {arch.name}: {problem}")
+            check_output(out, force=False)
+            if history.exists():
+                raise GuiappError(f"{history}: already exists; wait a second and start again")
+        except GuiappError as exc:
+            self._say(str(exc))
+            return
+        self.run = TrainingRun(RunRequest(config, arch.to_dict(), out, history, data=self.data), self)
+        self.run.started.connect(self._on_started)
+        self.run.batches.connect(self._on_batches)
+        self.run.weights.connect(self._on_weights)
+        self.run.snapshot.connect(self._on_snapshot)
+        self.run.epochEnded.connect(self._on_epoch)
+        self.run.paused.connect(lambda step: self._on_paused(step, True))
+        self.run.resumed.connect(lambda step: self._on_paused(step, False))
+        self.run.evaluating.connect(lambda: self._say("Evaluating on the 10,000 test digits…"))
+        self.run.finished.connect(self._on_finished)
+        self.run.stopped.connect(self._on_stopped)
+        self.run.failed.connect(self._on_failed)
+        self.history, self._conv, self._rates, self._latest = None, [], [], None
+        self.following = True
+        self._batch_size = config.batch_size
+        self.history_bar.clear()
+        self.kernels.clear()
+        self.progress.setValue(0)
+        self.run.start()
+        self._say(f"Starting: {arch.name}, {config.epochs} epochs of batches of {config.batch_size}, "
+                  f"{OPTIMIZERS[config.optimizer]} at {config.learning_rate:g} (TensorFlow loads first)…")
+        self._refresh_buttons()
+
+    def toggle_pause(self) -> None:
+        if self.run is None or not self.running:
+            return
+        if self.run.is_paused:
+            self.run.resume()
+        else:
+            self.run.pause()
+        self.pause_button.setEnabled(False)  # until the trainer says it has paused or resumed
+
+    def stop(self) -> None:
+        if self.running:
+            self.run.stop()
+            self.stop_button.setEnabled(False)
+            self._say("Stopping after this batch…")
+
+    def close_run(self) -> None:
+        """The window is closing: stop the run (no model is written) and end its process."""
+        if self.run is not None:
+            self.run.close()
+
+    def _on_started(self, info: dict) -> None:
+        self._steps = int(info["steps"])
+        self._conv = [tuple(item) for item in info["conv"]]
+        self.kernels.set_layers((self._conv[0][0], self._conv[1][0] if len(self._conv) > 1 else None)
+                                if self._conv else ("", None))
+        self._batches_per_epoch = int(info["batches_per_epoch"])
+        self.curves.reset(self._batches_per_epoch, int(info["epochs"]))
+        self.progress.setRange(0, self._steps)
+
+    def _on_batches(self, rows: list) -> None:
+        steps, losses, accuracies = (list(column) for column in zip(*((r[0], r[1], r[2]) for r in rows)))
+        self.curves.add_batches(steps, losses, accuracies)
+        self._rates = (self._rates + [(r[0], r[3]) for r in rows])[-RATE_WINDOW:]
+        step = steps[-1]
+        self.progress.setValue(step)
+        self._say(self.progress_text(step, losses[-1]))
+
+    def progress_text(self, step: int, loss: float) -> str:
+        """``batch 1,234 of 5,628 · 2,310 digits/s · about 4 min 10 s left · loss 0.123``."""
+        text = f"batch {step:,} of {self._steps:,} · loss {loss:.3f}"
+        if len(self._rates) >= 2 and self._rates[-1][1] > self._rates[0][1]:
+            (first, t0), (last, t1) = self._rates[0], self._rates[-1]
+            per_step = (t1 - t0) / (last - first)
+            text += (f" · {self._batch_size / per_step:,.0f} digits/s"
+                     f" · about {duration_text(per_step * (self._steps - step))} left")
+        return text
+
+    def _on_weights(self, step: int, weights: list, updates: object) -> None:
+        self._latest = (step, weights, updates)
+        if self.following:
+            self._show(step, weights, updates)
+
+    def _on_snapshot(self, step: int) -> None:
+        if self.run is None:
+            return
+        try:
+            self.history = TrainingHistory.open(self.run.request.history)
+        except GuiappError as exc:
+            self._say(str(exc))
+            return
+        self.history_bar.set_snapshots(self.history, follow=self.following)
+
+    def _on_epoch(self, epoch: int, logs: dict) -> None:
+        if self.run is None:
+            return
+        step = epoch * self._batches_per_epoch
+        self.curves.add_epoch(step, logs.get("val_accuracy"), logs.get("val_loss"))
+        if "val_accuracy" in logs:
+            self.message.emit(f"Epoch {epoch}: {logs['val_accuracy']:.2%} of the test digits right")
+
+    def _on_paused(self, step: int, paused: bool) -> None:
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setEnabled(True)
+        self._say(f"Paused after batch {step:,}; Resume goes on from there." if paused else
+                  f"Resumed at batch {step:,}.")
+
+    def _on_finished(self, path: str, accuracy: float) -> None:
+        self.curves.refresh()
+        self._say(f"Finished: {accuracy:.2%} test accuracy. Saved {path} with its card; it is open in the live "
+                  "view and in the Model menu.")
+        self.modelTrained.emit(path, accuracy)
+        self._ended()
+
+    def _on_stopped(self, step: int) -> None:
+        self._say(f"Stopped after batch {step:,}: no model was written; the history so far stays in "
+                  f"{self.run.request.history if self.run else 'its folder'}.")
+        self.runEnded.emit("training stopped: no model was written")
+        self._ended()
+
+    def _on_failed(self, message: str) -> None:
+        self._say(f"<span style='color:#ff8080'>{message}</span>")
+        self.runEnded.emit(message)
+        self._ended()
+
+    def _ended(self) -> None:
+        self.curves.refresh()
+        self.pause_button.setText("Pause")
+        self._refresh_buttons()
+
+    # ------------------------------------------------------------------ history
+
+    def open_history(self, folder: Path) -> bool:
+        """Show a saved history (its curves, its last snapshot); False, with a message, if it cannot be opened."""
+        if self.running:
+            self._say("A run is going: stop it before opening another history.")
+            return False
+        try:
+            history = TrainingHistory.open(folder)
+        except GuiappError as exc:
+            self._say(str(exc))
+            return False
+        self.history, self.run, self._latest = history, None, None
+        self._conv = history.conv_kernels()
+        self.kernels.set_layers((self._conv[0][0], self._conv[1][0] if len(self._conv) > 1 else None)
+                                if self._conv else ("", None))
+        self.curves.reset(history.batches_per_epoch, max(1, round(history.epochs)))
+        curve = history.curve
+        if len(curve):
+            self.curves.add_batches(curve[:, 0].astype(int).tolist(), curve[:, 1].tolist(), curve[:, 2].tolist())
+        for snapshot in history.snapshots:
+            if "val_accuracy" in snapshot.metrics:
+                self.curves.add_epoch(snapshot.step, snapshot.metrics["val_accuracy"],
+                                      snapshot.metrics.get("val_loss"))
+        self.curves.refresh()
+        self.progress.setRange(0, max(1, history.snapshots[-1].step))
+        self.progress.setValue(history.snapshots[-1].step)
+        self.history_bar.set_snapshots(history, follow=False)
+        self.show_snapshot(len(history.snapshots) - 1)
+        self._say(f"History of {history.architecture.get('name', 'a network')}: {len(history.snapshots)} "
+                  f"snapshots over {history.epochs:g} epochs. Drag the bar or press Play.")
+        self._refresh_buttons()
+        return True
+
+    def show_snapshot(self, index: int) -> None:
+        """Every view at snapshot ``index``: kernels, the drawing through its weights, the curves' cursor."""
+        if self.history is None or not 0 <= index < len(self.history.snapshots):
+            return
+        try:
+            weights = self.history_bar.weights(index)
+        except GuiappError as exc:
+            self._say(str(exc))
+            return
+        snapshot = self.history.snapshots[index]
+        self.following = False
+        self._show(snapshot.step, weights, None)
+        self.curves.set_cursor(snapshot.step)
+        self.history_bar.show_following(self.running)
+
+    def follow(self) -> None:
+        """Back to the run's newest weights (the bar's "Follow training")."""
+        self.following = True
+        self.curves.set_cursor(None)
+        self.history_bar.show_following(False)
+        if self._latest is not None:
+            self._show(*self._latest)
+
+    def _show(self, step: int, weights: Sequence[np.ndarray], updates: object) -> None:
+        if self._conv:
+            first = weights[self._conv[0][1]]
+            second = weights[self._conv[1][1]] if len(self._conv) > 1 else None
+            update_pair = (updates[0], updates[1] if len(updates) > 1 else None) if updates else None
+            self.kernels.set_kernels(first, second, update_pair)
+        model = self._model_path()
+        if model is not None:
+            self.showWeights.emit(str(model), list(weights))
+
+    def _model_path(self) -> Path | None:
+        """The network as built, in the history folder (written before the first batch)."""
+        folder = self.history.folder if self.history is not None else (
+            self.run.request.history if self.run is not None else None)
+        return folder / "model.keras" if folder is not None and (folder / "model.keras").is_file() else None
+
+    # ------------------------------------------------------------------ helpers
+
+    def _refresh_buttons(self) -> None:
+        running = self.running
+        self.start_button.setEnabled(not running and self.form.problem() is None)
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.form.set_enabled(not running)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)

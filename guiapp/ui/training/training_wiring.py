@@ -1,0 +1,144 @@
+"""What the window does for the Training page: lend it the drawing, run the drawing through the weights
+the page shows, and take the trained model in when a run finishes.
+
+The drawing column (canvas, network input, probabilities) and the feature maps are the live page's
+widgets; while the Training page is on screen they are docked in it (moved, not copied: one canvas,
+one drawing, one undo stack) and go back when the page is left. The weights the page shows — the
+run's newest, or a snapshot picked on the history bar — go to the live worker, which runs the same
+network with them: the history folder's ``model.keras`` is loaded first if the live view shows
+another network. That model is a moment of training, not a file the user chose: it is not
+remembered as the last model, and no filter-patch search runs on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox, QSplitter, QWidget
+
+from guiapp.core.model.inference import Inspector
+from guiapp.ui.lazy_page import LazyPage
+from guiapp.ui.live.canvas import DrawingCanvas
+from guiapp.ui.live.worker import InferenceWorker
+
+if TYPE_CHECKING:
+    from guiapp.ui.training.training_page import TrainingPage
+
+DOCK_WIDTHS = (300, 420)  # the drawing column · the feature maps, on the Training page
+
+
+class TrainingWiring(QObject):
+    """The page's side of the window. ``load_model(path)`` loads in the live view; ``add_model(path)`` adds
+    to the Model menu; ``say`` writes the status bar."""
+
+    def __init__(self, page: LazyPage, live_splitter: QSplitter, worker: InferenceWorker, canvas: DrawingCanvas,
+                 load_model: Callable[[Path], None], add_model: Callable[[Path], None],
+                 say: Callable[[str], None]) -> None:
+        super().__init__(page)
+        self.page, self.splitter, self.worker, self.canvas = page, live_splitter, worker, canvas
+        self.load_model, self.add_model, self.say = load_model, add_model, say
+        self._docked: list[QWidget] = []
+        self._sizes: list[int] = []
+        self.live_path: Path | None = None  # the model the live view shows (once loaded)
+        self._loading: Path | None = None  # a history's network being loaded to show weights with
+        self._pending: tuple[Path, list[np.ndarray]] | None = None  # weights waiting for that load
+        self._before: Path | None = None  # the model shown before a run took the live view
+        self._same_network: dict[Path, Path] = {}  # trained model → the history's network it was trained from
+        self.transient: set[Path] = set()  # histories' networks: not remembered as the last model
+
+    @property
+    def view(self) -> TrainingPage | None:
+        return cast("TrainingPage", self.page.content()) if self.page.built else None
+
+    # ------------------------------------------------------------------ docking
+
+    def dock(self) -> None:
+        """Move the drawing column and the feature maps into the page (it is coming on screen)."""
+        view = cast("TrainingPage", self.page.content())
+        if self._docked:
+            return
+        self._sizes = self.splitter.sizes()
+        self._docked = [self.splitter.widget(0), self.splitter.widget(1)]
+        for widget in self._docked:
+            view.dock.addWidget(widget)
+        view.dock.setSizes(list(DOCK_WIDTHS))
+
+    def undock(self) -> None:
+        """Put them back in the live page, where they were."""
+        if not self._docked:
+            return
+        for index, widget in enumerate(self._docked):
+            self.splitter.insertWidget(index, widget)
+        self._docked = []
+        self.splitter.setSizes(self._sizes)
+
+    # ------------------------------------------------------------------ weights
+
+    def show_weights(self, model: str, weights: list[np.ndarray]) -> None:
+        """Run the live drawing through ``weights`` of the network saved as ``model`` (a history's)."""
+        network = Path(model)
+        if self.live_path is not None and (self.live_path == network or self._same_network.get(self.live_path)
+                                           == network):
+            self.worker.set_weights(weights, self.canvas.drawing)
+            return
+        self._pending = (network, weights)
+        if self._loading != network:
+            if self._before is None and self.live_path not in self.transient:
+                self._before = self.live_path
+            self._loading = network
+            self.transient.add(network)
+            self.load_model(network)
+
+    def model_loaded(self, inspector: Inspector) -> None:
+        """The live view now shows ``inspector``; weights waiting for it are applied."""
+        self.live_path = inspector.path
+        self._loading = None
+        if self._pending is not None and self._pending[0] == inspector.path:
+            _, weights = self._pending
+            self._pending = None
+            self.worker.set_weights(weights, self.canvas.drawing)
+
+    def model_trained(self, path: str, accuracy: float) -> None:
+        """A run wrote ``path``: it joins the Model menu and the live view switches to it."""
+        model = Path(path)
+        view = self.view
+        if view is not None and view.history is not None:
+            self._same_network[model] = view.history.model_path
+        self._before = None
+        self.add_model(model)
+        self.load_model(model)
+        self.say(f"trained {model.name}: {accuracy:.2%} test accuracy")
+
+    def run_ended(self, message: str) -> None:
+        """Stopped or failed: the live view goes back to the model it showed before the run."""
+        self.say(message)
+        self._pending = None
+        if self._before is not None:
+            before, self._before = self._before, None
+            self.load_model(before)
+
+    # ------------------------------------------------------------------ closing
+
+    def confirm_close(self, parent: QWidget) -> bool:
+        """Closing while a run goes asks first; yes stops it (nothing is written but the history so far)."""
+        view = self.view
+        if view is None or not view.running:
+            return True
+        answer = QMessageBox.question(
+            parent, "Training is running",
+            "A network is training. Stop it and quit?\n\nThe history so far stays in its folder; "
+            "no model is written.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        view.close_run()
+        return True
+
+    def shutdown(self) -> None:
+        view = self.view
+        if view is not None:
+            view.close_run()
