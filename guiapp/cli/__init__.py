@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open on the Why tab: why the network answers (or why CLASS, rather than CONTRAST)")
     parser.add_argument("--make-it", type=int, metavar="K",
                         help="with --screenshot: also find and show what would make the input a K (Why tab)")
+    parser.add_argument("--history", type=Path, metavar="DIR",
+                        help="open on the Training page, replaying this training history (a folder written by "
+                        "the page or by guiapp train --history DIR)")
+    parser.add_argument("--snapshot", type=int, metavar="N",
+                        help="with --history: show snapshot N (0 is the network before training; default: the last)")
     parser.set_defaults(run=_open_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
@@ -59,6 +64,15 @@ def _open_app(args: argparse.Namespace) -> int:
         from guiapp.core.drawing.stroke_file import load_drawing
 
         load_drawing(args.drawing)
+    if args.history is not None:  # a folder that is not a history is one line and exit 2, before any window
+        from guiapp.core.learning.history import TrainingHistory
+
+        count = len(TrainingHistory.open(args.history).snapshots)
+        if args.snapshot is not None and not 0 <= args.snapshot < count:
+            raise GuiappError(f"--snapshot {args.snapshot}: {args.history} holds snapshots 0 to {count - 1}")
+    elif args.snapshot is not None:
+        raise GuiappError("--snapshot chooses a snapshot of --history DIR: give the history too")
+    replay = (args.history, args.snapshot) if args.history is not None else None
     if args.screenshot is not None:
         from guiapp.core.atomic import refuse_overwrite
 
@@ -69,10 +83,10 @@ def _open_app(args: argparse.Namespace) -> int:
         from guiapp.ui.app import take_screenshot
 
         return take_screenshot(args.screenshot, args.sample, args.model, args.picture, args.classes,
-                               args.trust_model, args.why, args.make_it, args.drawing)
+                               args.trust_model, args.why, args.make_it, args.drawing, replay)
     from guiapp.ui.app import run_window
 
-    return run_window(args.model, args.picture, args.classes, args.trust_model, args.why, args.drawing)
+    return run_window(args.model, args.picture, args.classes, args.trust_model, args.why, args.drawing, replay)
 
 
 def _why_spec(text: str) -> tuple[int | None, int | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -13,7 +14,13 @@ from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
 from guiapp.core.learning.data import load_mnist
 from guiapp.core.learning.drawn_data import drawings_training_data
 from guiapp.core.learning.pendigits import load_pendigits
-from guiapp.core.learning.training import TrainingConfig, check_output, train
+from guiapp.core.learning.training import (
+    DEFAULT_LEARNING_RATES,
+    OPTIMIZERS,
+    TrainingConfig,
+    check_output,
+    train,
+)
 from guiapp.core.model.arch_edit import (
     architecture_named,
     suggested_model_path,
@@ -48,6 +55,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch-size", type=_positive_int, default=TrainingConfig.batch_size, metavar="N",
                         help="batch size (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=TrainingConfig.seed, help="random seed (default: %(default)s)")
+    parser.add_argument("--optimizer", choices=list(OPTIMIZERS), default=TrainingConfig.optimizer,
+                        help="beyond the seed: sgd (with momentum 0.9) or adam (default: %(default)s, the seed's)")
+    parser.add_argument("--learning-rate", type=float, metavar="RATE",
+                        help="default: the optimizer's usual one (" + ", ".join(
+                            f"{name} {rate:g}" for name, rate in DEFAULT_LEARNING_RATES.items()) + ")")
+    parser.add_argument("--train-size", type=_positive_int, metavar="N",
+                        help="train on N of the training digits, drawn with --seed (default: all of them)")
     parser.add_argument("--ema", type=float, default=0.0, metavar="MOMENTUM",
                         help="beyond the seed: ship an exponential moving average of the weights "
                         "(e.g. 0.999); 0 (default) trains exactly as the seed")
@@ -111,8 +125,12 @@ def run(args: argparse.Namespace) -> int:
         raise GuiappError(f"--ema must be at least 0 and below 1, not {args.ema}")
     arch = resolve_architecture(args.arch)
     out = args.out or (Path(f"{arch.name}.keras") if args.arch in ARCHITECTURES else suggested_model_path(args.arch))
+    rate = args.learning_rate if args.learning_rate is not None else DEFAULT_LEARNING_RATES[args.optimizer]
+    if not (rate > 0 and math.isfinite(rate)):
+        raise GuiappError(f"--learning-rate must be a positive number, not {rate}")
     config = TrainingConfig(architecture=arch.name, epochs=args.epochs, batch_size=args.batch_size,
-                            seed=args.seed, ema=args.ema)
+                            seed=args.seed, ema=args.ema, optimizer=args.optimizer, learning_rate=rate,
+                            train_size=args.train_size)
     check_output(out, force=args.force)  # before minutes of loading and training
     _refuse_writing_over_inputs(out, [None if args.arch in ARCHITECTURES else Path(args.arch), args.data,
                                       args.init, args.pendigits])

@@ -91,9 +91,10 @@ def missing_library_name(message: str) -> str | None:
 
 def run_window(model: Path | None, picture: Path | None = None, classes: Path | None = None,
                trust: bool = False, why: tuple[int | None, int | None] | None = None,
-               drawing: Path | None = None) -> int:
+               drawing: Path | None = None, replay: tuple[Path, int | None] | None = None) -> int:
     """Open the window (showing ``picture`` or ``drawing`` if given; the Why tab with ``why`` = (target,
-    contrast)) and run until it is closed."""
+    contrast); the Training page replaying ``replay`` = (history folder, snapshot or None: the last)) and
+    run until it is closed."""
     from guiapp.core.errors import GuiappError
     from guiapp.ui.main_window import MainWindow
 
@@ -109,7 +110,18 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
         window.files.open(drawing)
     if why is not None:
         window.show_why(*why)
+    if replay is not None:
+        _replay(window, *replay)
     return app.exec()
+
+
+def _replay(window: MainWindow, folder: Path, snapshot: int | None) -> bool:
+    """The Training page on ``folder``'s history, at ``snapshot`` (None: the last)."""
+    if not window.training.open_history(folder):
+        return False
+    if snapshot is not None:
+        window.training_view.history_bar.choose(snapshot)
+    return True
 
 
 def _explained(app: QApplication, window: MainWindow, why: tuple[int | None, int | None],
@@ -159,7 +171,7 @@ def _wait(app: QApplication, condition: Callable[[], bool]) -> bool:
 def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path | None = None,
                     classes: Path | None = None, trust: bool = False,
                     why: tuple[int | None, int | None] | None = None, make_it: int | None = None,
-                    drawing: Path | None = None) -> int:
+                    drawing: Path | None = None, replay: tuple[Path, int | None] | None = None) -> int:
     """Render the window with MNIST test digit ``sample`` (or ``picture``, or ``drawing``) to ``path`` (PNG);
     an exit code.
 
@@ -199,6 +211,16 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                     print("guiapp: the model did not answer in time; no screenshot written", file=sys.stderr)
                     return 1
                 time.sleep(0.005)
+            if replay is not None and not window.model_error:
+                if not _replay(window, *replay):
+                    print(f"guiapp: {window.training_view.status.text()}", file=sys.stderr)
+                    return 2
+                worker = window.worker  # the drawing through the snapshot's weights (set once its network loaded)
+                if not _wait(app, lambda: worker.weights_version > 0 and window.last_update is not None
+                             and window.last_update.drawing is target
+                             and window.last_update.weights_version == worker.weights_version):
+                    print("guiapp: the snapshot was not shown in time; no screenshot written", file=sys.stderr)
+                    return 1
             if (why is not None or make_it is not None) and not window.model_error:
                 problem = _explained(app, window, why or (None, None), make_it)
                 if problem:

@@ -53,7 +53,12 @@ from guiapp.ui.live.worker import Update, start_worker_thread
 from guiapp.ui.menus import WindowMenus, make_action
 from guiapp.ui.model_banner import ModelBanner
 from guiapp.ui.plotting import ACTIVATION_LUT
-from guiapp.ui.settings import default_store, load_settings, save_settings, trained_models_dir
+from guiapp.ui.settings import (
+    default_store,
+    load_settings,
+    save_settings,
+    trained_models_dir,
+)
 from guiapp.ui.tabs.filter_patches_view import SEARCHED_SHAPE
 from guiapp.ui.tabs.kernels import KernelView
 from guiapp.ui.tabs.ledger_view import LedgerView
@@ -131,9 +136,10 @@ class MainWindow(QMainWindow):
                                       (self.model_banner, self.feature_maps), self.tabs)
         # The playground and the explorer do not need the drawing: they get the whole window, and are
         # built (and their modules imported) when first opened — start-up pays only for the live page.
-        self._playground_page, self._explorer_page = playground_page(), explorer_page(self.train_architecture)
-        self.training_page = LazyPage(self._build_training)
+        self._playground_page, self._explorer_page = playground_page(), explorer_page(
+            lambda arch: self.training.train_architecture(arch))
         self.trained_folder = trained_models_dir()
+        self.training_page = LazyPage(lambda: self.training.build_page(self.trained_folder))
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
@@ -158,7 +164,8 @@ class MainWindow(QMainWindow):
         ]
         class_names = make_action(self, "Class names…", self.class_names_dialog, (),
                                   "Name the model's classes from a file (one name per line, or a JSON list)")
-        history = make_action(self, "Open training history…", self.open_history_dialog, ("Ctrl+Shift+H",),
+        history = make_action(self, "Open training history…", lambda: self.training.open_history_dialog(self),
+                              ("Ctrl+Shift+H",),
                               "Replay a run saved by the Training page or guiapp train --history DIR")
         self.menus = WindowMenus(self, self.canvas, self.files.actions, self.load_model, self.open_model_dialog,
                                  self._step_sample, self.pages.setCurrentIndex,
@@ -208,9 +215,9 @@ class MainWindow(QMainWindow):
         self.worker.counterfactualReady.connect(self.why.counterfactual_found)
         self.worker.counterfactualFailed.connect(self.why.counterfactual_failed)
         # The Training page borrows the drawing column and sends the weights it shows to the worker.
-        self.training = TrainingWiring(self.training_page, self.splitter, self.worker, self.canvas, self.load_model,
-                                       self.menus.add_model, lambda message: self.statusBar().showMessage(
-                                           message, MESSAGE_MS))
+        self.training = TrainingWiring(self.training_page, self.pages, self.splitter, self.worker, self.canvas,
+                                       self.load_model, self.menus.add_model,
+                                       lambda message: self.statusBar().showMessage(message, MESSAGE_MS))
 
         self._restore()
         chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
@@ -476,35 +483,6 @@ class MainWindow(QMainWindow):
     def training_view(self) -> TrainingPage:
         """The Training page (built now if it was not yet)."""
         return cast("TrainingPage", self.training_page.content())
-
-    def _build_training(self) -> TrainingPage:
-        from guiapp.ui.training.training_page import TrainingPage
-
-        page = TrainingPage(self.trained_folder)
-        page.showWeights.connect(self.training.show_weights)
-        page.modelTrained.connect(self.training.model_trained)
-        page.runEnded.connect(self.training.run_ended)
-        page.message.connect(lambda message: self.statusBar().showMessage(message, MESSAGE_MS))
-        return page
-
-    def train_architecture(self, arch: object) -> None:
-        """The explorer's "Train this network": the Training page, with that network chosen."""
-        self.training_view.use_architecture(arch)
-        self.pages.setCurrentIndex(TRAINING_PAGE)
-
-    def open_history_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a training history (a folder with history.json)",
-                                                  str(self.trained_folder))
-        if folder:
-            self.open_history(Path(folder))
-
-    def open_history(self, folder: Path) -> bool:
-        """Replay the training history in ``folder`` on the Training page (False: it could not be opened)."""
-        self.pages.setCurrentIndex(TRAINING_PAGE)
-        opened = self.training_view.open_history(folder)
-        if not opened:
-            self.statusBar().showMessage(self.training_view.status.text(), ERROR_MESSAGE_MS)
-        return opened
 
     def _on_page_changed(self, index: int) -> None:
         """The drawing's keys act only on the live page (and the Training page, which borrows the drawing)."""

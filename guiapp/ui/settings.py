@@ -8,8 +8,8 @@ is replaced by its default, so a bad file can never stop the window from opening
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 

@@ -28,6 +28,12 @@ def _isolated_cache(monkeypatch, patch_cache):
     monkeypatch.setattr("guiapp.ui.main_window.default_cache_dir", lambda: patch_cache)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_trained_models(monkeypatch, tmp_path):
+    """Models and histories the Training page writes go to the test's folder, never to the user's."""
+    monkeypatch.setattr("guiapp.ui.main_window.trained_models_dir", lambda: tmp_path / "trained")
+
+
 @pytest.fixture()
 def store(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "guiapp.ini"), QSettings.Format.IniFormat)

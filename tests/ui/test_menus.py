@@ -30,9 +30,23 @@ def test_the_menus_come_from_tables_with_a_separator_between_sections(qtbot):
     file_items = [a.text() or "—" for a in bar[0].menu().actions()]
     assert file_items == ["Open drawing…", "—", "Open model…", "—", "Quit"]
     view_items = [a.text() or "—" for a in bar[3].menu().actions()]
-    assert view_items == ["Live network", "Conv arithmetic", "Architecture explorer", "—",
+    assert view_items == ["Live network", "Conv arithmetic", "Architecture explorer", "Training", "—",
                           "Colour scale shared per layer", "Colour scale per map"]
     assert all(isinstance(path, Path) for path in menus.model_actions)
+
+
+def test_a_model_trained_now_joins_the_model_menu_once_before_its_separator(qtbot, tmp_path):
+    window, _, menus, calls = _menus(qtbot)
+    model_menu = window.menuBar().actions()[1].menu()
+    shipped = len(menus.model_actions)
+    trained = tmp_path / "mnist_cnn-20261128-120000.keras"
+    trained.write_bytes(b"not read until chosen")
+    menus.add_model(trained)
+    menus.add_model(trained)
+    items = [a.text() or "—" for a in model_menu.actions()]
+    assert items.index("mnist_cnn-20261128-120000") == shipped and items[shipped + 1] == "—"
+    menus.model_actions[trained.resolve()].trigger()
+    assert calls[-1] == ("load", trained)
 
 
 def test_one_factory_puts_the_keys_in_every_tooltip(qtbot):

@@ -92,6 +92,7 @@ class Update:
     colour_mode: str = SHARED  # the mode the pictures were drawn in
     placement: Placement | None = None  # where the input's pixels sit on the canvas (None: blank or unknown)
     explanation: Explanation | None = None  # the Why tab's evidence maps, when it asked (see WhyRequest)
+    weights_version: int = 0  # which weights set on the worker computed it (0: the model file's own)
 
 
 def network_input(

@@ -18,6 +18,8 @@ from guiapp.core.model.inference import InferenceResult, Inspector
 from guiapp.ui.plotting import HIGHLIGHT
 
 SHOWN = 10  # bars drawn at most
+MIN_LABEL_PX = 22  # room a bar's number needs ("100" in the label font)
+CROWDED_LABELS = 3  # numbers shown when there is not room for all
 NAME_CHARS = 14  # a name longer than this is cut under its bar (the top label shows it whole)
 BAR = "#5a7fa8"
 LABEL_Y = 1.18  # the row of percentages, above the 100% line (upright bars)
@@ -184,8 +186,12 @@ class ProbabilityView(QWidget):
             self._brushes = brushes
         else:
             self._bars.setOpts(**lengths)
+        # Narrow upright bars: numbers on every bar would run into each other (a network early in training
+        # gives every class about 10 %): only the likeliest few are labelled, the axis reads the rest.
+        crowded = not self.horizontal and self._plot.getViewBox().width() < MIN_LABEL_PX * max(1, heights.size)
+        labelled = set(np.argsort(heights)[-CROWDED_LABELS:].tolist()) if crowded else set(range(heights.size))
         for i, (label, p) in enumerate(zip(self._labels, heights)):
-            text = f"{p * 100:.0f}" if p >= 0.005 else ""
+            text = f"{p * 100:.0f}" if p >= 0.005 and i in labelled else ""
             if text != self._texts[i]:
                 label.setText(text)
                 self._texts[i] = text

@@ -78,6 +78,8 @@ class InferenceWorker(QObject):
         self.inference_count = 0
         self._weights: list[np.ndarray] | None = None  # a training run's, replacing the file's (None: the file's)
         self._weights_changed = False  # new weights not yet given to the compute process
+        self.weights_version = 0  # counts set_weights calls; each Update says which weights computed it
+        self._applied_version = 0
         self._file_inspector: Inspector | None = None  # the model as loaded, before any weights were set
         self._wake.connect(self._drain)
         self._load_requested.connect(self._load)
@@ -142,6 +144,7 @@ class InferenceWorker(QObject):
         again; None goes back to the file's own weights. Newer weights replace any not yet applied."""
         with self._lock:
             self._weights, self._weights_changed = weights, True
+            self.weights_version += 1
             self._pending = self._latest = drawing
             self._pending_reference = False
             wake = self._claim_wake()
@@ -206,6 +209,7 @@ class InferenceWorker(QObject):
         with self._lock:
             self._inspector = self._file_inspector = inspector
             self._weights, self._weights_changed = None, False
+            self._applied_version = 0
             self._ready = None
             self._latest = None  # a new model: the drawing on screen must be computed again
         self.modelLoaded.emit(inspector)
@@ -223,13 +227,16 @@ class InferenceWorker(QObject):
             drawing, self._pending = self._pending, None
             reference = self._pending_reference
             weights, changed, self._weights_changed = self._weights, self._weights_changed, False
+            version = self.weights_version if changed else self._applied_version
         computed = False
         try:
             if changed:
                 self._apply_weights(weights)
+                self._applied_version = version
             inspector = self._inspector
             if drawing is not None and inspector is not None:
-                update = self._compute(inspector, drawing, reference)
+                update = dataclasses.replace(self._compute(inspector, drawing, reference),
+                                             weights_version=self._applied_version)
                 self.inference_count += 1
                 with self._lock:
                     self._ready = update

@@ -20,7 +20,7 @@ from guiapp.ui.plotting import HIGHLIGHT
 # Weight of each new batch in the moving average: the trend follows roughly the last 1/0.05 = 20 batches.
 SMOOTHING = 0.05
 REFERENCE_ACCURACY = 0.9925  # the shipped (seed) model's test accuracy: what a training run is measured against
-REFRESH_MS = 250
+REFRESH_MS = 1000  # while training: each redraw repaints four axes, and the trainer wants those cycles
 INITIAL_CAPACITY = 1024
 LABEL_POINTS = 8
 AXIS_WIDTH = 52
@@ -122,6 +122,7 @@ class TrainingCurves(QWidget):
         self._smooth_loss = _DebiasedAverage()
         self._smooth_accuracy = _DebiasedAverage()
         self._validation: list[tuple[float, float, float]] = []  # (x, accuracy, loss); NaN where not given
+        self._validation_drawn = -1  # how many of them the symbols show
         self._dirty = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -177,6 +178,7 @@ class TrainingCurves(QWidget):
         for column in (self._steps, self._loss, self._smooth_loss, self._smooth_accuracy):
             column.clear()
         self._validation.clear()
+        self._validation_drawn = -1
         self.set_cursor(None)
         self._reset_view()
         self.refresh()
@@ -224,6 +226,9 @@ class TrainingCurves(QWidget):
         self.raw_loss_curve.setData(self._steps.view(), self._loss.view())
         self.smooth_loss_curve.setData(self._smooth_loss.x.view(), self._smooth_loss.y.view())
         self.smooth_accuracy_curve.setData(self._smooth_accuracy.x.view(), self._smooth_accuracy.y.view())
+        if len(self._validation) == self._validation_drawn:
+            return  # the epoch marks have not changed (they change once an epoch)
+        self._validation_drawn = len(self._validation)
         x, accuracy, loss = self._validation_columns()
         has_loss, has_accuracy = np.isfinite(loss), np.isfinite(accuracy)
         self.validation_loss_curve.setData(x[has_loss], loss[has_loss])

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from guiapp.core.learning.trainer_process import RunRequest, TrainerProcess
 
-POLL_MS = 50  # the pipe is read 20 times a second; a message waits at most this long
+POLL_MS = 100  # the pipe is read 10 times a second; a message waits at most this long
 
 
 class TrainingRun(QObject):

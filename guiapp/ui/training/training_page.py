@@ -9,6 +9,7 @@ Every snapshot the run saves can be brought back with the history bar (:mod:`.hi
 from __future__ import annotations
 
 import datetime as _dt
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from guiapp.ui.training.kernel_board import KernelBoard
 from guiapp.ui.training.run import TrainingRun
 
 COLUMN_WIDTHS = (340, 500, 720)  # settings and curves · kernels · the docked drawing column and maps
+TEXT_EVERY_S = 0.5  # the progress bar and text, while a run goes
 RATE_WINDOW = 50  # batches the examples-per-second figure (and the time left) is measured over
 
 
@@ -72,6 +74,7 @@ class TrainingPage(QWidget):
         self._steps = 0
         self._batch_size = 0
         self._batches_per_epoch = 1
+        self._text_shown = 0.0
         self.following = True  # the views show the run's newest weights (not a snapshot picked on the bar)
         self._latest: tuple[int, list[np.ndarray], object] | None = None
 
@@ -203,9 +206,11 @@ class TrainingPage(QWidget):
         steps, losses, accuracies = (list(column) for column in zip(*((r[0], r[1], r[2]) for r in rows)))
         self.curves.add_batches(steps, losses, accuracies)
         self._rates = (self._rates + [(r[0], r[3]) for r in rows])[-RATE_WINDOW:]
-        step = steps[-1]
-        self.progress.setValue(step)
-        self._say(self.progress_text(step, losses[-1]))
+        now = time.monotonic()
+        if now - self._text_shown >= TEXT_EVERY_S:  # a label's relayout and a bar's repaint are not free
+            self._text_shown = now
+            self.progress.setValue(steps[-1])
+            self._say(self.progress_text(steps[-1], losses[-1]))
 
     def progress_text(self, step: int, loss: float) -> str:
         """``batch 1,234 of 5,628 · 2,310 digits/s · about 4 min 10 s left · loss 0.123``."""
@@ -266,6 +271,8 @@ class TrainingPage(QWidget):
 
     def _ended(self) -> None:
         self.curves.refresh()
+        if self.run is not None:
+            self.progress.setValue(self.run.step)
         self.pause_button.setText("Pause")
         self._refresh_buttons()
 
@@ -317,6 +324,13 @@ class TrainingPage(QWidget):
         self._show(snapshot.step, weights, None)
         self.curves.set_cursor(snapshot.step)
         self.history_bar.show_following(self.running)
+
+    def show_current(self) -> None:
+        """Show again what the page shows (the page came back on screen, the drawing column with it)."""
+        if not self.following and self.history is not None:
+            self.show_snapshot(self.history_bar.index)
+        elif self._latest is not None:
+            self._show(*self._latest)
 
     def follow(self) -> None:
         """Back to the run's newest weights (the bar's "Follow training")."""

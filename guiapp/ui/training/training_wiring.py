@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from guiapp.core.model.inference import Inspector
 from guiapp.ui.lazy_page import LazyPage
@@ -26,6 +26,7 @@ from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.live.worker import InferenceWorker
 
 if TYPE_CHECKING:
+    from guiapp.core.model.architectures import Architecture
     from guiapp.ui.training.training_page import TrainingPage
 
 DOCK_WIDTHS = (300, 420)  # the drawing column · the feature maps, on the Training page
@@ -35,11 +36,11 @@ class TrainingWiring(QObject):
     """The page's side of the window. ``load_model(path)`` loads in the live view; ``add_model(path)`` adds
     to the Model menu; ``say`` writes the status bar."""
 
-    def __init__(self, page: LazyPage, live_splitter: QSplitter, worker: InferenceWorker, canvas: DrawingCanvas,
-                 load_model: Callable[[Path], None], add_model: Callable[[Path], None],
+    def __init__(self, page: LazyPage, pages: QTabWidget, live_splitter: QSplitter, worker: InferenceWorker,
+                 canvas: DrawingCanvas, load_model: Callable[[Path], None], add_model: Callable[[Path], None],
                  say: Callable[[str], None]) -> None:
         super().__init__(page)
-        self.page, self.splitter, self.worker, self.canvas = page, live_splitter, worker, canvas
+        self.page, self.pages, self.splitter, self.worker, self.canvas = page, pages, live_splitter, worker, canvas
         self.load_model, self.add_model, self.say = load_model, add_model, say
         self._docked: list[QWidget] = []
         self._sizes: list[int] = []
@@ -49,10 +50,47 @@ class TrainingWiring(QObject):
         self._before: Path | None = None  # the model shown before a run took the live view
         self._same_network: dict[Path, Path] = {}  # trained model → the history's network it was trained from
         self.transient: set[Path] = set()  # histories' networks: not remembered as the last model
+        self._replaced = False  # the worker runs weights other than its model file's
 
     @property
     def view(self) -> TrainingPage | None:
         return cast("TrainingPage", self.page.content()) if self.page.built else None
+
+    # ------------------------------------------------------------------ the page
+
+    def build_page(self, folder: Path) -> TrainingPage:
+        """The page, when first shown: trained models and histories go to ``folder``."""
+        from guiapp.ui.training.training_page import TrainingPage
+
+        page = TrainingPage(folder)
+        page.showWeights.connect(self.show_weights)
+        page.modelTrained.connect(self.model_trained)
+        page.runEnded.connect(self.run_ended)
+        page.message.connect(self.say)
+        return page
+
+    def _show_page(self) -> TrainingPage:
+        self.pages.setCurrentWidget(self.page)
+        return cast("TrainingPage", self.page.content())
+
+    def train_architecture(self, arch: Architecture) -> None:
+        """The explorer's "Train this network": the page, with that network chosen."""
+        self._show_page().use_architecture(arch)
+
+    def open_history_dialog(self, parent: QWidget) -> None:
+        view = cast("TrainingPage", self.page.content())
+        folder = QFileDialog.getExistingDirectory(parent, "Open a training history (a folder with history.json)",
+                                                  str(view.folder))
+        if folder:
+            self.open_history(Path(folder))
+
+    def open_history(self, folder: Path) -> bool:
+        """Replay the history in ``folder`` on the page (False: it could not be opened; the page says why)."""
+        view = self._show_page()
+        opened = view.open_history(folder)
+        if not opened:
+            self.say(view.status.text())
+        return opened
 
     # ------------------------------------------------------------------ docking
 
@@ -66,6 +104,7 @@ class TrainingWiring(QObject):
         for widget in self._docked:
             view.dock.addWidget(widget)
         view.dock.setSizes(list(DOCK_WIDTHS))
+        view.show_current()  # the snapshot or the run's weights the page shows, through the drawing again
 
     def undock(self) -> None:
         """Put them back in the live page, where they were."""
@@ -75,15 +114,22 @@ class TrainingWiring(QObject):
             self.splitter.insertWidget(index, widget)
         self._docked = []
         self.splitter.setSizes(self._sizes)
+        if self._replaced and self.live_path not in self.transient:
+            # A snapshot was shown through a model file: the live page shows the file's own weights again.
+            self.worker.set_weights(None, self.canvas.drawing)
+        self._replaced = False
 
     # ------------------------------------------------------------------ weights
 
     def show_weights(self, model: str, weights: list[np.ndarray]) -> None:
         """Run the live drawing through ``weights`` of the network saved as ``model`` (a history's)."""
         network = Path(model)
+        if not self._docked:  # the page is off screen: the live view keeps what it shows (even a model chosen
+            return            # meanwhile); the page shows its weights again when it comes back (dock)
         if self.live_path is not None and (self.live_path == network or self._same_network.get(self.live_path)
                                            == network):
             self.worker.set_weights(weights, self.canvas.drawing)
+            self._replaced = True
             return
         self._pending = (network, weights)
         if self._loading != network:
@@ -101,6 +147,7 @@ class TrainingWiring(QObject):
             _, weights = self._pending
             self._pending = None
             self.worker.set_weights(weights, self.canvas.drawing)
+            self._replaced = True
 
     def model_trained(self, path: str, accuracy: float) -> None:
         """A run wrote ``path``: it joins the Model menu and the live view switches to it."""
@@ -117,8 +164,8 @@ class TrainingWiring(QObject):
         """Stopped or failed: the live view goes back to the model it showed before the run."""
         self.say(message)
         self._pending = None
-        if self._before is not None:
-            before, self._before = self._before, None
+        before, self._before = self._before, None
+        if before is not None and (self.live_path in self.transient or self._loading is not None):
             self.load_model(before)
 
     # ------------------------------------------------------------------ closing

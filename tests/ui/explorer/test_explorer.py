@@ -127,12 +127,13 @@ def test_save_and_train_command(tmp_path, explorer):
     data = json.loads(path.read_text())
     assert data["layers"][1]["config"]["filters"] == 63
     # the model's card (MODEL.json) must not replace the architecture file: cnn63.json → cnn63_model.keras
-    command = f"guiapp train --arch {path} --data mnist.npz --out {tmp_path / 'cnn63_model.keras'}"
-    assert command in explorer.status.text()
+    command = f"guiapp train --arch {path} --out {tmp_path / 'cnn63_model.keras'}"
+    assert command in explorer.status.text() and explorer.train_button.isEnabled()
     with pytest.raises(Exception, match="already exists"):
         explorer.save(path)
     explorer.set_layer_setting(7, "activation", "relu")
     assert "cannot be trained" in explorer.status.text() and "softmax" in explorer.status.text()
+    assert not explorer.train_button.isEnabled()
 
 
 def test_starting_again_from_another_seed(explorer):
