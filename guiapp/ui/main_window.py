@@ -395,8 +395,8 @@ class MainWindow(QMainWindow):
             return
         self.worker.settle(self.canvas.drawing)
         if self._patches_due is not None and self.patch_worker is not None:
-            if self.last_update is None:
-                self.pacer.rest_later()  # not a first prediction yet: ask again later
+            if self.last_update is None or self.training.running:
+                self.pacer.rest_later()  # no first prediction yet, or a run needs the cores: ask again later
             else:
                 self.patch_worker.start(self._patches_due)
                 self._patches_due = None

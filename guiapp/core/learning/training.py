@@ -12,7 +12,7 @@ import datetime as _dt
 import os
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,7 @@ def train(
     init: Path | None = None,
     history: Path | None = None,
     callbacks: Sequence[Any] = (),
+    on_snapshot: Callable[[Any], None] | None = None,
 ) -> TrainingResult:
     """Train, evaluate on the test set, then write ``out`` and its card together, atomically.
 
@@ -182,7 +183,8 @@ def train(
     ``history``: a folder for snapshots of the weights as training goes (:mod:`guiapp.core.learning.history`);
     an interrupted run leaves the snapshots taken so far, listed in a whole index.
     ``callbacks``: more Keras callbacks (the Training page's live view and its pause and stop buttons);
-    an exception one raises ends the run the same way, with nothing written.
+    an exception one raises ends the run the same way, with nothing written. ``on_snapshot(snapshot)`` is
+    called (from the history's writing thread) once each snapshot is on disk.
     A loss that becomes NaN ends it with :class:`~guiapp.core.learning.callbacks.TrainingDiverged`.
     """
     out = Path(out)
@@ -208,18 +210,23 @@ def train(
     every = [divergence_guard(k, OPTIMIZERS[config.optimizer], config.learning_rate, batches)]
     if progress:
         every.append(progress_callback(k, progress, config.epochs, batches))
+    writer = None
     if history is not None:
-        writer = HistoryWriter(history, arch.to_dict(), batches, config.epochs, force=force)
+        writer = HistoryWriter(history, arch.to_dict(), batches, config.epochs, force=force, on_saved=on_snapshot)
         every.append(history_callback(k, writer))
     every += list(callbacks)
 
     started = time.perf_counter()
-    history = model.fit(
-        x_train, y_train,
-        batch_size=config.batch_size, epochs=config.epochs, verbose=0,
-        validation_data=(x_test, y_test),  # as in the seed
-        callbacks=every,
-    )
+    try:
+        history = model.fit(
+            x_train, y_train,
+            batch_size=config.batch_size, epochs=config.epochs, verbose=0,
+            validation_data=(x_test, y_test),  # as in the seed
+            callbacks=every,
+        )
+    finally:  # however the run ends, the snapshots taken are written whole before this returns or raises
+        if writer is not None:
+            writer.close()
     seconds = time.perf_counter() - started
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)
 

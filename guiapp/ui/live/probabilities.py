@@ -19,7 +19,8 @@ from guiapp.ui.plotting import HIGHLIGHT
 
 SHOWN = 10  # bars drawn at most
 MIN_LABEL_PX = 22  # room a bar's number needs ("100" in the label font)
-CROWDED_LABELS = 3  # numbers shown when there is not room for all
+CROWDED_LABELS = 3  # numbers shown at most when there is not room for all
+CROWDED_SHARE = 0.2  # and only for bars this tall (besides the likeliest)
 NAME_CHARS = 14  # a name longer than this is cut under its bar (the top label shows it whole)
 BAR = "#5a7fa8"
 LABEL_Y = 1.18  # the row of percentages, above the 100% line (upright bars)
@@ -30,6 +31,19 @@ BIG_NAME_CHARS = 3
 
 def _short(name: str) -> str:
     return name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1] + "…"
+
+
+def _spaced_labels(heights: np.ndarray) -> set[int]:
+    """Bars to number when not all fit: the likeliest, then others of at least CROWDED_SHARE with no numbered
+    neighbour (two numbers side by side would overlap)."""
+    chosen: set[int] = set()
+    for i in np.argsort(heights)[::-1].tolist():
+        if chosen and (heights[i] < CROWDED_SHARE or i - 1 in chosen or i + 1 in chosen):
+            continue
+        chosen.add(i)
+        if len(chosen) == CROWDED_LABELS:
+            break
+    return chosen
 
 
 def shown_classes(probabilities: np.ndarray, shown: int = SHOWN) -> np.ndarray:
@@ -189,7 +203,7 @@ class ProbabilityView(QWidget):
         # Narrow upright bars: numbers on every bar would run into each other (a network early in training
         # gives every class about 10 %): only the likeliest few are labelled, the axis reads the rest.
         crowded = not self.horizontal and self._plot.getViewBox().width() < MIN_LABEL_PX * max(1, heights.size)
-        labelled = set(np.argsort(heights)[-CROWDED_LABELS:].tolist()) if crowded else set(range(heights.size))
+        labelled = _spaced_labels(heights) if crowded else set(range(heights.size))
         for i, (label, p) in enumerate(zip(self._labels, heights)):
             text = f"{p * 100:.0f}" if p >= 0.005 and i in labelled else ""
             if text != self._texts[i]:

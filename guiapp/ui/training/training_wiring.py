@@ -53,6 +53,12 @@ class TrainingWiring(QObject):
         self._replaced = False  # the worker runs weights other than its model file's
 
     @property
+    def running(self) -> bool:
+        """A run is going (the window defers its own heavy work: the trainer needs both cores)."""
+        view = self.view
+        return view is not None and view.running
+
+    @property
     def view(self) -> TrainingPage | None:
         return cast("TrainingPage", self.page.content()) if self.page.built else None
 

@@ -3,7 +3,9 @@ in one line when the folder is not whole or not a history."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import numpy as np
 import pytest
@@ -88,6 +90,15 @@ def test_strangers_histories_are_one_line(trained, tmp_path):
     with pytest.raises(DataFileError, match="is not a whole snapshot"):
         opened.weights(len(opened.snapshots) - 1)
     assert len(opened.weights(0)) == 8
+    # A member that is not what the index says (another type, another size) is refused from its header.
+    first = folder / index["snapshots"][0]["file"]
+    for wrong in (np.zeros(288, np.float64), np.zeros(10**6, np.uint8)):
+        buffer = io.BytesIO()
+        np.lib.format.write_array(buffer, wrong)
+        with zipfile.ZipFile(first, "w") as archive:
+            archive.writestr("w0e.npy", buffer.getvalue())
+        with pytest.raises(DataFileError, match=r"is not a whole snapshot \(w0e.npy is .*, not uint8 \(288,\)"):
+            opened.weights(0)
 
 
 def test_guiapp_train_history_writes_the_folder(tmp_path, small_npz):
