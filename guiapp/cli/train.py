@@ -152,7 +152,8 @@ def run(args: argparse.Namespace) -> int:
                                               pen_copies=args.pen_copies, seed=args.seed)
         if args.pendigits:
             recipe["pendigits_file"] = args.pendigits.name
-    print(f"training {arch.name} on {len(data.x_train):,} images from {data.source} → {out}", file=sys.stderr)
+    count = min(len(data.x_train), config.train_size or len(data.x_train))
+    print(f"training {arch.name} on {count:,} images from {data.source} → {out}", file=sys.stderr)
     before = _file_identity(out)
     try:
         result = train(data, out, config, force=args.force, progress=EpochProgressBar(), architecture=arch,

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from guiapp.core.errors import GuiappError
 from guiapp.core.learning.history import TrainingHistory
+from guiapp.core.learning.pace import RunPace
 from guiapp.core.learning.trainer_process import RunRequest
 from guiapp.core.learning.training import OPTIMIZERS, check_output
 from guiapp.core.model.architectures import Architecture
@@ -39,20 +40,11 @@ from guiapp.ui.training.run import TrainingRun
 
 COLUMN_WIDTHS = (340, 500, 720)  # settings and curves · kernels · the docked drawing column and maps
 TEXT_EVERY_S = 0.5  # the progress bar and text, while a run goes
-RATE_WINDOW = 50  # batches the examples-per-second figure (and the time left) is measured over
 
 
 def run_name(arch: Architecture, now: _dt.datetime | None = None) -> str:
     """``mnist_cnn-20261128-121530``: a new name for every run, so nothing is overwritten."""
     return f"{arch.name}-{(now or _dt.datetime.now()):%Y%m%d-%H%M%S}"
-
-
-def duration_text(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    return f"{minutes} min {seconds:02d} s" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 class TrainingPage(QWidget):
@@ -70,9 +62,7 @@ class TrainingPage(QWidget):
         self.run: TrainingRun | None = None
         self.history: TrainingHistory | None = None
         self._conv: list[tuple[str, int]] = []
-        self._rates: list[tuple[int, float]] = []  # (step, seconds) of recent batches
-        self._steps = 0
-        self._batch_size = 0
+        self.pace = RunPace(0, 1)
         self._batches_per_epoch = 1
         self._text_shown = 0.0
         self.following = True  # the views show the run's newest weights (not a snapshot picked on the bar)
@@ -162,9 +152,9 @@ class TrainingPage(QWidget):
         self.run.finished.connect(self._on_finished)
         self.run.stopped.connect(self._on_stopped)
         self.run.failed.connect(self._on_failed)
-        self.history, self._conv, self._rates, self._latest = None, [], [], None
+        self.history, self._conv, self._latest = None, [], None
         self.following = True
-        self._batch_size = config.batch_size
+        self.pace = RunPace(0, config.batch_size)  # its steps are known once the run has started
         self.history_bar.clear()
         self.kernels.clear()
         self.progress.setValue(0)
@@ -194,33 +184,23 @@ class TrainingPage(QWidget):
             self.run.close()
 
     def _on_started(self, info: dict) -> None:
-        self._steps = int(info["steps"])
+        self.pace.steps = int(info["steps"])
         self._conv = [tuple(item) for item in info["conv"]]
         self.kernels.set_layers((self._conv[0][0], self._conv[1][0] if len(self._conv) > 1 else None)
                                 if self._conv else ("", None))
         self._batches_per_epoch = int(info["batches_per_epoch"])
         self.curves.reset(self._batches_per_epoch, int(info["epochs"]))
-        self.progress.setRange(0, self._steps)
+        self.progress.setRange(0, self.pace.steps)
 
     def _on_batches(self, rows: list) -> None:
         steps, losses, accuracies = (list(column) for column in zip(*((r[0], r[1], r[2]) for r in rows)))
         self.curves.add_batches(steps, losses, accuracies)
-        self._rates = (self._rates + [(r[0], r[3]) for r in rows])[-RATE_WINDOW:]
+        self.pace.add((r[0], r[3]) for r in rows)
         now = time.monotonic()
         if now - self._text_shown >= TEXT_EVERY_S:  # a label's relayout and a bar's repaint are not free
             self._text_shown = now
             self.progress.setValue(steps[-1])
-            self._say(self.progress_text(steps[-1], losses[-1]))
-
-    def progress_text(self, step: int, loss: float) -> str:
-        """``batch 1,234 of 5,628 · 2,310 digits/s · about 4 min 10 s left · loss 0.123``."""
-        text = f"batch {step:,} of {self._steps:,} · loss {loss:.3f}"
-        if len(self._rates) >= 2 and self._rates[-1][1] > self._rates[0][1]:
-            (first, t0), (last, t1) = self._rates[0], self._rates[-1]
-            per_step = (t1 - t0) / (last - first)
-            text += (f" · {self._batch_size / per_step:,.0f} digits/s"
-                     f" · about {duration_text(per_step * (self._steps - step))} left")
-        return text
+            self._say(self.pace.text(steps[-1], losses[-1]))
 
     def _on_weights(self, step: int, weights: list, updates: object) -> None:
         self._latest = (step, weights, updates)
