@@ -9,7 +9,6 @@ them), and cached on disk keyed by the model's and the digits' bytes.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import numpy as np
 
 from guiapp.core.arithmetic.receptive_field import Field, field_of
 from guiapp.core.atomic import atomic_path
+from guiapp.core.model.fingerprint import fingerprint
 
 FORMAT_VERSION = 1
 TOP_K = 9
@@ -67,18 +67,7 @@ class FilterPatches:
 
 def cache_key(inspector: Any, images: np.ndarray, top_k: int = TOP_K) -> str:
     """sha256 of the model (its file's bytes, or its weights) and of the digits, and the format."""
-    digest = hashlib.sha256(f"filter-patches v{FORMAT_VERSION} k{top_k}".encode())
-    path = getattr(inspector, "path", None)
-    if path is not None and Path(path).is_file():
-        digest.update(Path(path).read_bytes())
-    else:
-        for name, weights in inspector.weights.items():
-            digest.update(name.encode())
-            for array in (weights.kernel, weights.bias):
-                if array is not None:
-                    digest.update(np.ascontiguousarray(array).tobytes())
-    digest.update(np.ascontiguousarray(images).tobytes())
-    return digest.hexdigest()
+    return fingerprint(inspector, f"filter-patches v{FORMAT_VERSION} k{top_k}", images)
 
 
 def conv_layers(inspector: Any) -> list[str]:

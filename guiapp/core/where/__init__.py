@@ -1,0 +1,1 @@
+"""Where a drawing stands among the test digits: the network's own features, neighbours, the mistakes."""
