@@ -1,6 +1,6 @@
 """Training in the window, measured against plain ``model.fit`` on the same digits and batches, in one run.
 
-    python benchmarks/training.py [--batches 120] [--batch-size 128] [--digits 4] [--interval-ms 8]
+    python benchmarks/training.py [--batches 120] [--batch-size 128] [--digits 4] [--interval-ms 8] [--load N]
 
 1. Plain Keras: a fresh process builds ``mnist_cnn`` (seed 0), compiles it as ``guiapp train`` does
    (Adadelta 1.0, the seed's loss) and calls ``model.fit`` for one epoch of ``--batches`` batches —
@@ -12,22 +12,25 @@
    painted on the canvas, and pointer → the drawing's maps and probabilities painted (computed with
    the newest weights the window has), are timed as ``benchmarks/live_loop.py`` times them.
 4. Plain Keras again (the host may drift during the run: the baseline is the mean of 1 and 4).
+
+``--load N`` keeps N other processes busy for the whole measurement, baseline included.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 import multiprocessing
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
 from harness import (
     ROOT,
+    BusyCores,
     PaintWatcher,
     application,
     describe,
@@ -175,6 +178,8 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=128, help="digits a batch (default 128, the seed's)")
     parser.add_argument("--digits", type=int, default=4, help="recorded digits replayed over and over (default 4)")
     parser.add_argument("--interval-ms", type=float, default=8.0, help="time between pointer moves (default 8)")
+    parser.add_argument("--load", metavar="N", type=int, default=0,
+                        help="keep N busy processes running for the whole measurement (default 0)")
     args = parser.parse_args()
     print(calibration_line(), flush=True)
     from guiapp.core.learning.data import load_mnist
@@ -182,7 +187,7 @@ def main() -> int:
     mnist = load_mnist(None)
     count = args.batches * args.batch_size
     watcher = PaintWatcher()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, BusyCores(args.load):
         scratch = Path(folder)
         data = scratch / "slice.npz"
         np.savez(data, x_train=mnist.x_train[:count], y_train=mnist.y_train[:count],
@@ -193,7 +198,8 @@ def main() -> int:
                             watcher)
         second = plain(data, args.batch_size)
     baseline = (first + second) / 2
-    print(f"{count:,} MNIST digits, batches of {args.batch_size}, one epoch; rates timed after batch {WARM_BATCHES}")
+    print(f"{count:,} MNIST digits, batches of {args.batch_size}, one epoch; rates timed after batch {WARM_BATCHES}"
+          + (f"; {args.load} busy process{'es' if args.load > 1 else ''} running throughout" if args.load else ""))
     print(f"plain model.fit (fresh process)               {first:7.0f} and {second:7.0f} examples/s "
           f"(mean {baseline:.0f})")
     print(f"Training page, watched                        {watched['rate']:7.0f} examples/s = "

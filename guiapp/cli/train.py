@@ -20,6 +20,7 @@ from guiapp.core.learning.training import (
     TrainingConfig,
     check_output,
     train,
+    training_count,
 )
 from guiapp.core.model.arch_edit import (
     architecture_named,
@@ -152,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
                                               pen_copies=args.pen_copies, seed=args.seed)
         if args.pendigits:
             recipe["pendigits_file"] = args.pendigits.name
-    count = min(len(data.x_train), config.train_size or len(data.x_train))
+    count = training_count(len(data.x_train), config)
     print(f"training {arch.name} on {count:,} images from {data.source} → {out}", file=sys.stderr)
     before = _file_identity(out)
     try:

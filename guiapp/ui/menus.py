@@ -137,8 +137,9 @@ class WindowMenus(QObject):
         add_menu(window, "&Samples", ([self.previous, self.next, self.random],))
 
     def _model_action(self, path: Path) -> QAction:
-        action = QAction(_model_text(path), self.model_group, checkable=True)
-        action.setToolTip(describe(read_card(path)))
+        card = read_card(path)
+        action = QAction(_model_text(path, card), self.model_group, checkable=True)
+        action.setToolTip(describe(card))
         action.setStatusTip(action.toolTip())
         action.triggered.connect(lambda _=False, p=path: self._load_model(p))
         self.model_actions[path.resolve()] = action
@@ -186,9 +187,8 @@ class WindowMenus(QObject):
             action.setChecked(model == current)
 
 
-def _model_text(path: Path) -> str:
+def _model_text(path: Path, card: dict | None) -> str:
     """``mnist_cnn (default) — 99.12% test accuracy`` for the Model menu."""
-    card = read_card(path)
     score = card_accuracy(card)
     accuracy = f" — {score:.2%} test accuracy" if score is not None else ""
     default = " (default)" if path.resolve() == paths.DEFAULT_MODEL.resolve() else ""

@@ -22,7 +22,7 @@ import math
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,8 +136,7 @@ class HistoryWriter:
         self.shapes: list[list[int]] | None = None
         self.curve: list[tuple[int, float, float]] = []  # (step, loss, accuracy) of every batch so far
         self.on_saved = on_saved
-        self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
-        self._queued: list[Future[None]] = []
+        self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")  # one: files in order
         self.error: BaseException | None = None  # the first write that failed (a full disk): raised by close
 
     def save_model(self, save: Callable[[Path], None]) -> None:
@@ -162,8 +161,7 @@ class HistoryWriter:
         snapshot = Snapshot(step, step / self.batches_per_epoch, f"snapshot-{step:07d}.npz", kept)
         self.snapshots.append(snapshot)
         index = self._index()  # as of now: the index never lists a snapshot before its file is whole
-        self._queued = [f for f in self._queued if not f.done()]
-        self._queued.append(self._writes.submit(self._write, snapshot, arrays, index))
+        self._writes.submit(self._write, snapshot, arrays, index)
         return snapshot
 
     def _write(self, snapshot: Snapshot, arrays: list[np.ndarray], index: str) -> None:

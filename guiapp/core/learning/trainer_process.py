@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from guiapp.core.errors import GuiappError, short_reason
+from guiapp.core.learning.callbacks import stepping_callback
 from guiapp.core.learning.training import TrainingConfig
 
 # The live view's refresh while training. Each refresh costs the window a redraw of the kernels and of the
@@ -73,9 +74,9 @@ def _live_callback(keras: Any, outbox: _Outbox, conn: Connection, request: RunRe
     """Sends progress and weights, and obeys pause, resume and stop between batches."""
     every = request.weights_every_s
 
-    class _Live(keras.callbacks.Callback):
+    class _Live(stepping_callback(keras, batches)):
         def on_train_begin(self, logs: Any = None) -> None:
-            self.epoch, self.started, self.last_sent = 0, time.perf_counter(), -math.inf
+            self.started, self.last_sent = time.perf_counter(), -math.inf
             self.conv = _conv_kernels(self.model)
             self.before: list[np.ndarray] | None = None
             outbox.send(("started", {"batches_per_epoch": batches, "epochs": request.config.epochs,
@@ -83,15 +84,12 @@ def _live_callback(keras: Any, outbox: _Outbox, conn: Connection, request: RunRe
                                    "conv": self.conv}))
             self._send_weights(0, None)
 
-        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-            self.epoch = epoch
-
         def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
             if time.perf_counter() - self.last_sent >= every:  # this batch's step will be sent: keep the before
                 self.before = [np.array(self.model.weights[i]) for _, i in self.conv]
 
         def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-            step = self.epoch * batches + batch + 1
+            step = self.step(batch)
             logs = logs or {}
             outbox.send(("batch", step, float(logs.get("loss", math.nan)), float(logs.get("accuracy", math.nan)),
                        time.perf_counter() - self.started))
@@ -142,15 +140,14 @@ def run(conn: Connection, request: RunRequest) -> None:
         pass
     try:
         from guiapp.core.learning.data import load_mnist
-        from guiapp.core.learning.training import train, training_subset
+        from guiapp.core.learning.training import train, training_count
         from guiapp.core.live.compute_process import limit_blas_threads
         from guiapp.core.model.backend import keras
 
         limit_blas_threads()  # NumPy's work here is small; TensorFlow's own threads do the training
         data = load_mnist(request.data)
         k = keras()
-        count = len(training_subset(data, request.config)[0])
-        batches = math.ceil(count / request.config.batch_size)
+        batches = math.ceil(training_count(len(data.x_train), request.config) / request.config.batch_size)
         outbox = _Outbox(conn)
         result = _train_with_notice(outbox, train, data, request, [_live_callback(k, outbox, conn, request, batches)])
         message: tuple[Any, ...] = ("finished", str(result.model_path), float(result.card["test"]["accuracy"]))

@@ -73,13 +73,18 @@ def make_optimizer(keras: Any, config: TrainingConfig) -> Any:
     raise GuiappError(f"unknown optimizer {config.optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
 
 
+def training_count(available: int, config: TrainingConfig) -> int:
+    """How many of ``available`` training digits a run uses: all, or ``train_size`` of them."""
+    if config.train_size is not None and config.train_size < 1:
+        raise GuiappError("the training-set size must be at least 1")
+    return available if config.train_size is None else min(available, config.train_size)
+
+
 def training_subset(data: MnistData, config: TrainingConfig) -> tuple[np.ndarray, np.ndarray]:
     """The training digits a run uses: all of them, or ``train_size`` drawn with the run's seed."""
     count = len(data.x_train)
-    if config.train_size is None or config.train_size >= count:
+    if training_count(count, config) == count:
         return data.x_train, data.y_train
-    if config.train_size < 1:
-        raise GuiappError("the training-set size must be at least 1")
     chosen = np.sort(np.random.default_rng(config.seed).permutation(count)[: config.train_size])
     return data.x_train[chosen], data.y_train[chosen]
 
@@ -111,38 +116,40 @@ def keras2_categorical_crossentropy(y_true: Any, y_pred: Any) -> Any:
 OUT_HINT = "e.g. --out models/my_model.keras"
 
 
-def check_output(out: Path, *, force: bool) -> None:
+def check_output(out: Path, *, force: bool, hint: str | None = None) -> None:
     """Fail early (before loading data or training) if ``out`` or its card cannot or may not be written.
 
     Training takes minutes; finding out afterwards that the folder is read-only, or that the
-    card's name is taken by a folder, would throw that work away.
+    card's name is taken by a folder, would throw that work away. ``hint`` replaces the command
+    line's advice (``--out``) for a caller that chooses the output itself (the Training page).
     """
     if out.suffix != ".keras":
-        raise GuiappError(file_problem(out, "the output must end in .keras", OUT_HINT))
+        raise GuiappError(file_problem(out, "the output must end in .keras", hint or OUT_HINT))
     for path in (out, card_path_for(out)):
         if path.is_dir():
             raise GuiappError(file_problem(path, "is a folder, so the trained model and its card cannot go there",
-                                           OUT_HINT))
+                                           hint or OUT_HINT))
         if path.exists() and not path.is_file():
-            raise GuiappError(file_problem(path, "is not a regular file", OUT_HINT))
+            raise GuiappError(file_problem(path, "is not a regular file", hint or OUT_HINT))
     refuse_overwrite(out, card_path_for(out), force=force)
-    _check_writable_folder(out.parent)
+    _check_writable_folder(out.parent, hint)
 
 
-def _check_writable_folder(folder: Path) -> None:
+def _check_writable_folder(folder: Path, hint: str | None = None) -> None:
     """The nearest existing folder on the way to ``folder`` takes new files (tried, not guessed)."""
     existing = folder.absolute()
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        raise GuiappError(file_problem(existing, "is not a folder, so the output cannot be written below it", OUT_HINT))
+        raise GuiappError(file_problem(existing, "is not a folder, so the output cannot be written below it",
+                                       hint or OUT_HINT))
     try:
         fd, probe = tempfile.mkstemp(prefix=".guiapp-write-test.", dir=existing)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
         raise GuiappError(file_problem(existing, f"cannot be written ({exc.strerror or short_reason(exc)})",
-                                       "choose a folder you can write to with --out")) from None
+                                       hint or "choose a folder you can write to with --out")) from None
 
 
 def _initial_weights(model: Any, init: Path) -> dict[str, Any]:

@@ -134,7 +134,8 @@ class TrainingPage(QWidget):
         try:
             if problem:
                 raise GuiappError(f"cannot train {arch.name}: {problem}")
-            check_output(out, force=False)
+            check_output(out, force=False, hint=f"the Training page keeps models in {self.folder}: it must be "
+                         "a folder you can write to")
             if history.exists():
                 raise GuiappError(f"{history}: already exists; wait a second and start again")
         except GuiappError as exc:

@@ -114,6 +114,18 @@ def test_a_folder_that_is_not_a_history_is_one_line_and_the_page_stays_usable(qt
     assert window.training_view.start_button.isEnabled()
 
 
+def test_a_folder_the_page_cannot_write_to_is_one_line_and_nothing_starts(qtbot, window, tmp_path):
+    window.pages.setCurrentIndex(TRAINING_PAGE)
+    page = window.training_view
+    page.folder = tmp_path / "a file"
+    page.folder.write_text("not a folder")
+    page.start()
+    text = page.status.text()
+    assert not page.running and page.run is None and "\n" not in text
+    assert "a file: is not a folder" in text and "--out" not in text and "Training page keeps models in" in text
+    assert page.start_button.isEnabled() and page.folder.read_text() == "not a folder"
+
+
 def test_the_explorer_sends_its_network_to_the_page(qtbot, window):
     window.pages.setCurrentIndex(2)
     explorer = window.explorer
