@@ -36,7 +36,7 @@ from harness import (
 )
 
 
-def _views(window, kind: str, why: bool = False) -> list:
+def _views(window, kind: str, why: bool = False, where: bool = False) -> list:
     """The pyqtgraph views that show a result (the panels that must repaint for a frame)."""
     import pyqtgraph as pg
 
@@ -47,12 +47,14 @@ def _views(window, kind: str, why: bool = False) -> list:
         from guiapp.core.explain.attribution import LIVE_METHODS
 
         panels += [window.why_view.panels[method].plot for method in LIVE_METHODS]
+    if where:  # the Where tab's map: the drawing's point moves with every update
+        panels += window.where.view.map.findChildren(pg.GraphicsView)
     return panels + [window.input_view._plot, window.probabilities._plot]
 
 
 def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, watcher: PaintWatcher,
             pin: tuple[str, tuple[int, ...]] | None = None, profiler=None, model: Path | None = None,
-            why: bool = False) -> dict:
+            why: bool = False, where: bool = False) -> dict:
     app = application()
     if kind == "guiapp":
         from PySide6.QtCore import QSettings
@@ -76,6 +78,9 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
             window.tabs.setCurrentWidget(window.trace_view)
         if why:  # the Why tab on screen: every update brings its live evidence maps
             window.show_why()
+        if where:  # the Where tab on screen, its pass and map read from the cache (or computed first)
+            window.tabs.setCurrentWidget(window.where.page)
+            wait_until(app, lambda: window.where.points is not None, timeout_s=900)
     clock: dict = {}
     sent: dict[int, tuple[float, object]] = {}
     watcher.latencies, watcher.superseded = [], 0
@@ -103,7 +108,7 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
         paint_now(window.canvas)
         stroke_paint.append(time.perf_counter() - clock["event"])
 
-    views = [view for view in _views(window, kind, why) if on_screen(view)]  # the window does not scroll meanwhile
+    views = [view for view in _views(window, kind, why, where) if on_screen(view)]  # the window does not scroll meanwhile
     # Connected after the window's own slots: runs once every panel holds the new state.
     window.canvas.drawingChanged.connect(on_drawing)
     window.resultShown.connect(on_shown)

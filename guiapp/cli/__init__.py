@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open on the Why tab: why the network answers (or why CLASS, rather than CONTRAST)")
     parser.add_argument("--make-it", type=int, metavar="K",
                         help="with --screenshot: also find and show what would make the input a K (Why tab)")
+    parser.add_argument("--where", nargs="?", const="", metavar="TRUE:ANSWER", type=_where_spec,
+                        help="open on the Where tab: the input among MNIST's test digits and on the map of the "
+                        "network's view (or, given TRUE:ANSWER, the test digits labelled TRUE it answers ANSWER)")
     parser.add_argument("--history", type=Path, metavar="DIR",
                         help="open on the Training page, replaying this training history (a folder written by "
                         "the page or by guiapp train --history DIR)")
@@ -83,10 +86,11 @@ def _open_app(args: argparse.Namespace) -> int:
         from guiapp.ui.app import take_screenshot
 
         return take_screenshot(args.screenshot, args.sample, args.model, args.picture, args.classes,
-                               args.trust_model, args.why, args.make_it, args.drawing, replay)
+                               args.trust_model, args.why, args.make_it, args.drawing, replay, args.where)
     from guiapp.ui.app import run_window
 
-    return run_window(args.model, args.picture, args.classes, args.trust_model, args.why, args.drawing, replay)
+    return run_window(args.model, args.picture, args.classes, args.trust_model, args.why, args.drawing, replay,
+                      args.where)
 
 
 def _why_spec(text: str) -> tuple[int | None, int | None]:
@@ -96,6 +100,17 @@ def _why_spec(text: str) -> tuple[int | None, int | None]:
         return (int(target) if target.strip() else None, int(contrast) if contrast.strip() else None)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: expected CLASS or CLASS:CONTRAST, e.g. 7 or 7:1") from None
+
+
+def _where_spec(text: str) -> tuple[int, ...]:
+    """``""`` (the map) → (), ``"4:9"`` (the 4s read as 9) → (4, 9)."""
+    if not text.strip():
+        return ()
+    true, colon, answer = text.partition(":")
+    try:
+        return (int(true), int(answer))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected TRUE:ANSWER, e.g. 4:9 (the 4s read as 9)") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

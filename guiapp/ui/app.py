@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from guiapp.ui.main_window import MainWindow
 
 SCREENSHOT_TIMEOUT_S = 120
+WHERE_TIMEOUT_S = 900  # a model's first pass and map: ~80 s here, a slow host 2.5–7× that
 
 
 _QUIET = ("propagateSizeHints",)  # the offscreen platform's notice, printed for every window
@@ -91,7 +92,8 @@ def missing_library_name(message: str) -> str | None:
 
 def run_window(model: Path | None, picture: Path | None = None, classes: Path | None = None,
                trust: bool = False, why: tuple[int | None, int | None] | None = None,
-               drawing: Path | None = None, replay: tuple[Path, int | None] | None = None) -> int:
+               drawing: Path | None = None, replay: tuple[Path, int | None] | None = None,
+               where: tuple[int, ...] | None = None) -> int:
     """Open the window (showing ``picture`` or ``drawing`` if given; the Why tab with ``why`` = (target,
     contrast); the Training page replaying ``replay`` = (history folder, snapshot or None: the last)) and
     run until it is closed."""
@@ -110,6 +112,10 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
         window.files.open(drawing)
     if why is not None:
         window.show_why(*why)
+    if where is not None:
+        problem = window.where.show(where or None, window.inspector)
+        if problem:
+            raise GuiappError(problem)
     if replay is not None:
         _replay(window, *replay)
     return app.exec()
@@ -155,8 +161,8 @@ def _explained(app: QApplication, window: MainWindow, why: tuple[int | None, int
     return None
 
 
-def _wait(app: QApplication, condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
+def _wait(app: QApplication, condition: Callable[[], bool], timeout_s: float = SCREENSHOT_TIMEOUT_S) -> bool:
+    deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
             return False
@@ -171,12 +177,14 @@ def _wait(app: QApplication, condition: Callable[[], bool]) -> bool:
 def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path | None = None,
                     classes: Path | None = None, trust: bool = False,
                     why: tuple[int | None, int | None] | None = None, make_it: int | None = None,
-                    drawing: Path | None = None, replay: tuple[Path, int | None] | None = None) -> int:
+                    drawing: Path | None = None, replay: tuple[Path, int | None] | None = None,
+                    where: tuple[int, ...] | None = None) -> int:
     """Render the window with MNIST test digit ``sample`` (or ``picture``, or ``drawing``) to ``path`` (PNG);
     an exit code.
 
     ``why`` = (target, contrast): with the Why tab on screen, every method computed; ``make_it``: and
-    what would make the input that class, found."""
+    what would make the input that class, found; ``where``: the Where tab, () on the map, (true, answer) on
+    that confusion cell, once the model's pass over the test digits is done (or read from the cache)."""
     import tempfile
 
     from PySide6.QtCore import QSettings
@@ -226,6 +234,11 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                 if problem:
                     print(f"guiapp: {problem}", file=sys.stderr)
                     return 2
+            if where is not None and not window.model_error:
+                problem = window.where.show(where or None, window.inspector)
+                if problem or not _wait(app, lambda: window.where.settled, WHERE_TIMEOUT_S):
+                    print(f"guiapp: {problem or 'the test digits were not compared in time'}", file=sys.stderr)
+                    return 2 if problem else 1
             for _ in range(3):  # let every view repaint with the result (or the message)
                 app.processEvents()
             with atomic_path(path) as tmp:

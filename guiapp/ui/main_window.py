@@ -66,6 +66,8 @@ from guiapp.ui.tabs.map_detail import MapDetailView
 from guiapp.ui.tabs.preprocess_view import PreprocessView
 from guiapp.ui.tabs.unit_trace import UnitTraceView
 from guiapp.ui.training.training_wiring import TrainingWiring
+from guiapp.ui.where.where_wiring import WhereWiring
+from guiapp.ui.where.where_worker import default_where_cache
 from guiapp.ui.why.why_wiring import WhyWiring
 
 if TYPE_CHECKING:
@@ -79,6 +81,11 @@ if TYPE_CHECKING:
 MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before the model is read
 MESSAGE_MS, ERROR_MESSAGE_MS = 6000, 8000  # how long the status bar keeps a message
 TRAINING_PAGE = 3
+
+
+def where_data() -> Path | None:
+    """The test digits the Where tab compares with: None, the MNIST copy shipped with guiapp (tests: a slice)."""
+    return None
 
 
 def _is_file(path: Path) -> bool:
@@ -128,7 +135,11 @@ class MainWindow(QMainWindow):
         self.model_banner = ModelBanner(self.open_model_dialog)
 
         self.tabs = QTabWidget()
-        for panel, title in ((self.ledger_view, "Ledger"), (self.why_page, "Why"), (self.trace_view, "Trace unit"),
+        # Where the drawing stands among the test digits: its pass starts when the tab is first opened.
+        self.where = WhereWiring(self.tabs, self.canvas, lambda message: self.statusBar().showMessage(
+            message, MESSAGE_MS), default_where_cache(), where_data())
+        for panel, title in ((self.ledger_view, "Ledger"), (self.why_page, "Why"), (self.where.page, "Where"),
+                             (self.trace_view, "Trace unit"),
                              (self.kernel_view, "Kernels"), (self.map_detail, "Selected map"),
                              (self.preprocess_view, "Preprocessing")):
             self.tabs.addTab(panel, title)
@@ -211,6 +222,7 @@ class MainWindow(QMainWindow):
         self.why = WhyWiring(self.why_page, self.tabs, self.worker, self.canvas,
                              lambda message: self.statusBar().showMessage(message, MESSAGE_MS))
         self.tabs.currentChanged.connect(self._on_why_request)
+        self.tabs.currentChanged.connect(self.where.tab_changed)
         self.probabilities.classClicked.connect(self.why.class_clicked)
         self.worker.counterfactualReady.connect(self.why.counterfactual_found)
         self.worker.counterfactualFailed.connect(self.why.counterfactual_failed)
@@ -286,6 +298,7 @@ class MainWindow(QMainWindow):
             self._remember(model_path="" if is_default else str(inspector.path))
         self.worker.submit(self.canvas.drawing)
         self.why.model_loaded(inspector)
+        self.where.model_loaded(inspector, training=in_training)
         self.training.model_loaded(inspector)
 
     def _on_model_failed(self, message: str) -> None:
@@ -370,6 +383,7 @@ class MainWindow(QMainWindow):
         self.map_detail.show_result(result)
         self.trace_view.show_result(result, moving=moving)
         self.why.show_update(update, moving)
+        self.where.show_update(update, moving)
         if isinstance(update.drawing, PictureInput):
             self.input_view.set_recipe(update.stages.recipe.label, picture=True)
             self.preprocess_view.show_stages(update.stages, result, update.reference, update.drawing.name)
@@ -551,6 +565,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.training.shutdown()
+        self.where.shutdown()
         self.canvas.drawingChanged.disconnect(self.worker.submit)
         self.canvas.drawingChanged.disconnect(self._on_drawing_changed)
         self.pacer.stop()

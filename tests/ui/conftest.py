@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 MODEL_TIMEOUT_MS = 120_000
+WHERE_DIGITS = 1000
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +27,22 @@ def patch_cache(tmp_path_factory):
 def _isolated_cache(monkeypatch, patch_cache):
     """The filter-patch cache goes to one temporary folder per test session, never to the user's."""
     monkeypatch.setattr("guiapp.ui.main_window.default_cache_dir", lambda: patch_cache)
+
+
+@pytest.fixture(scope="session")
+def where_digits(mnist, tmp_path_factory):
+    """The Where tab's test digits in window tests: 1,000 of MNIST's (its map fits in seconds, not a minute)."""
+    path = tmp_path_factory.mktemp("where") / "digits.npz"
+    np.savez(path, x_test=mnist.x_test[:WHERE_DIGITS], y_test=mnist.y_test[:WHERE_DIGITS])
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_where(monkeypatch, where_digits, tmp_path_factory):
+    """The Where tab reads a slice of MNIST and caches into one temporary folder per session."""
+    cache = tmp_path_factory.getbasetemp() / "where_cache"
+    monkeypatch.setattr("guiapp.ui.main_window.default_where_cache", lambda: cache)
+    monkeypatch.setattr("guiapp.ui.main_window.where_data", lambda: where_digits)
 
 
 @pytest.fixture(autouse=True)

@@ -377,7 +377,11 @@ class Inspector:
         chunks = [self.engine.final(self._scaled(images[start:start + size], input_range))
                   for start in range(0, len(images), size)]
         out = np.concatenate(chunks) if chunks else np.zeros((0, self.num_classes), np.float32)
-        return out if self._ends_in_softmax else softmax(out)
+        return self.probabilities_of(out)
+
+    def probabilities_of(self, final: np.ndarray) -> np.ndarray:
+        """The class probabilities from the last layer's outputs (N, classes): softmax unless it is one."""
+        return final if self._ends_in_softmax else softmax(final)
 
     def batch_outputs(
         self, images: np.ndarray, names: tuple[str, ...], batch_size: int | None = None

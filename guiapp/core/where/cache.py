@@ -15,9 +15,16 @@ import numpy as np
 from guiapp.core.atomic import atomic_path
 from guiapp.core.model.fingerprint import fingerprint
 from guiapp.core.model.inference import Inspector
+from guiapp.core.where.atlas import (
+    EXAGGERATION_ITERATIONS,
+    ITERATIONS,
+    METHOD,
+    PERPLEXITY,
+)
 from guiapp.core.where.embedding import TestPass, embedding_layer, run_test_pass
 
 FORMAT = "where v1"
+MAP_FORMAT = f"where map v1: {METHOD}, perplexity {PERPLEXITY:g}, {EXAGGERATION_ITERATIONS}+{ITERATIONS} iterations"
 
 
 def cache_path(inspector: Inspector, images: np.ndarray, labels: np.ndarray, cache_dir: Path) -> Path:
@@ -53,11 +60,47 @@ def load_or_run(inspector: Inspector, images: np.ndarray, labels: np.ndarray, ca
             return cached
     found = run_test_pass(inspector, images, labels, progress, should_stop)
     if found is not None and path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_path(path) as tmp, tmp.open("wb") as handle:
-                np.savez(handle, features=found.features, probabilities=found.probabilities.astype(np.float32),
-                         labels=found.labels, layer=np.array(found.layer))
-        except OSError:
-            pass  # an unwritable cache only costs running the pass again next time
+        _save(path, features=found.features, probabilities=found.probabilities.astype(np.float32),
+              labels=found.labels, layer=np.array(found.layer))
     return found
+
+
+def map_path(inspector: Inspector, images: np.ndarray, labels: np.ndarray, cache_dir: Path) -> Path:
+    """``cache_dir/where-map-<key>.npz``: the map of this model's view of these digits."""
+    return Path(cache_dir) / f"where-map-{fingerprint(inspector, MAP_FORMAT, images, labels)[:40]}.npz"
+
+
+def load_map(path: Path, count: int) -> np.ndarray | None:
+    """The cached map (count, 2) float32, or None when the file is missing or not exactly that."""
+    try:
+        with Path(path).open("rb") as handle, np.load(handle, allow_pickle=False) as cached:
+            points = cached["points"]
+    except (OSError, KeyError, ValueError, EOFError, AttributeError, TypeError, zipfile.BadZipFile):
+        return None
+    if points.dtype != np.float32 or points.shape != (count, 2) or not np.all(np.isfinite(points)):
+        return None
+    return points
+
+
+def load_or_fit_map(inspector: Inspector, images: np.ndarray, labels: np.ndarray, features: np.ndarray,
+                    cache_dir: Path | None, fit: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """The map from the cache when it holds this model's, else ``fit(features)`` (and cached)."""
+    path = map_path(inspector, images, labels, cache_dir) if cache_dir is not None else None
+    if path is not None and path.is_file():
+        cached = load_map(path, len(features))
+        if cached is not None:
+            return cached
+    points = np.asarray(fit(features), np.float32)
+    if path is not None:
+        _save(path, points=points)
+    return points
+
+
+def _save(path: Path, **arrays: np.ndarray) -> None:
+    """Written whole or not at all; an unwritable cache only costs computing again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as tmp, tmp.open("wb") as handle:
+            np.savez(handle, **arrays)
+    except OSError:
+        pass

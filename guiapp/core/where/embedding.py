@@ -85,15 +85,14 @@ def run_test_pass(inspector: Inspector, images: np.ndarray, labels: np.ndarray,
                   progress: Callable[[int, int], None] | None = None,
                   should_stop: Callable[[], bool] | None = None) -> TestPass | None:
     """Features and probabilities of ``images`` (N, H, W) in 0..1, one batch pass; None if stopped."""
-    layer = embedding_layer(inspector)
+    layer, last = embedding_layer(inspector), inspector.layer_names[-1]
     features, probabilities = [], []
     for start in range(0, len(images), PASS_CHUNK):
         if should_stop is not None and should_stop():
             return None
-        # Two forward passes (the NumPy engine stops the first at the layer); one would need the logits' softmax.
-        out = inspector.batch_outputs(images[start:start + PASS_CHUNK], (layer,))[layer]
-        features.append(out.reshape(len(out), -1).astype(np.float32))
-        probabilities.append(inspector.predict_probabilities(images[start:start + PASS_CHUNK]))
+        outputs = inspector.batch_outputs(images[start:start + PASS_CHUNK], (layer, last))  # one forward pass
+        features.append(outputs[layer].reshape(len(outputs[layer]), -1).astype(np.float32))
+        probabilities.append(inspector.probabilities_of(outputs[last]).astype(np.float32))
         if progress is not None:
             progress(min(start + PASS_CHUNK, len(images)), len(images))
     return TestPass(layer, np.concatenate(features), np.concatenate(probabilities),

@@ -67,5 +67,27 @@ def test_a_model_with_one_dense_layer_has_no_view(tmp_path):
     model.save(path)
     with pytest.raises(NoEmbedding, match="single Dense layer reading the image itself"):
         embedding_layer(Inspector.load(path))
+    huge = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(32, 3), keras.layers.Flatten(),
+                             keras.layers.Dense(10, activation="softmax")])
+    huge.save(tmp_path / "huge.keras")
+    with pytest.raises(NoEmbedding, match="21,632 values per digit, more than the 4,096"):
+        embedding_layer(Inspector.load(tmp_path / "huge.keras"))
     wide = make_model(tmp_path, (28, 28, 1), 10, name="convs_only")
     assert embedding_layer(Inspector.load(wide))  # a conv model with a dense head: a view exists
+
+
+def test_the_confusion_matrix_equals_guiapp_evaluates_on_the_same_model_and_digits(capsys, tmp_path, mnist):
+    import json
+
+    from guiapp import paths
+    from guiapp.__main__ import main
+
+    count = 1500
+    data = tmp_path / "slice.npz"
+    np.savez(data, x_test=mnist.x_test[:count], y_test=mnist.y_test[:count])
+    model = paths.MODELS_DIR / "mnist_cnn.keras"
+    assert main(["evaluate", "--model", str(model), "--data", str(data), "--json"]) == 0
+    evaluated = np.array(json.loads(capsys.readouterr().out)["confusion_matrix"])
+    found = run_test_pass(Inspector.load(model), mnist.x_test[:count].astype(np.float32) / 255, mnist.y_test[:count])
+    np.testing.assert_array_equal(found.confusion, evaluated)
+    assert np.trace(evaluated) < count  # the slice holds mistakes: the comparison covers off-diagonal cells

@@ -1,0 +1,150 @@
+"""The Where tab: the drawing's nearest test digits on top; below, the map of the network's view or its mistakes.
+
+The tab only shows what it is given (:mod:`guiapp.ui.where.where_wiring` decides what and when). Every
+digit on it — a neighbour, a point on the map, a thumbnail of a confusion cell — is clickable, and a
+click comes out as one ``digitChosen(index)`` for the window to put on the canvas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from guiapp.core.learning.data import LabelledDigits
+from guiapp.core.where.embedding import TestPass
+from guiapp.ui.where.cell_digits_view import CellDigits
+from guiapp.ui.where.confusion_view import ConfusionView
+from guiapp.ui.where.map_view import MapView
+from guiapp.ui.where.neighbours_view import NeighboursView
+from guiapp.ui.where.where_worker import FEATURES
+
+MAP_TAB, MISTAKES_TAB = 0, 1
+_WAIT_FOR_PASS = "The map follows once the test digits have been read through the network."
+
+
+class WhereView(QWidget):
+    """Neighbours, map and mistakes for one model's pass over the test digits."""
+
+    digitChosen = Signal(int)  # a test digit clicked anywhere on the tab
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.neighbours = NeighboursView()
+        self.map = MapView()
+        self.confusion = ConfusionView()
+        self.cells = CellDigits()
+        mistakes = QSplitter(Qt.Orientation.Vertical)
+        mistakes.addWidget(self.confusion)
+        mistakes.addWidget(self.cells)
+        mistakes.setSizes([380, 260])
+        self.views = QTabWidget()
+        self.views.addTab(self.map, "Map of the network's view")
+        self.views.addTab(mistakes, "Mistakes")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.neighbours)
+        layout.addWidget(self.views, 1)
+        self.test_pass: TestPass | None = None
+        self.digits: LabelledDigits | None = None
+        self.class_names: tuple[str, ...] = ()
+        self.summary = ""  # what the pass found, in a line
+        self.neighbours.neighbourClicked.connect(self.digitChosen)
+        self.map.digitClicked.connect(self.digitChosen)
+        self.cells.digitClicked.connect(self.digitChosen)
+        self.confusion.cellClicked.connect(self.open_cell)
+        self.show_message("Load a model to compare drawings with the test digits.")
+
+    # ----------------------------------------------------------------- states
+
+    def show_message(self, text: str) -> None:
+        """Nothing to compare with (no model, or one the tab cannot use): ``text`` says why, everywhere."""
+        self.test_pass = self.digits = None
+        self.status.setText(text)
+        self.progress.hide()
+        self.neighbours.show_message(text)
+        self.map.show_message(text)
+        self.confusion.clear()
+        self.cells.clear()
+
+    def show_progress(self, stage: str, done: int, total: int) -> None:
+        share = done / total if total else 0.0
+        if stage == FEATURES:
+            text = f"Reading the {total:,} test digits through the network: {done:,} of {total:,}"
+            self.neighbours.show_message(f"Computing the test digits' features… {share:.0%}")
+            self.map.show_message(_WAIT_FOR_PASS)
+        else:
+            text = (f"Drawing the map of the network's view (t-SNE of the {self.count:,} digits, once per model): "
+                    f"{share:.0%}")
+            self.map.show_message(f"Drawing the map… {share:.0%}\n(about a minute, once per model; the neighbours "
+                                  "and the mistakes are ready)")
+        self.status.setText(text)
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.show()
+
+    def show_pass(self, found: TestPass, digits: LabelledDigits, class_names: tuple[str, ...]) -> None:
+        """The model's view of the digits: neighbours and mistakes can be shown from now on."""
+        self.test_pass, self.digits, self.class_names = found, digits, tuple(class_names)
+        self.neighbours.set_digits(digits.images, found.labels, self.class_names)
+        self.neighbours.show_message("Draw a digit: its nearest test digits in the network's view appear here.")
+        self.confusion.set_matrix(found.confusion, self.class_names)
+        self.cells.clear()
+        right = int(np.trace(found.confusion))
+        self.summary = (f"{self.count:,} MNIST test digits through {found.layer} ({found.features.shape[1]:,} "
+                        f"values each): {right:,} read right, {self.count - right:,} mistakes")
+        self.status.setText(self.summary)
+        self.progress.hide()
+
+    def show_map(self, points: np.ndarray, method: str) -> None:
+        if self.test_pass is None or self.digits is None:
+            return
+        self.map.set_map(points, self.test_pass.labels, self.test_pass.predicted, self.digits.images,
+                         self.class_names, method)
+        self.status.setText(self.summary)
+        self.progress.hide()
+
+    def show_failure(self, text: str) -> None:
+        self.progress.hide()
+        self.status.setText(text)
+        if self.test_pass is None:
+            self.neighbours.show_message(text)
+        self.map.show_message(text)
+
+    @property
+    def count(self) -> int:
+        return len(self.digits.labels) if self.digits is not None else 0
+
+    # ----------------------------------------------------------------- the drawing
+
+    def show_neighbours(self, indices: np.ndarray, distances: np.ndarray, vote: tuple[int, int], answer: int) -> None:
+        self.neighbours.show_neighbours(indices, distances, vote, answer)
+
+    def show_blank(self) -> None:
+        """An empty canvas has no neighbours worth showing, and no point on the map."""
+        if self.test_pass is not None:
+            self.neighbours.show_message("Draw a digit: its nearest test digits in the network's view appear here.")
+        self.map.set_drawing(None)
+
+    def open_cell(self, true: int, answered: int) -> None:
+        """The Mistakes view with one confusion cell's digits listed (true ``true`` read as ``answered``)."""
+        if self.test_pass is None or self.digits is None:
+            return
+        self.views.setCurrentIndex(MISTAKES_TAB)
+        self.confusion.select_cell(true, answered)
+        self.cells.show_cell(true, answered, self.test_pass.cell(true, answered), self.digits.images,
+                             self.test_pass.probabilities, self.class_names)

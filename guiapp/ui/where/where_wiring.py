@@ -1,0 +1,223 @@
+"""What the window does for the Where tab: start the model's one-time pass when the tab is first wanted,
+place each drawing among the test digits while the tab is on screen, put a clicked test digit on the canvas.
+
+The tab is built the first time it is shown (a :class:`~guiapp.ui.lazy_page.LazyPage`). The pass starts
+then — or on a model switch once the tab exists — never at start-up: 80 s of both cores, the first time for
+a model, for a tab the user may never open. Per frame the tab costs one 10,000 × 128 product (the
+neighbours, 0.3 ms) and a weighted mean (the map point); it is skipped while the tab is off screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QTabWidget
+
+from guiapp.core.live.live_update import AS_IT_IS, PictureInput, Update
+from guiapp.core.model.inference import Inspector
+from guiapp.core.where.atlas import METHOD, PLACEMENT, place
+from guiapp.core.where.embedding import Neighbours, TestPass
+from guiapp.ui.lazy_page import LazyPage
+from guiapp.ui.live.canvas import DrawingCanvas
+from guiapp.ui.where.where_worker import start_where_thread
+
+if TYPE_CHECKING:
+    from guiapp.core.learning.data import LabelledDigits
+    from guiapp.ui.where.where_view import WhereView
+
+SHOWN_NEIGHBOURS = 8
+TRAINING_NOTE = ("This network is the Training page's, with weights that change as it trains: the Where tab "
+                 "compares drawings through models saved to a file. Open one from the Model menu.")
+
+
+class WhereWiring(QObject):
+    """The Where tab's side of the window. ``tabs`` gets the tab; ``say`` puts a line in the status bar.
+
+    A QObject in the GUI thread, so the worker's signals connected to its slots are queued here.
+    """
+
+    def __init__(self, tabs: QTabWidget, canvas: DrawingCanvas, say: Callable[[str], None],
+                 cache_dir: Path | None, data: Path | None = None) -> None:
+        super().__init__(tabs)
+        self.tabs, self.canvas, self.say = tabs, canvas, say
+        self.page = LazyPage(self._build)
+        self.worker, self._thread = start_where_thread(self, cache_dir)
+        self.worker.data = data  # None: the MNIST copy shipped with guiapp
+        self.worker.progress.connect(self._on_progress)
+        self.worker.passReady.connect(self._on_pass)
+        self.worker.mapReady.connect(self._on_map)
+        self.worker.unavailable.connect(self._on_unavailable)
+        self.worker.failed.connect(self._on_failed)
+        self.inspector: Inspector | None = None
+        self.test_pass: TestPass | None = None
+        self.digits: LabelledDigits | None = None
+        self.points: np.ndarray | None = None
+        self.neighbours: Neighbours | None = None
+        self._started: Inspector | None = None  # the model whose pass was asked for
+        self._note: str | None = None  # why there is nothing to show for this model
+        self._last: Update | None = None
+        self._cell: tuple[int, int] | None = None  # a confusion cell to open once the pass is there
+        self.failure: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """Why the tab has nothing to show for this model (None: it has, or will)."""
+        return self._note
+
+    @property
+    def settled(self) -> bool:
+        """The tab shows all it will for this model: the map (or why not)."""
+        return self._cell is None and (self.points is not None or self._note is not None or self.failure is not None)
+
+    def show(self, cell: tuple[int, int] | None = None, inspector: Inspector | None = None) -> str | None:
+        """The tab on screen, on the map, or on confusion ``cell`` = (true, answer) once the pass is there, its
+        most confident digit on the canvas; a cell the model does not have is a one-line problem (returned)."""
+        classes = inspector.num_classes if inspector is not None else None
+        if cell is not None and classes is not None and not all(0 <= v < classes for v in cell):
+            return f"{cell[0]}:{cell[1]} is not a cell: this model's classes are 0 to {classes - 1}"
+        self._cell = cell
+        self.tabs.setCurrentWidget(self.page)
+        self._open_cell()
+        return None
+
+    def _open_cell(self) -> None:
+        if self._cell is not None and self.test_pass is not None and self.view is not None:
+            cell, self._cell = self._cell, None
+            self.view.open_cell(*cell)
+            digits = self.test_pass.cell(*cell)
+            if len(digits):
+                self.load_digit(int(digits[0]))
+
+    @property
+    def view(self) -> WhereView | None:
+        return cast("WhereView", self.page.content()) if self.page.built else None
+
+    @property
+    def on_screen(self) -> bool:
+        return self.tabs.currentWidget() is self.page
+
+    def _build(self) -> WhereView:
+        from guiapp.ui.where.where_view import WhereView
+
+        view = WhereView()
+        view.digitChosen.connect(self.load_digit)
+        if self._note is not None:
+            view.show_message(self._note)
+        return view
+
+    # ----------------------------------------------------------------- the model
+
+    def model_loaded(self, inspector: Inspector, training: bool = False) -> None:
+        """A new model: forget the last one's pass; start this one's if the tab has been opened."""
+        self.worker.cancel()
+        self.inspector, self._started = inspector, None
+        self.test_pass = self.digits = self.points = self.neighbours = None
+        self.failure = None
+        self._note = TRAINING_NOTE if training else None
+        if self.view is not None:
+            self.view.show_message(self._note or "Waiting for the model's pass over the test digits…")
+        if self._note is None and (self.page.built or self.on_screen):
+            self.start()
+
+    def tab_changed(self, *_args: object) -> None:
+        """The tab came on screen: its pass starts (once per model), and it catches up with the drawing."""
+        if not self.on_screen:
+            return
+        self.page.content()
+        if self._started is not self.inspector and self._note is None:
+            self.start()
+        if self._last is not None:
+            self.show_update(self._last, moving=False)
+
+    def start(self) -> None:
+        if self.inspector is None:
+            return
+        self._started = self.inspector
+        self.worker.start(self.inspector)
+
+    @Slot(str, int, int)
+    def _on_progress(self, stage: str, done: int, total: int) -> None:
+        if self.view is not None and self._started is self.inspector:
+            self.view.show_progress(stage, done, total)
+
+    @Slot(object, object, object)
+    def _on_pass(self, inspector: Inspector, found: TestPass, digits: LabelledDigits) -> None:
+        if inspector is not self.inspector:
+            return  # computed for a model that has since been replaced
+        self.test_pass, self.digits = found, digits
+        self.neighbours = Neighbours(found.features, found.labels)
+        view = cast("WhereView", self.page.content())
+        view.show_pass(found, digits, inspector.class_names)
+        self._open_cell()
+        if self._last is not None:
+            self.show_update(self._last, moving=False)
+
+    @Slot(object, object)
+    def _on_map(self, inspector: Inspector, points: np.ndarray) -> None:
+        if inspector is not self.inspector or self.test_pass is None:
+            return
+        self.points = points
+        features = self.test_pass.features.shape[1]
+        view = cast("WhereView", self.page.content())
+        view.show_map(points, f"{METHOD} of the {len(points):,} test digits' {features:,} values in "
+                              f"{self.test_pass.layer} · the drawing (white star): {PLACEMENT}")
+        if self._last is not None:
+            self.show_update(self._last, moving=False)
+
+    @Slot(object, str)
+    def _on_unavailable(self, inspector: Inspector, why: str) -> None:
+        if inspector is self.inspector:
+            self._note = why
+            if self.view is not None:
+                self.view.show_message(why)
+
+    @Slot(object, str)
+    def _on_failed(self, inspector: Inspector, message: str) -> None:
+        if inspector is self.inspector:
+            self.failure = message
+            self.say(message)
+            if self.view is not None:
+                self.view.show_failure(message)
+
+    # ----------------------------------------------------------------- the drawing
+
+    def show_update(self, update: Update, moving: bool) -> None:
+        """Place the drawing among the test digits (only while the tab is on screen)."""
+        self._last = update
+        view = self.view if self.on_screen else None
+        if view is None or self.neighbours is None or self.test_pass is None:
+            return
+        if update.drawing.is_blank:
+            view.show_blank()
+            return
+        try:
+            feature = update.result.layer(self.test_pass.layer).activation
+        except KeyError:
+            return  # an update computed by the previous model, still on its way
+        indices, distances = self.neighbours.nearest(feature, SHOWN_NEIGHBOURS)
+        answer = update.result.predicted
+        view.show_neighbours(indices, distances, self.neighbours.vote(indices), answer)
+        if self.points is not None:
+            view.map.set_drawing(place(self.points, indices, distances), answer)
+
+    def load_digit(self, index: int) -> None:
+        """Test digit ``index`` on the canvas, exactly as the network read it in the pass (Ctrl+Z: back)."""
+        if self.digits is None or self.test_pass is None:
+            return
+        label, answered = int(self.test_pass.labels[index]), int(self.test_pass.predicted[index])
+        names = self.inspector.class_names if self.inspector is not None else ()
+        name = lambda k: names[k] if k < len(names) else str(k)
+        read = f", read as {name(answered)}" if answered != label else ""
+        text = f"test digit {index} (a {name(label)}{read})"
+        image = self.digits.images[index].astype(np.float32) / 255.0
+        self.canvas.show_picture(PictureInput(image, text, recipe=AS_IT_IS), "Load test digit")
+        self.say(f"MNIST {text}: every panel shows it as the network read it · Ctrl+Z goes back")
+
+    def shutdown(self) -> None:
+        self.worker.cancel()
+        self._thread.quit()
+        self._thread.wait()

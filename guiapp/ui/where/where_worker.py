@@ -1,0 +1,124 @@
+"""The Where tab's one-time work, per model, in a thread of its own: the test pass, then the map.
+
+The test pass (the 10,000 test digits' features and answers, ~20 s) runs in this thread; the map's fit
+(~60 s) in a niced child process (:mod:`guiapp.core.where.map_process`) that this thread waits on. Both
+are read from the cache when it holds them. A newer :meth:`WhereWorker.start` or :meth:`WhereWorker.cancel`
+stops the work between two chunks, so a result always belongs to the model it names.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QStandardPaths, QThread, Signal, Slot
+
+from guiapp.core.errors import GuiappError, short_reason
+from guiapp.core.learning.data import LabelledDigits, load_mnist_test
+from guiapp.core.model.inference import Inspector
+from guiapp.core.where.atlas import Stopped
+from guiapp.core.where.cache import load_or_fit_map, load_or_run
+from guiapp.core.where.embedding import NoEmbedding
+from guiapp.core.where.map_process import MapFailed, fit_in_process
+
+DIGIT_SHAPE = (28, 28)  # the test digits' size: a model must take them as they are
+FEATURES, MAP = "features", "map"  # the two stages, as progress names them
+
+
+def default_where_cache() -> Path:
+    """The user's cache folder for the Where tab (e.g. ~/.cache/guiapp/where)."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+    return Path(base or Path.home() / ".cache" / "guiapp") / "where"
+
+
+def unsuitable(inspector: Inspector, classes: int) -> str | None:
+    """Why this model cannot be compared with MNIST's test digits (None: it can)."""
+    if inspector.input_shape[:2] != DIGIT_SHAPE or inspector.num_classes != classes:
+        shape = "×".join(str(d) for d in inspector.input_shape)
+        return (f"This model takes {shape} pictures into {inspector.num_classes} classes: the Where tab compares "
+                f"drawings with MNIST's 10,000 test digits, so it needs a 28×28 model of the {classes} digits.")
+    return None
+
+
+class WhereWorker(QObject):
+    """Call :meth:`start` from the GUI thread; results come back as signals naming their inspector."""
+
+    progress = Signal(str, int, int)  # stage (FEATURES or MAP), done, total
+    passReady = Signal(object, object, object)  # inspector, TestPass, LabelledDigits
+    mapReady = Signal(object, object)  # inspector, (N, 2) float32 points
+    unavailable = Signal(object, str)  # inspector, why (one or two sentences)
+    failed = Signal(object, str)  # inspector, what went wrong (one line)
+    _requested = Signal(object, int)
+
+    def __init__(self, cache_dir: Path | None, data: Path | None = None) -> None:
+        super().__init__()
+        self.cache_dir, self.data = cache_dir, data
+        self.digits: LabelledDigits | None = None
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._requested.connect(self._compute)
+
+    def start(self, inspector: Inspector) -> None:
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        self._requested.emit(inspector, generation)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._generation += 1
+
+    def _stale(self, generation: int) -> bool:
+        with self._lock:
+            return generation != self._generation
+
+    @Slot(object, int)
+    def _compute(self, inspector: Inspector, generation: int) -> None:
+        if self._stale(generation):
+            return
+        try:
+            if self.digits is None:
+                self.digits = load_mnist_test(self.data)  # the shipped copy, checked by its sha256
+        except GuiappError as exc:
+            self.failed.emit(inspector, str(exc))
+            return
+        digits = self.digits
+        why = unsuitable(inspector, int(digits.labels.max()) + 1)
+        if why is not None:
+            self.unavailable.emit(inspector, why)
+            return
+        images = digits.images.astype(np.float32) / 255.0
+        stop = lambda: self._stale(generation)
+        try:
+            found = load_or_run(inspector, images, digits.labels, self.cache_dir,
+                                lambda done, total: self.progress.emit(FEATURES, done, total), stop)
+            if found is None or stop():
+                return
+            self.passReady.emit(inspector, found, digits)
+            points = load_or_fit_map(
+                inspector, images, digits.labels, found.features, self.cache_dir,
+                lambda features: fit_in_process(features, progress=lambda done, total: self.progress.emit(
+                    MAP, done, total), should_stop=stop))
+        except NoEmbedding as exc:
+            self.unavailable.emit(inspector, f"The Where tab cannot compare digits through this model: {exc}.")
+            return
+        except Stopped:
+            return
+        except MapFailed as exc:
+            self.failed.emit(inspector, f"could not draw the map of the test digits: {exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 — a side panel must never take the window down
+            self.failed.emit(inspector, f"could not compare with the test digits: {short_reason(exc)}")
+            return
+        if not stop():
+            self.mapReady.emit(inspector, points)
+
+
+def start_where_thread(parent: QObject, cache_dir: Path | None) -> tuple[WhereWorker, QThread]:
+    thread = QThread(parent)
+    thread.setObjectName("where")
+    worker = WhereWorker(cache_dir)
+    worker.moveToThread(thread)
+    thread.start()
+    return worker, thread

@@ -1,0 +1,107 @@
+"""The Where tab in the real window: the pass starts when the tab is opened, a test digit loaded from any of
+its views lands on its own point and heads its neighbours, a confusion cell reproduces its mistake, and
+models it cannot use get a message."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from guiapp import paths
+from guiapp.core.learning.evaluation import evaluate_probabilities
+from guiapp.core.model.inference import Inspector
+from tests.ui.conftest import MODEL_TIMEOUT_MS, WHERE_DIGITS
+
+
+def _open_where(qtbot, window):
+    window.tabs.setCurrentWidget(window.where.page)
+    qtbot.waitUntil(lambda: window.where.points is not None, timeout=MODEL_TIMEOUT_MS)
+    return window.where.view
+
+
+def _shown(qtbot, window, index):
+    """Wait until the window shows test digit ``index`` (loaded through the Where tab)."""
+    qtbot.waitUntil(lambda: window.last_update is not None
+                    and getattr(window.last_update.drawing, "name", "").startswith(f"test digit {index} "),
+                    timeout=MODEL_TIMEOUT_MS)
+
+
+def test_opening_the_tab_computes_the_pass_and_the_map(qtbot, window, mnist):
+    view = _open_where(qtbot, window)
+    found = window.where.test_pass
+    assert found.layer == "dense" and found.features.shape == (WHERE_DIGITS, 128)
+    assert window.where.points.shape == (WHERE_DIGITS, 2)
+    # The confusion matrix shown is the model's on these digits, as guiapp evaluate computes it.
+    images = mnist.x_test[:WHERE_DIGITS].astype(np.float32) / 255
+    expected = evaluate_probabilities(window.inspector.predict_probabilities(images), mnist.y_test[:WHERE_DIGITS])
+    np.testing.assert_array_equal(found.confusion, expected.confusion)
+    assert "mistakes" in view.status.text() and not view.progress.isVisible()
+
+
+def test_a_test_digit_heads_its_own_neighbours_and_sits_on_its_own_point(qtbot, window):
+    view = _open_where(qtbot, window)
+    before = window.canvas.drawing
+    view.map.digitClicked.emit(123)  # as a click on its point
+    _shown(qtbot, window, 123)
+    qtbot.waitUntil(lambda: view.neighbours.shown[:1] == (123,), timeout=MODEL_TIMEOUT_MS)
+    np.testing.assert_allclose(view.map.drawing_xy, window.where.points[123], atol=1e-2)
+    assert window.last_update.result.predicted == window.where.test_pass.predicted[123]
+    window.canvas.undo_stack.undo()  # loading is undoable, as samples are
+    assert window.canvas.drawing is before
+
+
+def test_a_confusion_cell_lists_its_digits_and_one_loads_with_its_mistake(qtbot, window):
+    view = _open_where(qtbot, window)
+    found = window.where.test_pass
+    off = found.confusion - np.diag(np.diag(found.confusion))
+    true, answered = (int(v) for v in np.unravel_index(np.argmax(off), off.shape))
+    assert off[true, answered] > 0
+    view.confusion.cellClicked.emit(true, answered)
+    assert view.views.currentIndex() == 1 and view.confusion.selected == (true, answered)
+    assert view.cells.shown == tuple(found.cell(true, answered))
+    index = view.cells.shown[0]
+    view.cells.digitClicked.emit(index)
+    _shown(qtbot, window, index)
+    # The window reads it as the pass did: every panel explains that mistake.
+    assert window.last_update.result.predicted == answered != true
+    assert f"read as {answered}" in window.last_update.drawing.name
+
+
+def test_a_model_switch_recomputes_and_a_switch_back_reads_the_cache(qtbot, window):
+    _open_where(qtbot, window)
+    first = window.where.test_pass.features.copy()
+    window.load_model(paths.SEED_MODEL)
+    qtbot.waitUntil(lambda: window.inspector.path == paths.SEED_MODEL and window.where.points is not None,
+                    timeout=MODEL_TIMEOUT_MS)
+    assert not np.array_equal(window.where.test_pass.features, first)
+    progress = []
+    window.where.worker.progress.connect(lambda *a: progress.append(a))
+    window.load_model(paths.DEFAULT_MODEL)
+    qtbot.waitUntil(lambda: window.inspector.path == paths.DEFAULT_MODEL and window.where.points is not None,
+                    timeout=MODEL_TIMEOUT_MS)
+    np.testing.assert_array_equal(window.where.test_pass.features, first)
+    assert progress == []  # both from the cache
+
+
+@pytest.mark.parametrize("kind", ["one Dense", "colour"])
+def test_a_model_the_tab_cannot_use_gets_a_message(qtbot, window, tmp_path, kind):
+    if kind == "one Dense":
+        import keras
+
+        path = tmp_path / "one_dense.keras"
+        keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                          keras.layers.Dense(10, activation="softmax")]).save(path)
+        words = "single Dense"
+    else:
+        path = paths.MODELS_DIR / "colour_digits.keras"
+        words = "28×28"
+    assert Inspector.load(path) is not None
+    window.tabs.setCurrentWidget(window.where.page)
+    window.load_model(path)
+    qtbot.waitUntil(lambda: window.inspector is not None and window.inspector.path == path, timeout=MODEL_TIMEOUT_MS)
+    view = window.where.view
+    qtbot.waitUntil(lambda: words in view.status.text(), timeout=MODEL_TIMEOUT_MS)
+    assert view.neighbours.shown == () and window.where.test_pass is None
+    window.canvas.clear()  # the window stays usable: the drawing is still computed
+    qtbot.waitUntil(lambda: window.last_update is not None and window.last_update.drawing is window.canvas.drawing,
+                    timeout=MODEL_TIMEOUT_MS)
