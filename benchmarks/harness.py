@@ -202,3 +202,18 @@ def on_screen(widget) -> bool:
         rect = rect.intersected(QRect(parent.mapTo(window, QPoint(0, 0)), parent.size()))
         parent = parent.parentWidget()
     return not rect.isEmpty()
+
+
+def wholly_on_screen(widget) -> bool:
+    """Whether all of ``widget`` is inside every ancestor (nothing of it scrolled or clipped away)."""
+    from PySide6.QtCore import QPoint, QRect
+
+    if not widget.isVisible():
+        return False
+    window = widget.window()
+    whole = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    rect, parent = whole, widget.parentWidget()
+    while parent is not None:
+        rect = rect.intersected(QRect(parent.mapTo(window, QPoint(0, 0)), parent.size()))
+        parent = parent.parentWidget()
+    return rect == whole

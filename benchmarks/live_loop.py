@@ -28,6 +28,7 @@ from harness import (
     application,
     describe,
     on_screen,
+    wholly_on_screen,
     paint_now,
     recorded_drawings,
     replay,
@@ -36,25 +37,28 @@ from harness import (
 )
 
 
-def _views(window, kind: str, why: bool = False, where: bool = False) -> list:
+def _views(window, kind: str, why: bool = False, where: bool | str | None = None) -> list:
     """The pyqtgraph views that show a result (the panels that must repaint for a frame)."""
     import pyqtgraph as pg
 
     if kind == "baseline":
         return window.findChildren(pg.GraphicsView)
     panels = [panel.plot for panel in window.feature_maps.panels.values() if panel.plot is not None]
+    if where is not None:  # the Where tab's runs, on and off: only maps wholly in sight, the same set in both
+        # (a panel barely scrolled into view may legitimately not repaint: its sliver holds no image)
+        panels = [plot for plot in panels if wholly_on_screen(plot)]
     if why:  # the Why tab's live maps (gradient, gradient × input, Grad-CAM) repaint with every update
         from guiapp.core.explain.attribution import LIVE_METHODS
 
         panels += [window.why_view.panels[method].plot for method in LIVE_METHODS]
-    if where:  # the Where tab's map: the drawing's point moves with every update
+    if where is True:  # the Where tab's map: the drawing's point moves with every update
         panels += window.where.view.map.findChildren(pg.GraphicsView)
     return panels + [window.input_view._plot, window.probabilities._plot]
 
 
 def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, watcher: PaintWatcher,
             pin: tuple[str, tuple[int, ...]] | None = None, profiler=None, model: Path | None = None,
-            why: bool = False, where: bool = False) -> dict:
+            why: bool = False, where: bool | str | None = None) -> dict:
     app = application()
     if kind == "guiapp":
         from PySide6.QtCore import QSettings
@@ -80,6 +84,7 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
             window.show_why()
         if where:  # the Where tab on screen, its pass and map read from the cache (or computed first)
             window.tabs.setCurrentWidget(window.where.page)
+        if where is True:
             wait_until(app, lambda: window.where.points is not None, timeout_s=900)
     clock: dict = {}
     sent: dict[int, tuple[float, object]] = {}

@@ -1,6 +1,6 @@
 """The Where tab, measured: its one-time pass per model, the map's quality, and the drawing loop with the tab.
 
-    python benchmarks/where.py [--digits 4] [--interval-ms 8] [--load N] [--skip-window] [--model PATH]
+    python benchmarks/where.py [--digits 4] [--interval-ms 8] [--load N] [--skip-window] [--during N] [--model PATH] [--cache DIR]
 
 In one run, on the shipped model (or --model) and MNIST's 10,000 test digits (the copy shipped in resources/):
 1. the one-time pass: the features and answers of the 10,000 digits (in this process, one BLAS thread,
@@ -12,6 +12,8 @@ In one run, on the shipped model (or --model) and MNIST's 10,000 test digits (th
 3. the drawing loop (benchmarks/live_loop.py's replay into the real window, offscreen): event → every
    panel painted, with the Where tab (neighbours and map) on screen, side by side with the same run with
    the tab off screen; the tab's own work per frame (neighbours, placement, its paints) timed apart.
+4. with ``--during N``: the same loop while a fresh pass and map are computed, the tab on screen (a model
+   opened for the first time), split by phase.
 ``--load N`` keeps N other processes busy throughout.
 """
 
@@ -92,9 +94,9 @@ def _loop(drawings: list[dict], interval_s: float, model: Path | None, cache: Pa
     for cls, name in ((WhereWiring, "show_update"), (NeighboursView, "paintEvent")):
         original = getattr(cls, name)
 
-        def timed(self, *args, original=original):
+        def timed(self, *args, original=original, **kwargs):
             started = time.perf_counter()
-            original(self, *args)
+            original(self, *args, **kwargs)
             tab_work.append(time.perf_counter() - started)
 
         setattr(cls, name, timed)
@@ -112,10 +114,61 @@ def _loop(drawings: list[dict], interval_s: float, model: Path | None, cache: Pa
         print(describe(f"{label}: pointer → stroke painted", r["stroke_paint"]))
         print(f"{'':<44} {r['events']} input events, {r['computed']} computed, {r['frames']} painted, "
               f"{r['dropped']} dropped")
-    print(describe("the Where tab's own work per call (neighbours, placement, strip paint)", work[True]))
+    print(describe("the Where tab: each update placed (neighbours, vote, map point) and each strip paint", work[True]))
     off, on = stats_ms(results[False]["latencies"]), stats_ms(results[True]["latencies"])
     print(f"Where tab on / off screen, event → painted: median {on['median'] / off['median']:.2f}×, "
           f"p95 {on['p95'] / off['p95']:.2f}×")
+
+
+class StampedWatcher(PaintWatcher):
+    """A PaintWatcher that also notes when each frame finished painting."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ends: list[float] = []
+
+    def _painted(self, view) -> None:
+        before = len(self.latencies)
+        super()._painted(view)
+        if len(self.latencies) > before:
+            self.ends.append(time.perf_counter())
+
+
+def _during(drawings: list[dict], interval_s: float, model: Path | None, repeats: int) -> None:
+    """The drawing loop while the tab's one-time work runs: the pass (a thread of the window), then the map
+    (its niced process). The drawings are replayed ``repeats`` times, the tab on screen from the start."""
+    import guiapp.ui.main_window as main_window
+    from guiapp.ui.where.where_view import WhereView
+
+    marks: dict[str, float] = {}
+    for name in ("show_pass", "show_map"):
+        original = getattr(WhereView, name)
+
+        def stamped(self, *args, original=original, name=name):
+            marks.setdefault(name, time.perf_counter())
+            original(self, *args)
+
+        setattr(WhereView, name, stamped)
+    watcher = StampedWatcher()
+    with tempfile.TemporaryDirectory() as fresh, tempfile.TemporaryDirectory() as scratch:
+        main_window.default_where_cache = lambda: Path(fresh)
+        started = time.perf_counter()
+        result = measure("guiapp", drawings * repeats, interval_s, Path(scratch), watcher, model=model,
+                         where="computing")
+    ended = time.perf_counter()
+    passed, mapped = marks.get("show_pass", ended), marks.get("show_map", ended)
+    phases = (("while the pass runs (a thread of the window)", started, passed),
+              ("while the map is fitted (its niced process)", passed, mapped),
+              ("after both", mapped, ended))
+    print(f"the drawing loop while the tab's one-time work runs, recorded digits replayed {repeats}× "
+          f"({ended - started:.0f} s): the pass took {passed - started:.0f} s, the map "
+          f"{mapped - passed:.0f} s more" + ("" if "show_map" in marks else " (not finished when the replay ended)"))
+    latencies, ends = result["latencies"], watcher.ends
+    for label, begin, end in phases:
+        chosen = [value for value, at in zip(latencies, ends, strict=True) if begin <= at < end]
+        if chosen:
+            print(describe(f"{label}: event → painted", chosen))
+    print(describe("throughout: pointer → stroke painted", result["stroke_paint"]))
 
 
 def main() -> int:
@@ -125,17 +178,25 @@ def main() -> int:
     parser.add_argument("--load", metavar="N", type=int, default=0, help="keep N busy processes running throughout")
     parser.add_argument("--model", type=Path, metavar="PATH", help="the model (default: the shipped one)")
     parser.add_argument("--skip-window", action="store_true", help="only the pass and the map, not the loop")
+    parser.add_argument("--during", metavar="N", type=int, default=0,
+                        help="also replay the digits N times while a fresh pass and map are computed "
+                        "(the tab opened on a model seen for the first time; 12 covers both here)")
+    parser.add_argument("--cache", type=Path, metavar="DIR",
+                        help="keep the pass and the map in DIR (default: a temporary folder, so both are computed)")
     args = parser.parse_args()
     print(calibration_line(), flush=True)
     from guiapp import paths
 
     model = args.model or paths.DEFAULT_MODEL
-    with tempfile.TemporaryDirectory() as cache, BusyCores(args.load):
+    with tempfile.TemporaryDirectory() as scratch, BusyCores(args.load):
+        cache = args.cache or Path(scratch)
         if args.load:
             print(f"{args.load} busy process{'es' if args.load > 1 else ''} running throughout")
-        _pass(model, Path(cache))
+        _pass(model, cache)
         if not args.skip_window:
-            _loop(recorded_drawings(args.digits), args.interval_ms / 1000, args.model, Path(cache))
+            _loop(recorded_drawings(args.digits), args.interval_ms / 1000, args.model, cache)
+        if args.during:
+            _during(recorded_drawings(args.digits), args.interval_ms / 1000, args.model, args.during)
     return 0
 
 

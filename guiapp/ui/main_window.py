@@ -417,6 +417,7 @@ class MainWindow(QMainWindow):
         self.feature_maps.settle()
         self.trace_view.settle()
         self.why.settle()
+        self.where.settle()
         if self.last_update is not None:
             self._show_timing(self.last_update)
 

@@ -1,9 +1,11 @@
-"""The map's fit in a process of its own, at low priority: a minute of both cores the pen never notices.
+"""The Where tab's one-time work — the test pass, then the map — in a process of its own, at low priority.
 
-t-SNE's fit is the one long computation of the Where tab (60 s for 10,000 digits on two cores). In the
-window's process its Python parts would take the GIL from the GUI thread; niced in a child, it takes only
-the cycles the live loop leaves. The caller's thread waits on the pipe, passing on progress, and ends
-the child at once when asked to stop (or when the window goes).
+Both are long (on this host ~15 s for 10,000 digits' features, ~60 s for the t-SNE fit) and both are
+Python around NumPy: in a thread of the window they took the GIL and a core from the GUI thread (measured,
+``benchmarks/where.py --during``: event → painted p95 123 ms while the pass ran in a thread). Niced in a
+child, they take only the cycles the live loop leaves. The child reads the model file and the digits
+itself, and uses the same cache as the window. The caller's thread waits on the pipe, passing results
+and progress on, and ends the child at once when asked to stop (or when the window goes).
 """
 
 from __future__ import annotations
@@ -13,66 +15,123 @@ import os
 import warnings
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import numpy as np
 
 from guiapp.core.errors import short_reason
 from guiapp.core.where.atlas import Stopped, fit_map
+from guiapp.core.where.embedding import NoEmbedding, TestPass
 
-MAP_NICENESS = 10  # as the trainer: the live view first
+WHERE_NICENESS = 10  # as the trainer: the pen and the live view first
 POLL_S = 0.1  # how often the waiting thread checks should_stop
 FIT_JOBS = 2  # both cores: niced, the fit yields them to the pen and the live loop
+FEATURES, MAP = "features", "map"  # the two stages, as progress names them
 
 
 class MapFailed(Exception):
-    """The fit failed or its process died (the message says how, in one line)."""
+    """The work failed or its process died (the message says how, in one line)."""
 
 
-def _child(conn: Connection, features: np.ndarray, seed: int) -> None:
+def _nice() -> None:
     try:
-        os.nice(MAP_NICENESS)
+        os.nice(WHERE_NICENESS)
     except OSError:
-        pass  # not allowed here: the fit still runs, only sooner
+        pass  # not allowed here: the work still runs, only sooner
     # scikit-learn (openTSNE's neighbour search on small sets) warns that it cannot fan out in a child
     warnings.filterwarnings("ignore", category=UserWarning)
+
+
+def _fit_child(conn: Connection, features: np.ndarray, seed: int) -> None:
+    _nice()
     try:
-        points = fit_map(features, seed, FIT_JOBS, progress=lambda done, total: conn.send(("progress", done, total)))
-        conn.send(("done", points))
+        points = fit_map(features, seed, FIT_JOBS, progress=lambda done, total: conn.send(("progress", MAP, done, total)))
+        conn.send(("map", points))
     except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
         conn.send(("failed", short_reason(exc)))
     finally:
         conn.close()
 
 
-def fit_in_process(features: np.ndarray, seed: int = 0, progress: Callable[[int, int], None] | None = None,
-                   should_stop: Callable[[], bool] | None = None) -> np.ndarray:
-    """:func:`~guiapp.core.where.atlas.fit_map` in a spawned child; :class:`Stopped` or :class:`MapFailed`."""
+def _where_child(conn: Connection, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
+                 seed: int) -> None:
+    _nice()
+    from guiapp.core.learning.data import load_mnist_test
+    from guiapp.core.live.compute_process import limit_blas_threads
+    from guiapp.core.model.inference import Inspector
+    from guiapp.core.where.cache import load_or_fit_map, load_or_run
+
+    limit_blas_threads()  # the features' small products gain little from a second thread, the pen loses a core
+    try:
+        inspector = Inspector.load(model, trust=trust)
+        digits = load_mnist_test(data)
+        images = digits.images.astype(np.float32) / 255.0
+        found = load_or_run(inspector, images, digits.labels, cache_dir,
+                            lambda done, total: conn.send(("progress", FEATURES, done, total)))
+        conn.send(("pass", found))
+        points = load_or_fit_map(inspector, images, digits.labels, found.features, cache_dir,
+                                 lambda features: fit_map(features, seed, FIT_JOBS, progress=lambda done, total:
+                                                          conn.send(("progress", MAP, done, total))))
+        conn.send(("map", points))
+    except NoEmbedding as exc:
+        conn.send(("unavailable", str(exc)))
+    except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
+        conn.send(("failed", short_reason(exc)))
+    finally:
+        conn.close()
+
+
+def _run(target: Callable[..., None], args: tuple[object, ...], progress: Callable[[str, int, int], None] | None,
+         on_pass: Callable[[TestPass], None] | None, should_stop: Callable[[], bool] | None) -> np.ndarray:
+    """Run ``target(conn, *args)`` in a spawned child; its map, after passing on progress and the pass."""
     context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
     parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(child, np.asarray(features, np.float32), seed),
-                              name="guiapp-map", daemon=True)
+    process = context.Process(target=target, args=(child, *args), name="guiapp-where", daemon=True)
     process.start()
     child.close()
+    ended = lambda: MapFailed(f"its process ended unexpectedly (exit code {process.exitcode})")
     try:
         while True:
             if should_stop is not None and should_stop():
                 raise Stopped
             if not parent.poll(POLL_S):
                 if not process.is_alive() and not parent.poll(0):
-                    raise MapFailed(f"the map's process ended unexpectedly (exit code {process.exitcode})")
+                    raise ended()
                 continue
             try:
                 message = parent.recv()
             except EOFError:
-                raise MapFailed(f"the map's process ended unexpectedly (exit code {process.exitcode})") from None
-            if message[0] == "progress" and progress is not None:
-                progress(message[1], message[2])
-            elif message[0] == "done":
+                raise ended() from None
+            kind = message[0]
+            if kind == "progress" and progress is not None:
+                progress(*message[1:])
+            elif kind == "pass" and on_pass is not None:
+                on_pass(message[1])
+            elif kind == "map":
                 return np.asarray(message[1], np.float32)
-            elif message[0] == "failed":
+            elif kind == "unavailable":
+                raise NoEmbedding(message[1])
+            elif kind == "failed":
                 raise MapFailed(message[1])
     finally:
         if process.is_alive():
             process.terminate()
         process.join(5.0)
         parent.close()
+
+
+def fit_in_process(features: np.ndarray, seed: int = 0, progress: Callable[[int, int], None] | None = None,
+                   should_stop: Callable[[], bool] | None = None) -> np.ndarray:
+    """:func:`~guiapp.core.where.atlas.fit_map` in a niced child; :class:`Stopped` or :class:`MapFailed`."""
+    relay = (lambda _stage, done, total: progress(done, total)) if progress is not None else None
+    return _run(_fit_child, (np.asarray(features, np.float32), seed), relay, None, should_stop)
+
+
+def where_in_process(model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
+                     progress: Callable[[str, int, int], None] | None = None,
+                     on_pass: Callable[[TestPass], None] | None = None,
+                     should_stop: Callable[[], bool] | None = None, seed: int = 0) -> np.ndarray:
+    """The model file's pass over the test digits (``data``: None, the shipped MNIST) and its map, from the
+    cache or computed in a niced child: ``on_pass(TestPass)`` first, then the map is returned.
+    :class:`Stopped`, :class:`MapFailed`, or :class:`~guiapp.core.where.embedding.NoEmbedding`."""
+    return _run(_where_child, (Path(model), trust, data, cache_dir, seed), progress, on_pass, should_stop)

@@ -27,6 +27,7 @@ from guiapp.ui.where.neighbours_view import NeighboursView
 from guiapp.ui.where.where_worker import FEATURES
 
 MAP_TAB, MISTAKES_TAB = 0, 1
+CONFUSION_MIN = 240  # pixels a side: counts still readable in 10 × 10 cells
 _WAIT_FOR_PASS = "The map follows once the test digits have been read through the network."
 
 
@@ -46,6 +47,7 @@ class WhereView(QWidget):
         self.map = MapView()
         self.confusion = ConfusionView()
         self.cells = CellDigits()
+        self.confusion.setMinimumSize(CONFUSION_MIN, CONFUSION_MIN)  # the tab fits a 768-pixel-high screen
         mistakes = QSplitter(Qt.Orientation.Vertical)
         mistakes.addWidget(self.confusion)
         mistakes.addWidget(self.cells)

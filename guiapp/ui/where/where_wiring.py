@@ -9,6 +9,7 @@ neighbours, 0.3 ms) and a weighted mean (the map point); it is skipped while the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from guiapp.ui.where.where_view import WhereView
 
 SHOWN_NEIGHBOURS = 8
+STRIP_EVERY_S = 0.1  # the neighbours' strip while the pen moves: ten times a second is enough to read
 TRAINING_NOTE = ("This network is the Training page's, with weights that change as it trains: the Where tab "
                  "compares drawings through models saved to a file. Open one from the Model menu.")
 
@@ -61,6 +63,8 @@ class WhereWiring(QObject):
         self._note: str | None = None  # why there is nothing to show for this model
         self._last: Update | None = None
         self._cell: tuple[int, int] | None = None  # a confusion cell to open once the pass is there
+        self._strip: tuple[object, ...] | None = None  # the neighbours, vote and answer the strip shows
+        self._strip_at = 0.0  # when (time.monotonic) the strip last changed
         self.failure: str | None = None
 
     @property
@@ -192,6 +196,7 @@ class WhereWiring(QObject):
         if view is None or self.neighbours is None or self.test_pass is None:
             return
         if update.drawing.is_blank:
+            self._strip = None
             view.show_blank()
             return
         try:
@@ -200,9 +205,21 @@ class WhereWiring(QObject):
             return  # an update computed by the previous model, still on its way
         indices, distances = self.neighbours.nearest(feature, SHOWN_NEIGHBOURS)
         answer = update.result.predicted
-        view.show_neighbours(indices, distances, self.neighbours.vote(indices), answer)
+        vote = self.neighbours.vote(indices)
+        shown = (tuple(indices.tolist()), vote, answer)
+        now = time.monotonic()
+        # While the pen moves the strip follows at most every STRIP_EVERY_S (its text costs 2–3 ms a paint),
+        # and new distances alone wait for the rest; the map's point follows every frame.
+        if not moving or (shown != self._strip and now - self._strip_at >= STRIP_EVERY_S):
+            self._strip, self._strip_at = shown, now
+            view.show_neighbours(indices, distances, vote, answer)
         if self.points is not None:
             view.map.set_drawing(place(self.points, indices, distances), answer)
+
+    def settle(self) -> None:
+        """The pointer rests: the strip catches up with the distances skipped while it moved."""
+        if self._last is not None:
+            self.show_update(self._last, moving=False)
 
     def load_digit(self, index: int) -> None:
         """Test digit ``index`` on the canvas, exactly as the network read it in the pass (Ctrl+Z: back)."""

@@ -1,9 +1,10 @@
-"""The Where tab's one-time work, per model, in a thread of its own: the test pass, then the map.
+"""The Where tab's one-time work, per model: the test pass, then the map, driven from a thread of its own.
 
-The test pass (the 10,000 test digits' features and answers, ~20 s) runs in this thread; the map's fit
-(~60 s) in a niced child process (:mod:`guiapp.core.where.map_process`) that this thread waits on. Both
-are read from the cache when it holds them. A newer :meth:`WhereWorker.start` or :meth:`WhereWorker.cancel`
-stops the work between two chunks, so a result always belongs to the model it names.
+Both are read from the cache by this thread when it holds them (0.1 s). Otherwise they are computed in a
+niced child process (:mod:`guiapp.core.where.map_process`: ~15 s of features and ~60 s of t-SNE for
+10,000 digits on this host) that this thread waits on; a model held only in memory is read through in this
+thread and only its map goes to the child. A newer :meth:`WhereWorker.start` or :meth:`WhereWorker.cancel`
+stops the work (the child is ended), so a result always belongs to the model it names.
 """
 
 from __future__ import annotations
@@ -18,12 +19,25 @@ from guiapp.core.errors import GuiappError, short_reason
 from guiapp.core.learning.data import LabelledDigits, load_mnist_test
 from guiapp.core.model.inference import Inspector
 from guiapp.core.where.atlas import Stopped
-from guiapp.core.where.cache import load_or_fit_map, load_or_run
-from guiapp.core.where.embedding import NoEmbedding
-from guiapp.core.where.map_process import MapFailed, fit_in_process
+from guiapp.core.where.cache import (
+    cache_path,
+    load_map,
+    load_or_fit_map,
+    load_or_run,
+    load_pass,
+    map_path,
+)
+from guiapp.core.where.embedding import NoEmbedding, TestPass, embedding_layer
+from guiapp.core.where.map_process import (
+    FEATURES,
+    MAP,
+    MapFailed,
+    fit_in_process,
+    where_in_process,
+)
 
+__all__ = ["FEATURES", "MAP", "WhereWorker", "default_where_cache", "start_where_thread", "unsuitable"]
 DIGIT_SHAPE = (28, 28)  # the test digits' size: a model must take them as they are
-FEATURES, MAP = "features", "map"  # the two stages, as progress names them
 
 
 def default_where_cache() -> Path:
@@ -90,16 +104,26 @@ class WhereWorker(QObject):
             return
         images = digits.images.astype(np.float32) / 255.0
         stop = lambda: self._stale(generation)
+        progress = lambda stage, done, total: self.progress.emit(stage, done, total)
         try:
-            found = load_or_run(inspector, images, digits.labels, self.cache_dir,
-                                lambda done, total: self.progress.emit(FEATURES, done, total), stop)
-            if found is None or stop():
-                return
-            self.passReady.emit(inspector, found, digits)
-            points = load_or_fit_map(
-                inspector, images, digits.labels, found.features, self.cache_dir,
-                lambda features: fit_in_process(features, progress=lambda done, total: self.progress.emit(
-                    MAP, done, total), should_stop=stop))
+            layer = embedding_layer(inspector)  # a model without a view is told at once, before any work
+            cached = self._cached(inspector, images, digits.labels, layer)
+            if cached is not None:
+                self.passReady.emit(inspector, cached[0], digits)
+                points = cached[1]
+            elif inspector.path is not None:
+                points = where_in_process(inspector.path, inspector.trusted, self.data, self.cache_dir, progress,
+                                          lambda found: self.passReady.emit(inspector, found, digits), stop)
+            else:
+                found = load_or_run(inspector, images, digits.labels, self.cache_dir,
+                                    lambda done, total: progress(FEATURES, done, total), stop)
+                if found is None or stop():
+                    return
+                self.passReady.emit(inspector, found, digits)
+                points = load_or_fit_map(
+                    inspector, images, digits.labels, found.features, self.cache_dir,
+                    lambda features: fit_in_process(features, progress=lambda done, total: progress(
+                        MAP, done, total), should_stop=stop))
         except NoEmbedding as exc:
             self.unavailable.emit(inspector, f"The Where tab cannot compare digits through this model: {exc}.")
             return
@@ -113,6 +137,17 @@ class WhereWorker(QObject):
             return
         if not stop():
             self.mapReady.emit(inspector, points)
+
+
+    def _cached(self, inspector: Inspector, images: np.ndarray, labels: np.ndarray,
+                layer: str) -> tuple[TestPass, np.ndarray] | None:
+        """The pass and the map, when the cache holds both for this model (no process started)."""
+        if self.cache_dir is None:
+            return None
+        found = load_pass(cache_path(inspector, images, labels, self.cache_dir), layer,
+                          np.asarray(labels, np.int64), inspector.num_classes)
+        points = load_map(map_path(inspector, images, labels, self.cache_dir), len(labels)) if found else None
+        return (found, points) if found is not None and points is not None else None
 
 
 def start_where_thread(parent: QObject, cache_dir: Path | None) -> tuple[WhereWorker, QThread]:

@@ -105,3 +105,20 @@ def test_a_model_the_tab_cannot_use_gets_a_message(qtbot, window, tmp_path, kind
     window.canvas.clear()  # the window stays usable: the drawing is still computed
     qtbot.waitUntil(lambda: window.last_update is not None and window.last_update.drawing is window.canvas.drawing,
                     timeout=MODEL_TIMEOUT_MS)
+
+
+def test_the_command_line_renders_the_tab_on_a_cell_and_refuses_one_the_model_lacks(qtbot, tmp_path, capsys):
+    from PIL import Image
+
+    from guiapp.cli import main
+
+    shot = tmp_path / "where.png"
+    assert main(["--screenshot", str(shot), "--where", "7:7"]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {shot}"
+    assert Image.open(shot).size == (1560, 940)
+    assert main(["--screenshot", str(tmp_path / "bad.png"), "--where", "12:3"]) == 2
+    assert capsys.readouterr().err.strip() == "guiapp: 12:3 is not a cell: this model's classes are 0 to 9"
+    assert not (tmp_path / "bad.png").exists()
+    with pytest.raises(SystemExit):
+        main(["--where", "four"])
+    assert "expected TRUE:ANSWER" in capsys.readouterr().err
