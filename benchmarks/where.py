@@ -4,7 +4,7 @@
 
 In one run, on the shipped model (or --model) and MNIST's 10,000 test digits (the copy shipped in resources/):
 1. the one-time pass: the features and answers of the 10,000 digits (in this process, one BLAS thread,
-   as the window's worker thread runs it), the confusion matrix, and the t-SNE map (in its niced child
+   as the niced child computes it), the confusion matrix, and the t-SNE map (in its niced child
    process, as the window fits it); then a cache read of both;
 2. the map's quality: the share of digits whose 10 nearest map points have at least 9 with their label,
    for t-SNE and, in the same run, for the first two principal components (what PCA would give);
@@ -135,8 +135,8 @@ class StampedWatcher(PaintWatcher):
 
 
 def _during(drawings: list[dict], interval_s: float, model: Path | None, repeats: int) -> None:
-    """The drawing loop while the tab's one-time work runs: the pass (a thread of the window), then the map
-    (its niced process). The drawings are replayed ``repeats`` times, the tab on screen from the start."""
+    """The drawing loop while the tab's one-time work runs in its niced process: the pass, then the map
+    . The drawings are replayed ``repeats`` times, the tab on screen from the start."""
     import guiapp.ui.main_window as main_window
     from guiapp.ui.where.where_view import WhereView
 
@@ -157,7 +157,7 @@ def _during(drawings: list[dict], interval_s: float, model: Path | None, repeats
                          where="computing")
     ended = time.perf_counter()
     passed, mapped = marks.get("show_pass", ended), marks.get("show_map", ended)
-    phases = (("while the pass runs (a thread of the window)", started, passed),
+    phases = (("while the pass runs (its niced process)", started, passed),
               ("while the map is fitted (its niced process)", passed, mapped),
               ("after both", mapped, ended))
     print(f"the drawing loop while the tab's one-time work runs, recorded digits replayed {repeats}× "

@@ -43,9 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open on the Why tab: why the network answers (or why CLASS, rather than CONTRAST)")
     parser.add_argument("--make-it", type=int, metavar="K",
                         help="with --screenshot: also find and show what would make the input a K (Why tab)")
-    parser.add_argument("--where", nargs="?", const="", metavar="TRUE:ANSWER", type=_where_spec,
+    parser.add_argument("--where", nargs="?", const="", metavar="TRUE:ANSWER|LAYER", type=_where_spec,
                         help="open on the Where tab: the input among MNIST's test digits and on the map of the "
-                        "network's view (or, given TRUE:ANSWER, the test digits labelled TRUE it answers ANSWER)")
+                        "network's view (given TRUE:ANSWER, the test digits labelled TRUE it answers ANSWER, the "
+                        "first on the canvas; given a LAYER, the map of that layer)")
     parser.add_argument("--history", type=Path, metavar="DIR",
                         help="open on the Training page, replaying this training history (a folder written by "
                         "the page or by guiapp train --history DIR)")
@@ -102,15 +103,17 @@ def _why_spec(text: str) -> tuple[int | None, int | None]:
         raise argparse.ArgumentTypeError(f"{text!r}: expected CLASS or CLASS:CONTRAST, e.g. 7 or 7:1") from None
 
 
-def _where_spec(text: str) -> tuple[int, ...]:
-    """``""`` (the map) → (), ``"4:9"`` (the 4s read as 9) → (4, 9)."""
-    if not text.strip():
-        return ()
+def _where_spec(text: str) -> tuple[int, int] | str:
+    """``""`` (the map) → ``""``, ``"4:9"`` (the 4s read as 9) → (4, 9), ``"conv2d"`` → that layer's map."""
+    text = text.strip()
     true, colon, answer = text.partition(":")
+    if not colon:
+        return text
     try:
         return (int(true), int(answer))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected TRUE:ANSWER, e.g. 4:9 (the 4s read as 9)") from None
+        raise argparse.ArgumentTypeError(f"{text!r}: expected TRUE:ANSWER (e.g. 4:9, the 4s read as 9) "
+                                         "or a layer's name") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -93,7 +93,7 @@ def missing_library_name(message: str) -> str | None:
 def run_window(model: Path | None, picture: Path | None = None, classes: Path | None = None,
                trust: bool = False, why: tuple[int | None, int | None] | None = None,
                drawing: Path | None = None, replay: tuple[Path, int | None] | None = None,
-               where: tuple[int, ...] | None = None) -> int:
+               where: tuple[int, int] | str | None = None) -> int:
     """Open the window (showing ``picture`` or ``drawing`` if given; the Why tab with ``why`` = (target,
     contrast); the Training page replaying ``replay`` = (history folder, snapshot or None: the last)) and
     run until it is closed."""
@@ -113,7 +113,7 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
     if why is not None:
         window.show_why(*why)
     if where is not None:
-        problem = window.where.show(where or None, window.inspector)
+        problem = window.where.show(where, window.inspector)
         if problem:
             raise GuiappError(problem)
     if replay is not None:
@@ -178,13 +178,13 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                     classes: Path | None = None, trust: bool = False,
                     why: tuple[int | None, int | None] | None = None, make_it: int | None = None,
                     drawing: Path | None = None, replay: tuple[Path, int | None] | None = None,
-                    where: tuple[int, ...] | None = None) -> int:
+                    where: tuple[int, int] | str | None = None) -> int:
     """Render the window with MNIST test digit ``sample`` (or ``picture``, or ``drawing``) to ``path`` (PNG);
     an exit code.
 
     ``why`` = (target, contrast): with the Why tab on screen, every method computed; ``make_it``: and
-    what would make the input that class, found; ``where``: the Where tab, () on the map, (true, answer) on
-    that confusion cell, once the model's pass over the test digits is done (or read from the cache)."""
+    what would make the input that class, found; ``where``: the Where tab, "" on the map, (true, answer) on
+    that confusion cell, a layer's name on its map, once the model's pass (and that map) are done or cached."""
     import tempfile
 
     from PySide6.QtCore import QSettings
@@ -235,7 +235,7 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                     print(f"guiapp: {problem}", file=sys.stderr)
                     return 2
             if where is not None and not window.model_error:
-                problem = window.where.show(where or None, window.inspector)
+                problem = window.where.show(where, window.inspector)
                 if problem or not _wait(app, lambda: window.where.settled, WHERE_TIMEOUT_S):
                     print(f"guiapp: {problem or 'the test digits were not compared in time'}", file=sys.stderr)
                     return 2 if problem else 1

@@ -21,7 +21,7 @@ PERPLEXITY = 30.0  # openTSNE's default: each digit's ~90 nearest neighbours sha
 EXAGGERATION_ITERATIONS, ITERATIONS = 250, 500  # openTSNE's defaults: the two phases of the fit
 REPORT_EVERY = 25  # iterations between progress reports (and chances to stop)
 METHOD = "t-SNE (openTSNE)"
-PLACEMENT = "placed at its 8 nearest test digits' points, weighted by closeness"
+PLACEMENT = "placed at its 8 nearest test digits' points in {layer}, weighted by closeness"  # .format(layer=…)
 _CLOSE = 1e-6  # cosine distance treated as "the same digit": its weight dwarfs every other
 
 

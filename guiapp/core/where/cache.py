@@ -22,6 +22,7 @@ from guiapp.core.where.atlas import (
     PERPLEXITY,
 )
 from guiapp.core.where.embedding import TestPass, embedding_layer, run_test_pass
+from guiapp.core.where.layers import PROJECTED_DIMS, PROJECTION_SEED
 
 FORMAT = "where v1"
 MAP_FORMAT = f"where map v1: {METHOD}, perplexity {PERPLEXITY:g}, {EXAGGERATION_ITERATIONS}+{ITERATIONS} iterations"
@@ -94,6 +95,45 @@ def load_or_fit_map(inspector: Inspector, images: np.ndarray, labels: np.ndarray
     if path is not None:
         _save(path, points=points)
     return points
+
+
+def layer_map_path(inspector: Inspector, layer: str, images: np.ndarray, labels: np.ndarray, cache_dir: Path) -> Path:
+    """``cache_dir/where-layer-<key>.npz``: one layer's (projected) features and their map."""
+    label = f"{MAP_FORMAT}; layer {layer}, projected to {PROJECTED_DIMS} with seed {PROJECTION_SEED}"
+    return Path(cache_dir) / f"where-layer-{fingerprint(inspector, label, images, labels)[:40]}.npz"
+
+
+def load_layer_map(path: Path, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """A layer's cached (features (count, D ≤ PROJECTED_DIMS), points (count, 2)), or None."""
+    points = load_map(path, count)
+    try:
+        with Path(path).open("rb") as handle, np.load(handle, allow_pickle=False) as cached:
+            features = cached["features"]
+    except (OSError, KeyError, ValueError, EOFError, AttributeError, TypeError, zipfile.BadZipFile):
+        return None
+    if (points is None or features.dtype != np.float32 or features.ndim != 2 or len(features) != count
+            or not 0 < features.shape[1] <= PROJECTED_DIMS or not np.all(np.isfinite(features))):
+        return None
+    return features, points
+
+
+def load_or_compute_layer_map(inspector: Inspector, layer: str, images: np.ndarray, labels: np.ndarray,
+                              cache_dir: Path | None, features: Callable[[], np.ndarray | None],
+                              fit: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+    """``layer``'s features and map from the cache, else ``features()`` then ``fit`` (and cached); None if
+    ``features()`` was stopped."""
+    path = layer_map_path(inspector, layer, images, labels, cache_dir) if cache_dir is not None else None
+    if path is not None and path.is_file():
+        cached = load_layer_map(path, len(labels))
+        if cached is not None:
+            return cached
+    values = features()
+    if values is None:
+        return None
+    points = np.asarray(fit(values), np.float32)
+    if path is not None:
+        _save(path, features=values, points=points)
+    return values, points
 
 
 def _save(path: Path, **arrays: np.ndarray) -> None:

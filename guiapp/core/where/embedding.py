@@ -18,10 +18,10 @@ from guiapp.core.model.inference import Inspector
 MAX_FEATURES = 4096  # wider than this, 10,000 digits' features take > 160 MB: refused with a message
 PASS_CHUNK = 500  # digits a batch of the pass (and between two progress reports)
 # Layers that pass the classifier's input through unchanged at inference: looked through on the way back.
-_TRANSPARENT = {"Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "Activation",
+TRANSPARENT = {"Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "Activation",
                 "Softmax", "ActivityRegularization"}
 
-_NOT_LEARNED = {"InputLayer", "Flatten", "Reshape", "Rescaling", "Normalization", *_TRANSPARENT}  # pixels stay pixels
+NOT_LEARNED = {"InputLayer", "Flatten", "Reshape", "Rescaling", "Normalization", *TRANSPARENT}  # pixels stay pixels
 
 
 class NoEmbedding(ValueError):
@@ -36,15 +36,15 @@ def embedding_layer(inspector: Inspector) -> str:
     """
     infos = list(inspector.layer_infos)
     index = len(infos) - 1
-    while index >= 0 and infos[index].kind in _TRANSPARENT:
+    while index >= 0 and infos[index].kind in TRANSPARENT:
         index -= 1
     if index < 0 or infos[index].kind != "Dense":
         raise NoEmbedding("its last layer is not a Dense classifier, so there is no layer before it to compare "
                           "digits in")
     index -= 1
-    while index >= 0 and infos[index].kind in _TRANSPARENT:
+    while index >= 0 and infos[index].kind in TRANSPARENT:
         index -= 1
-    if index < 0 or all(info.kind in _NOT_LEARNED for info in infos[:index + 1]):
+    if index < 0 or all(info.kind in NOT_LEARNED for info in infos[:index + 1]):
         raise NoEmbedding("it has a single Dense layer reading the image itself: no learned features to compare "
                           "digits in")
     size = math.prod(infos[index].output_shape)

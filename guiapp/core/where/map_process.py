@@ -81,8 +81,36 @@ def _where_child(conn: Connection, model: Path, trust: bool, data: Path | None, 
         conn.close()
 
 
+def _layer_child(conn: Connection, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
+                 layer: str, seed: int) -> None:
+    _nice()
+    from guiapp.core.learning.data import load_mnist_test
+    from guiapp.core.live.compute_process import limit_blas_threads
+    from guiapp.core.model.inference import Inspector
+    from guiapp.core.where.cache import load_or_compute_layer_map
+    from guiapp.core.where.layers import layer_features
+
+    limit_blas_threads()
+    try:
+        inspector = Inspector.load(model, trust=trust)
+        digits = load_mnist_test(data)
+        images = digits.images.astype(np.float32) / 255.0
+        found = load_or_compute_layer_map(
+            inspector, layer, images, digits.labels, cache_dir,
+            lambda: layer_features(inspector, images, layer, lambda done, total: conn.send(
+                ("progress", FEATURES, done, total))),
+            lambda features: fit_map(features, seed, FIT_JOBS, progress=lambda done, total: conn.send(
+                ("progress", MAP, done, total))))
+        conn.send(("pass", found[0]))
+        conn.send(("map", found[1]))
+    except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
+        conn.send(("failed", short_reason(exc)))
+    finally:
+        conn.close()
+
+
 def _run(target: Callable[..., None], args: tuple[object, ...], progress: Callable[[str, int, int], None] | None,
-         on_pass: Callable[[TestPass], None] | None, should_stop: Callable[[], bool] | None) -> np.ndarray:
+         on_pass: Callable[[object], None] | None, should_stop: Callable[[], bool] | None) -> np.ndarray:
     """Run ``target(conn, *args)`` in a spawned child; its map, after passing on progress and the pass."""
     context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
     parent, child = context.Pipe(duplex=False)
@@ -135,3 +163,15 @@ def where_in_process(model: Path, trust: bool, data: Path | None, cache_dir: Pat
     cache or computed in a niced child: ``on_pass(TestPass)`` first, then the map is returned.
     :class:`Stopped`, :class:`MapFailed`, or :class:`~guiapp.core.where.embedding.NoEmbedding`."""
     return _run(_where_child, (Path(model), trust, data, cache_dir, seed), progress, on_pass, should_stop)
+
+
+def layer_map_in_process(model: Path, trust: bool, data: Path | None, cache_dir: Path | None, layer: str,
+                         progress: Callable[[str, int, int], None] | None = None,
+                         should_stop: Callable[[], bool] | None = None,
+                         seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``layer``'s (projected) features of the test digits and their map, from the cache or computed in a
+    niced child. :class:`Stopped` or :class:`MapFailed`."""
+    features: list[np.ndarray] = []
+    points = _run(_layer_child, (Path(model), trust, data, cache_dir, layer, seed), progress, features.append,
+                  should_stop)
+    return np.asarray(features[0], np.float32), points

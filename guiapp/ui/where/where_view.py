@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QSplitter,
@@ -35,6 +37,7 @@ class WhereView(QWidget):
     """Neighbours, map and mistakes for one model's pass over the test digits."""
 
     digitChosen = Signal(int)  # a test digit clicked anywhere on the tab
+    layerChosen = Signal(str)  # the layer whose map is asked for
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,8 +55,19 @@ class WhereView(QWidget):
         mistakes.addWidget(self.confusion)
         mistakes.addWidget(self.cells)
         mistakes.setSizes([380, 260])
+        self.layer_choice = QComboBox()
+        self.layer_choice.setToolTip("Draw the map of another layer's values: see where the network untangles "
+                                     "the digits (each map is computed once per model and layer)")
+        map_page = QWidget()
+        map_layout = QVBoxLayout(map_page)
+        map_layout.setContentsMargins(0, 0, 0, 0)
+        chooser = QHBoxLayout()
+        chooser.addWidget(QLabel("Map of"))
+        chooser.addWidget(self.layer_choice, 1)
+        map_layout.addLayout(chooser)
+        map_layout.addWidget(self.map, 1)
         self.views = QTabWidget()
-        self.views.addTab(self.map, "Map of the network's view")
+        self.views.addTab(map_page, "Map of the network's view")
         self.views.addTab(mistakes, "Mistakes")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -69,6 +83,7 @@ class WhereView(QWidget):
         self.map.digitClicked.connect(self.digitChosen)
         self.cells.digitClicked.connect(self.digitChosen)
         self.confusion.cellClicked.connect(self.open_cell)
+        self.layer_choice.activated.connect(lambda i: self.layerChosen.emit(self.layer_choice.itemData(i)))
         self.show_message("Load a model to compare drawings with the test digits.")
 
     # ----------------------------------------------------------------- states
@@ -76,12 +91,28 @@ class WhereView(QWidget):
     def show_message(self, text: str) -> None:
         """Nothing to compare with (no model, or one the tab cannot use): ``text`` says why, everywhere."""
         self.test_pass = self.digits = None
+        self.set_layers([], "")
         self.status.setText(text)
         self.progress.hide()
         self.neighbours.show_message(text)
         self.map.show_message(text)
         self.confusion.clear()
         self.cells.clear()
+
+    def set_layers(self, layers: list[tuple[str, str]], current: str) -> None:
+        """The layers a map can be drawn of, as (name, text), ``current`` chosen."""
+        self.layer_choice.blockSignals(True)
+        self.layer_choice.clear()
+        for name, text in layers:
+            self.layer_choice.addItem(text, name)
+        self.layer_choice.setCurrentIndex(max(0, self.layer_choice.findData(current)))
+        self.layer_choice.blockSignals(False)
+        self.layer_choice.setEnabled(len(layers) > 1)
+
+    @property
+    def map_layer(self) -> str | None:
+        """The layer the map shows (or is asked for)."""
+        return self.layer_choice.currentData()
 
     def show_progress(self, stage: str, done: int, total: int) -> None:
         share = done / total if total else 0.0

@@ -22,9 +22,16 @@ from guiapp.core.live.live_update import AS_IT_IS, PictureInput, Update
 from guiapp.core.model.inference import Inspector
 from guiapp.core.where.atlas import METHOD, PLACEMENT, place
 from guiapp.core.where.embedding import Neighbours, TestPass
+from guiapp.core.where.layers import (
+    PROJECTED_DIMS,
+    LayerMap,
+    layer_size,
+    map_layers,
+    projection,
+)
 from guiapp.ui.lazy_page import LazyPage
 from guiapp.ui.live.canvas import DrawingCanvas
-from guiapp.ui.where.where_worker import start_where_thread
+from guiapp.ui.where.where_worker import FEATURES, start_where_thread
 
 if TYPE_CHECKING:
     from guiapp.core.learning.data import LabelledDigits
@@ -54,6 +61,8 @@ class WhereWiring(QObject):
         self.worker.mapReady.connect(self._on_map)
         self.worker.unavailable.connect(self._on_unavailable)
         self.worker.failed.connect(self._on_failed)
+        self.worker.layerProgress.connect(self._on_layer_progress)
+        self.worker.layerReady.connect(self._on_layer_ready)
         self.inspector: Inspector | None = None
         self.test_pass: TestPass | None = None
         self.digits: LabelledDigits | None = None
@@ -63,9 +72,12 @@ class WhereWiring(QObject):
         self._note: str | None = None  # why there is nothing to show for this model
         self._last: Update | None = None
         self._cell: tuple[int, int] | None = None  # a confusion cell to open once the pass is there
+        self._layer: str | None = None  # a layer whose map to show once the pass is there
         self._strip: tuple[object, ...] | None = None  # the neighbours, vote and answer the strip shows
         self._strip_at = 0.0  # when (time.monotonic) the strip last changed
         self.failure: str | None = None
+        self.maps: dict[str, LayerMap] = {}  # the maps computed for this model, by layer
+        self.chosen: str | None = None  # the layer whose map is on screen (or asked for)
 
     @property
     def note(self) -> str | None:
@@ -75,15 +87,23 @@ class WhereWiring(QObject):
     @property
     def settled(self) -> bool:
         """The tab shows all it will for this model: the map (or why not)."""
-        return self._cell is None and (self.points is not None or self._note is not None or self.failure is not None)
+        if self._note is not None or self.failure is not None:
+            return True
+        return self._cell is None and self._layer is None and self.points is not None and self.chosen in self.maps
 
-    def show(self, cell: tuple[int, int] | None = None, inspector: Inspector | None = None) -> str | None:
-        """The tab on screen, on the map, or on confusion ``cell`` = (true, answer) once the pass is there, its
-        most confident digit on the canvas; a cell the model does not have is a one-line problem (returned)."""
+    def show(self, target: tuple[int, int] | str | None = None, inspector: Inspector | None = None) -> str | None:
+        """The tab on screen: on the map (``target`` None or ""), on confusion cell (true, answer) once the pass
+        is there with its most confident digit on the canvas, or on a layer's map (its name). A cell or layer the
+        model does not have is a one-line problem (returned)."""
         classes = inspector.num_classes if inspector is not None else None
-        if cell is not None and classes is not None and not all(0 <= v < classes for v in cell):
-            return f"{cell[0]}:{cell[1]} is not a cell: this model's classes are 0 to {classes - 1}"
-        self._cell = cell
+        if isinstance(target, tuple) and classes is not None and not all(0 <= v < classes for v in target):
+            return f"{target[0]}:{target[1]} is not a cell: this model's classes are 0 to {classes - 1}"
+        if isinstance(target, str) and target and inspector is not None:
+            layers = map_layers(inspector) if self._note is None else ()
+            if target not in layers:
+                return f"{target}: no map of that layer; this model's are {', '.join(layers) or 'none'}"
+            self._layer = target
+        self._cell = target if isinstance(target, tuple) else None
         self.tabs.setCurrentWidget(self.page)
         self._open_cell()
         return None
@@ -109,6 +129,7 @@ class WhereWiring(QObject):
 
         view = WhereView()
         view.digitChosen.connect(self.load_digit)
+        view.layerChosen.connect(self.choose_layer)
         if self._note is not None:
             view.show_message(self._note)
         return view
@@ -120,7 +141,7 @@ class WhereWiring(QObject):
         self.worker.cancel()
         self.inspector, self._started = inspector, None
         self.test_pass = self.digits = self.points = self.neighbours = None
-        self.failure = None
+        self.failure, self.maps, self.chosen = None, {}, None
         self._note = TRAINING_NOTE if training else None
         if self.view is not None:
             self.view.show_message(self._note or "Waiting for the model's pass over the test digits…")
@@ -156,6 +177,9 @@ class WhereWiring(QObject):
         self.neighbours = Neighbours(found.features, found.labels)
         view = cast("WhereView", self.page.content())
         view.show_pass(found, digits, inspector.class_names)
+        self.chosen = found.layer
+        view.set_layers([(layer, _layer_text(inspector, layer, found.layer)) for layer in map_layers(inspector)],
+                        found.layer)
         self._open_cell()
         if self._last is not None:
             self.show_update(self._last, moving=False)
@@ -165,12 +189,49 @@ class WhereWiring(QObject):
         if inspector is not self.inspector or self.test_pass is None:
             return
         self.points = points
-        features = self.test_pass.features.shape[1]
+        self.maps[self.test_pass.layer] = LayerMap(self.test_pass.layer, self.neighbours, points, None)
+        if self.chosen == self.test_pass.layer:
+            self._show_map(self.test_pass.layer)
+        if self._layer is not None:
+            layer, self._layer = self._layer, None
+            self.view.layer_choice.setCurrentIndex(self.view.layer_choice.findData(layer))
+            self.choose_layer(layer)
+
+    def choose_layer(self, layer: str) -> None:
+        """The map of ``layer``: shown at once when computed, else computed (once per model and layer)."""
+        self.chosen = layer
+        if layer in self.maps:
+            self._show_map(layer)
+        elif self.inspector is not None and self.view is not None:
+            self.view.map.show_message(f"Drawing the map of {layer}…\n(once per model and layer)")
+            if layer != (self.test_pass.layer if self.test_pass is not None else None):
+                self.worker.start_layer(self.inspector, layer)
+
+    def _show_map(self, layer: str) -> None:
+        found = self.maps[layer]
         view = cast("WhereView", self.page.content())
-        view.show_map(points, f"{METHOD} of the {len(points):,} test digits' {features:,} values in "
-                              f"{self.test_pass.layer} · the drawing (white star): {PLACEMENT}")
+        size = layer_size(self.inspector, layer) if self.inspector is not None else 0
+        projected = f", projected at random to {PROJECTED_DIMS}" if found.matrix is not None else ""
+        view.show_map(found.points, f"{METHOD} of the {len(found.points):,} test digits' {size:,} values in {layer}"
+                                    f"{projected} · the drawing (white star): {PLACEMENT.format(layer=layer)}")
         if self._last is not None:
             self.show_update(self._last, moving=False)
+
+    @Slot(str, str, int, int)
+    def _on_layer_progress(self, layer: str, stage: str, done: int, total: int) -> None:
+        if layer == self.chosen and self.view is not None:
+            step = "reading the test digits through the network" if stage == FEATURES else "placing them (t-SNE)"
+            self.view.map.show_message(f"Drawing the map of {layer}: {step}, {done / max(total, 1):.0%}\n"
+                                       "(once per model and layer)")
+
+    @Slot(object, str, object, object)
+    def _on_layer_ready(self, inspector: Inspector, layer: str, features: np.ndarray, points: np.ndarray) -> None:
+        if inspector is not self.inspector or self.test_pass is None:
+            return
+        matrix = projection(layer_size(inspector, layer))
+        self.maps[layer] = LayerMap(layer, Neighbours(features, self.test_pass.labels), points, matrix)
+        if layer == self.chosen:
+            self._show_map(layer)
 
     @Slot(object, str)
     def _on_unavailable(self, inspector: Inspector, why: str) -> None:
@@ -213,8 +274,13 @@ class WhereWiring(QObject):
         if not moving or (shown != self._strip and now - self._strip_at >= STRIP_EVERY_S):
             self._strip, self._strip_at = shown, now
             view.show_neighbours(indices, distances, vote, answer)
-        if self.points is not None:
-            view.map.set_drawing(place(self.points, indices, distances), answer)
+        chosen = self.maps.get(self.chosen) if self.chosen is not None else None
+        if chosen is None:
+            return
+        if chosen.layer == self.test_pass.layer:  # the strip's own neighbours place it
+            view.map.set_drawing(place(chosen.points, indices, distances), answer)
+        else:
+            view.map.set_drawing(chosen.place(update.result.layer(chosen.layer).activation), answer)
 
     def settle(self) -> None:
         """The pointer rests: the strip catches up with the distances skipped while it moved."""
@@ -238,3 +304,10 @@ class WhereWiring(QObject):
         self.worker.cancel()
         self._thread.quit()
         self._thread.wait()
+
+
+def _layer_text(inspector: Inspector, layer: str, classifier_input: str) -> str:
+    """How the layer chooser names a layer: ``dense — what the classifier reads (128 values)``."""
+    size = layer_size(inspector, layer)
+    role = " — what the classifier reads" if layer == classifier_input else ""
+    return f"{layer}{role} ({size:,} values)"

@@ -22,17 +22,20 @@ from guiapp.core.where.atlas import Stopped
 from guiapp.core.where.cache import (
     cache_path,
     load_map,
+    load_or_compute_layer_map,
     load_or_fit_map,
     load_or_run,
     load_pass,
     map_path,
 )
 from guiapp.core.where.embedding import NoEmbedding, TestPass, embedding_layer
+from guiapp.core.where.layers import layer_features
 from guiapp.core.where.map_process import (
     FEATURES,
     MAP,
     MapFailed,
     fit_in_process,
+    layer_map_in_process,
     where_in_process,
 )
 
@@ -63,15 +66,19 @@ class WhereWorker(QObject):
     mapReady = Signal(object, object)  # inspector, (N, 2) float32 points
     unavailable = Signal(object, str)  # inspector, why (one or two sentences)
     failed = Signal(object, str)  # inspector, what went wrong (one line)
+    layerProgress = Signal(str, str, int, int)  # layer, stage, done, total
+    layerReady = Signal(object, str, object, object)  # inspector, layer, features (N, D), points (N, 2)
     _requested = Signal(object, int)
+    _layer_requested = Signal(object, str, int)
 
     def __init__(self, cache_dir: Path | None, data: Path | None = None) -> None:
         super().__init__()
         self.cache_dir, self.data = cache_dir, data
         self.digits: LabelledDigits | None = None
-        self._generation = 0
+        self._generation = self._layer_generation = 0
         self._lock = threading.Lock()
         self._requested.connect(self._compute)
+        self._layer_requested.connect(self._compute_layer)
 
     def start(self, inspector: Inspector) -> None:
         with self._lock:
@@ -79,9 +86,21 @@ class WhereWorker(QObject):
             generation = self._generation
         self._requested.emit(inspector, generation)
 
+    def start_layer(self, inspector: Inspector, layer: str) -> None:
+        """The map of another layer than the classifier's input (after the model's own pass, if it runs)."""
+        with self._lock:
+            self._layer_generation += 1
+            generation = self._layer_generation
+        self._layer_requested.emit(inspector, layer, generation)
+
     def cancel(self) -> None:
         with self._lock:
             self._generation += 1
+            self._layer_generation += 1
+
+    def _layer_stale(self, generation: int) -> bool:
+        with self._lock:
+            return generation != self._layer_generation
 
     def _stale(self, generation: int) -> bool:
         with self._lock:
@@ -138,6 +157,33 @@ class WhereWorker(QObject):
         if not stop():
             self.mapReady.emit(inspector, points)
 
+
+    @Slot(object, str, int)
+    def _compute_layer(self, inspector: Inspector, layer: str, generation: int) -> None:
+        if self._layer_stale(generation) or self.digits is None:
+            return
+        stop = lambda: self._layer_stale(generation)
+        progress = lambda stage, done, total: self.layerProgress.emit(layer, stage, done, total)
+        images, labels = self.digits.images.astype(np.float32) / 255.0, self.digits.labels
+        try:
+            if inspector.path is not None:
+                features, points = layer_map_in_process(inspector.path, inspector.trusted, self.data, self.cache_dir,
+                                                        layer, progress, stop)
+            else:
+                found = load_or_compute_layer_map(
+                    inspector, layer, images, labels, self.cache_dir,
+                    lambda: layer_features(inspector, images, layer, lambda d, t: progress(FEATURES, d, t), stop),
+                    lambda values: fit_in_process(values, progress=lambda d, t: progress(MAP, d, t), should_stop=stop))
+                if found is None:
+                    return
+                features, points = found
+        except Stopped:
+            return
+        except Exception as exc:  # noqa: BLE001 — a side panel must never take the window down
+            self.failed.emit(inspector, f"could not draw the map of {layer}: {short_reason(exc)}")
+            return
+        if not stop():
+            self.layerReady.emit(inspector, layer, features, points)
 
     def _cached(self, inspector: Inspector, images: np.ndarray, labels: np.ndarray,
                 layer: str) -> tuple[TestPass, np.ndarray] | None:

@@ -119,6 +119,31 @@ def test_the_command_line_renders_the_tab_on_a_cell_and_refuses_one_the_model_la
     assert main(["--screenshot", str(tmp_path / "bad.png"), "--where", "12:3"]) == 2
     assert capsys.readouterr().err.strip() == "guiapp: 12:3 is not a cell: this model's classes are 0 to 9"
     assert not (tmp_path / "bad.png").exists()
+    assert main(["--screenshot", str(tmp_path / "bad.png"), "--where", "four"]) == 2
+    assert capsys.readouterr().err.strip() == ("guiapp: four: no map of that layer; this model's are conv2d, "
+                                               "conv2d_1, max_pooling2d, dense")
     with pytest.raises(SystemExit):
-        main(["--where", "four"])
+        main(["--where", "4:nine"])
     assert "expected TRUE:ANSWER" in capsys.readouterr().err
+    layer_shot = tmp_path / "pool.png"
+    assert main(["--screenshot", str(layer_shot), "--where", "max_pooling2d"]) == 0 and layer_shot.is_file()
+
+
+def test_the_map_of_another_layer_is_computed_once_and_places_the_drawing_in_that_layer(qtbot, window):
+    view = _open_where(qtbot, window)
+    names = [view.layer_choice.itemData(i) for i in range(view.layer_choice.count())]
+    assert names == ["conv2d", "conv2d_1", "max_pooling2d", "dense"] and view.map_layer == "dense"
+    assert "what the classifier reads (128 values)" in view.layer_choice.currentText()
+    view.layer_choice.setCurrentIndex(2)
+    view.layer_choice.activated.emit(2)  # as the user picks it
+    qtbot.waitUntil(lambda: "max_pooling2d" in window.where.maps, timeout=MODEL_TIMEOUT_MS)
+    layer_map = window.where.maps["max_pooling2d"]
+    assert layer_map.points.shape == (WHERE_DIGITS, 2) and layer_map.matrix.shape == (9216, 256)
+    assert "9,216 values in max_pooling2d, projected at random to 256" in view.map.method.text()
+    window.where.load_digit(77)
+    _shown(qtbot, window, 77)
+    qtbot.waitUntil(lambda: view.map.drawing_xy is not None
+                    and np.allclose(view.map.drawing_xy, layer_map.points[77], atol=0.05), timeout=MODEL_TIMEOUT_MS)
+    window.where.choose_layer("dense")  # back: the first map, at once, the drawing on its own point there
+    qtbot.waitUntil(lambda: np.allclose(view.map.drawing_xy, window.where.points[77], atol=1e-2),
+                    timeout=MODEL_TIMEOUT_MS)
