@@ -25,6 +25,7 @@ from guiapp.core.where.embedding import TestPass, embedding_layer, run_test_pass
 from guiapp.core.where.layers import PROJECTED_DIMS, PROJECTION_SEED
 
 FORMAT = "where v1"
+MAX_CACHE_BYTES = 256 * 1024 * 1024  # 10,000 digits' pass is 5.6 MB: anything this large is not ours, unread
 MAP_FORMAT = f"where map v1: {METHOD}, perplexity {PERPLEXITY:g}, {EXAGGERATION_ITERATIONS}+{ITERATIONS} iterations"
 
 
@@ -36,6 +37,8 @@ def cache_path(inspector: Inspector, images: np.ndarray, labels: np.ndarray, cac
 def load_pass(path: Path, layer: str, labels: np.ndarray, classes: int) -> TestPass | None:
     """The cached pass, or None when the file is missing or is not exactly what this model would write."""
     try:
+        if Path(path).stat().st_size > MAX_CACHE_BYTES:
+            return None
         with Path(path).open("rb") as handle, np.load(handle, allow_pickle=False) as cached:
             features, probabilities = cached["features"], cached["probabilities"]
             saved_labels, saved_layer = cached["labels"], str(cached["layer"])
@@ -74,6 +77,8 @@ def map_path(inspector: Inspector, images: np.ndarray, labels: np.ndarray, cache
 def load_map(path: Path, count: int) -> np.ndarray | None:
     """The cached map (count, 2) float32, or None when the file is missing or not exactly that."""
     try:
+        if Path(path).stat().st_size > MAX_CACHE_BYTES:
+            return None
         with Path(path).open("rb") as handle, np.load(handle, allow_pickle=False) as cached:
             points = cached["points"]
     except (OSError, KeyError, ValueError, EOFError, AttributeError, TypeError, zipfile.BadZipFile):

@@ -49,3 +49,15 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(tmp_path, mnist, shipped_in
     np.savez(path, features=np.zeros((100, 128), np.float32), probabilities=np.zeros((100, 10), np.float32),
              labels=labels[::-1].copy(), layer=np.array("dense"))  # another set of digits' pass
     np.testing.assert_array_equal(load_or_run(shipped_inspector, images, labels, tmp_path).features, first.features)
+
+
+def test_a_cache_file_too_large_to_be_ours_is_not_read(tmp_path, mnist, shipped_inspector, monkeypatch):
+    import guiapp.core.where.cache as cache
+
+    images, labels = _digits(mnist, 50)
+    first = load_or_run(shipped_inspector, images, labels, tmp_path)
+    path = cache_path(shipped_inspector, images, labels, tmp_path)
+    assert cache.load_pass(path, "dense", labels.astype(np.int64), 10) is not None
+    monkeypatch.setattr(cache, "MAX_CACHE_BYTES", path.stat().st_size - 1)
+    assert cache.load_pass(path, "dense", labels.astype(np.int64), 10) is None
+    np.testing.assert_array_equal(load_or_run(shipped_inspector, images, labels, tmp_path).features, first.features)

@@ -67,13 +67,15 @@ def test_a_confusion_cell_lists_its_digits_and_one_loads_with_its_mistake(qtbot,
     assert f"read as {answered}" in window.last_update.drawing.name
 
 
-def test_a_model_switch_recomputes_and_a_switch_back_reads_the_cache(qtbot, window):
+def test_a_model_switch_recomputes_and_a_switch_back_reads_the_cache(qtbot, window, mnist):
     _open_where(qtbot, window)
     first = window.where.test_pass.features.copy()
     window.load_model(paths.SEED_MODEL)
     qtbot.waitUntil(lambda: window.inspector.path == paths.SEED_MODEL and window.where.points is not None,
                     timeout=MODEL_TIMEOUT_MS)
     assert not np.array_equal(window.where.test_pass.features, first)
+    seed = Inspector.load(paths.SEED_MODEL).run(mnist.x_test[5] / 255).layer("dense").activation
+    np.testing.assert_allclose(window.where.test_pass.features[5], seed, atol=1e-5)  # the new model's view
     progress = []
     window.where.worker.progress.connect(lambda *a: progress.append(a))
     window.load_model(paths.DEFAULT_MODEL)
@@ -147,3 +149,21 @@ def test_the_map_of_another_layer_is_computed_once_and_places_the_drawing_in_tha
     window.where.choose_layer("dense")  # back: the first map, at once, the drawing on its own point there
     qtbot.waitUntil(lambda: np.allclose(view.map.drawing_xy, window.where.points[77], atol=1e-2),
                     timeout=MODEL_TIMEOUT_MS)
+
+
+def test_a_model_switched_while_its_pass_runs_shows_the_new_models_view(qtbot, window, tmp_path, mnist):
+    from tests.models import make_model
+
+    fresh = make_model(tmp_path, (28, 28, 1), 10, name="fresh")  # never cached: its pass is computed
+    window.load_model(fresh)
+    qtbot.waitUntil(lambda: window.inspector.path == fresh, timeout=MODEL_TIMEOUT_MS)
+    stages = []
+    window.where.worker.progress.connect(lambda stage, *_: stages.append(stage))
+    window.tabs.setCurrentWidget(window.where.page)
+    qtbot.waitUntil(lambda: bool(stages), timeout=MODEL_TIMEOUT_MS)  # its pass is under way
+    window.load_model(paths.SEED_MODEL)
+    qtbot.waitUntil(lambda: window.inspector.path == paths.SEED_MODEL and window.where.points is not None,
+                    timeout=MODEL_TIMEOUT_MS)
+    seed = Inspector.load(paths.SEED_MODEL).run(mnist.x_test[9] / 255).layer("dense").activation
+    np.testing.assert_allclose(window.where.test_pass.features[9], seed, atol=1e-5)
+    assert window.where.inspector.path == paths.SEED_MODEL
