@@ -28,12 +28,12 @@ from harness import (
     application,
     describe,
     on_screen,
-    wholly_on_screen,
     paint_now,
     recorded_drawings,
     replay,
     stats_ms,
     wait_until,
+    wholly_on_screen,
 )
 
 
