@@ -26,7 +26,7 @@ from guiapp.ui.where.cell_digits_view import CellDigits
 from guiapp.ui.where.confusion_view import ConfusionView
 from guiapp.ui.where.map_view import MapView
 from guiapp.ui.where.neighbours_view import NeighboursView
-from guiapp.ui.where.where_worker import FEATURES
+from guiapp.ui.where.where_worker import FEATURES, MAP
 
 MAP_TAB, MISTAKES_TAB = 0, 1
 CONFUSION_MIN = 240  # pixels a side: counts still readable in 10 × 10 cells
@@ -91,6 +91,7 @@ class WhereView(QWidget):
     def show_message(self, text: str) -> None:
         """Nothing to compare with (no model, or one the tab cannot use): ``text`` says why, everywhere."""
         self.test_pass = self.digits = None
+        self.summary = ""
         self.set_layers([], "")
         self.status.setText(text)
         self.progress.hide()
@@ -99,15 +100,31 @@ class WhereView(QWidget):
         self.confusion.clear()
         self.cells.clear()
 
-    def set_layers(self, layers: list[tuple[str, str]], current: str) -> None:
-        """The layers a map can be drawn of, as (name, text), ``current`` chosen."""
+    def set_layers(self, layers: list[tuple[str, int]], current: str) -> None:
+        """The layers a map can be drawn of, as (name, values per digit); ``current`` (what the classifier
+        reads) chosen."""
         self.layer_choice.blockSignals(True)
         self.layer_choice.clear()
-        for name, text in layers:
-            self.layer_choice.addItem(text, name)
-        self.layer_choice.setCurrentIndex(max(0, self.layer_choice.findData(current)))
+        for name, size in layers:
+            role = " — what the classifier reads" if name == current else ""
+            self.layer_choice.addItem(f"{name}{role} ({size:,} values)", name)
+        self.select_layer(current)
         self.layer_choice.blockSignals(False)
         self.layer_choice.setEnabled(len(layers) > 1)
+
+    def select_layer(self, name: str) -> None:
+        """Show ``name`` as the chosen layer (no signal: the caller asks for its map)."""
+        blocked = self.layer_choice.blockSignals(True)
+        self.layer_choice.setCurrentIndex(max(0, self.layer_choice.findData(name)))
+        self.layer_choice.blockSignals(blocked)
+
+    def show_map_message(self, layer: str, progress: str) -> None:
+        """A layer's map being drawn: ``progress`` is e.g. ": placing them (t-SNE), 35%" ("": just asked for)."""
+        self.map.show_message(f"Drawing the map of {layer}{progress or '…'}\n(once per model and layer)")
+
+    def set_drawing(self, xy: tuple[float, float] | None, answer: int | None = None) -> None:
+        """The drawing's point on the map (None hides it)."""
+        self.map.set_drawing(xy, answer)
 
     @property
     def map_layer(self) -> str | None:
@@ -121,8 +138,8 @@ class WhereView(QWidget):
             self.neighbours.show_message(f"Computing the test digits' features… {share:.0%}")
             self.map.show_message(_WAIT_FOR_PASS)
         else:
-            text = (f"Drawing the map of the network's view (t-SNE of the {self.count:,} digits, once per model): "
-                    f"{share:.0%}")
+            text = (f"{self.summary} · drawing the map of the network's view (t-SNE, once per model): {share:.0%}"
+                    if self.summary else f"Drawing the map of the network's view (t-SNE, once per model): {share:.0%}")
             self.map.show_message(f"Drawing the map… {share:.0%}\n(about a minute, once per model; the neighbours "
                                   "and the mistakes are ready)")
         self.status.setText(text)
@@ -140,8 +157,7 @@ class WhereView(QWidget):
         right = int(np.trace(found.confusion))
         self.summary = (f"{self.count:,} MNIST test digits through {found.layer} ({found.features.shape[1]:,} "
                         f"values each): {right:,} read right, {self.count - right:,} mistakes")
-        self.status.setText(self.summary)
-        self.progress.hide()
+        self.show_progress(MAP, 0, 1)  # until the map's first report (its neighbour search takes a while)
 
     def show_map(self, points: np.ndarray, method: str) -> None:
         if self.test_pass is None or self.digits is None:
@@ -171,7 +187,7 @@ class WhereView(QWidget):
         """An empty canvas has no neighbours worth showing, and no point on the map."""
         if self.test_pass is not None:
             self.neighbours.show_message("Draw a digit: its nearest test digits in the network's view appear here.")
-        self.map.set_drawing(None)
+        self.set_drawing(None)
 
     def open_cell(self, true: int, answered: int) -> None:
         """The Mistakes view with one confusion cell's digits listed (true ``true`` read as ``answered``)."""

@@ -180,8 +180,7 @@ class WhereWiring(QObject):
         view = cast("WhereView", self.page.content())
         view.show_pass(found, digits, inspector.class_names)
         self.chosen = found.layer
-        view.set_layers([(layer, _layer_text(inspector, layer, found.layer)) for layer in map_layers(inspector)],
-                        found.layer)
+        view.set_layers([(layer, layer_size(inspector, layer)) for layer in map_layers(inspector)], found.layer)
         self._open_cell()
         if self._last is not None:
             self.show_update(self._last, moving=False)
@@ -196,7 +195,7 @@ class WhereWiring(QObject):
             self._show_map(self.test_pass.layer)
         if self._layer is not None:
             layer, self._layer = self._layer, None
-            self.view.layer_choice.setCurrentIndex(self.view.layer_choice.findData(layer))
+            cast("WhereView", self.page.content()).select_layer(layer)
             self.choose_layer(layer)
 
     def choose_layer(self, layer: str) -> None:
@@ -205,7 +204,7 @@ class WhereWiring(QObject):
         if layer in self.maps:
             self._show_map(layer)
         elif self.inspector is not None and self.view is not None:
-            self.view.map.show_message(f"Drawing the map of {layer}…\n(once per model and layer)")
+            self.view.show_map_message(layer, "")
             if layer != (self.test_pass.layer if self.test_pass is not None else None):
                 self.worker.start_layer(self.inspector, layer)
 
@@ -223,8 +222,7 @@ class WhereWiring(QObject):
     def _on_layer_progress(self, layer: str, stage: str, done: int, total: int) -> None:
         if layer == self.chosen and self.view is not None:
             step = "reading the test digits through the network" if stage == FEATURES else "placing them (t-SNE)"
-            self.view.map.show_message(f"Drawing the map of {layer}: {step}, {done / max(total, 1):.0%}\n"
-                                       "(once per model and layer)")
+            self.view.show_map_message(layer, f": {step}, {done / max(total, 1):.0%}")
 
     @Slot(object, str, object, object)
     def _on_layer_ready(self, inspector: Inspector, layer: str, features: np.ndarray, points: np.ndarray) -> None:
@@ -280,9 +278,9 @@ class WhereWiring(QObject):
         if chosen is None:
             return
         if chosen.layer == self.test_pass.layer:  # the strip's own neighbours place it
-            view.map.set_drawing(place(chosen.points, indices, distances), answer)
+            view.set_drawing(place(chosen.points, indices, distances), answer)
         else:
-            view.map.set_drawing(chosen.place(update.result.layer(chosen.layer).activation), answer)
+            view.set_drawing(chosen.place(update.result.layer(chosen.layer).activation), answer)
 
     def settle(self) -> None:
         """The pointer rests: the strip catches up with the distances skipped while it moved."""
@@ -307,9 +305,3 @@ class WhereWiring(QObject):
         self._thread.quit()
         self._thread.wait()
 
-
-def _layer_text(inspector: Inspector, layer: str, classifier_input: str) -> str:
-    """How the layer chooser names a layer: ``dense — what the classifier reads (128 values)``."""
-    size = layer_size(inspector, layer)
-    role = " — what the classifier reads" if layer == classifier_input else ""
-    return f"{layer}{role} ({size:,} values)"

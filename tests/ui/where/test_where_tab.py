@@ -167,3 +167,37 @@ def test_a_model_switched_while_its_pass_runs_shows_the_new_models_view(qtbot, w
     seed = Inspector.load(paths.SEED_MODEL).run(mnist.x_test[9] / 255).layer("dense").activation
     np.testing.assert_allclose(window.where.test_pass.features[9], seed, atol=1e-5)
     assert window.where.inspector.path == paths.SEED_MODEL
+
+
+def test_the_training_pages_network_gets_a_message_not_a_pass(qtbot, window):
+    from guiapp.ui.where.where_wiring import TRAINING_NOTE
+
+    window.tabs.setCurrentWidget(window.where.page)
+    window.where.model_loaded(window.inspector, training=True)  # as the Training page's network loads
+    assert window.where.note == TRAINING_NOTE and window.where.view.status.text() == TRAINING_NOTE
+    assert window.where.settled and window.where.test_pass is None
+
+
+def test_closing_the_window_while_the_pass_runs_ends_its_process(qtbot, store, tmp_path):
+    import multiprocessing
+    import time
+
+    from guiapp.ui import MainWindow
+    from tests.models import make_model
+
+    fresh = make_model(tmp_path, (28, 28, 1), 10, name="closing")  # never cached: its pass is computed
+    win = MainWindow(fresh, settings=store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.inspector is not None, timeout=MODEL_TIMEOUT_MS)
+    stages = []
+    win.where.worker.progress.connect(lambda stage, *_: stages.append(stage))
+    win.tabs.setCurrentWidget(win.where.page)
+    qtbot.waitUntil(lambda: bool(stages), timeout=MODEL_TIMEOUT_MS)
+    assert any(child.name == "guiapp-where" for child in multiprocessing.active_children())
+    win.shutdown()
+    deadline = time.monotonic() + 10
+    while any(child.name == "guiapp-where" for child in multiprocessing.active_children()):
+        assert time.monotonic() < deadline, "the Where tab's process outlived the window"
+        time.sleep(0.05)
+    assert not win.where._thread.isRunning()
