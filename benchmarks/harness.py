@@ -189,31 +189,48 @@ class PaintWatcher:
             app.processEvents()
 
 
-def on_screen(widget) -> bool:
-    """Whether any part of ``widget`` is inside every ancestor (e.g. not scrolled out of view)."""
+def _in_sight(widget):
+    """``widget``'s rectangle in its window, and the part of it inside every ancestor (None: hidden)."""
     from PySide6.QtCore import QPoint, QRect
 
     if not widget.isVisible():
-        return False
+        return None
     window = widget.window()
-    rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
-    parent = widget.parentWidget()
+    whole = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    rect, parent = whole, widget.parentWidget()
     while parent is not None and not rect.isEmpty():
         rect = rect.intersected(QRect(parent.mapTo(window, QPoint(0, 0)), parent.size()))
         parent = parent.parentWidget()
-    return not rect.isEmpty()
+    return whole, rect
+
+
+def on_screen(widget) -> bool:
+    """Whether any part of ``widget`` is inside every ancestor (e.g. not scrolled out of view)."""
+    sight = _in_sight(widget)
+    return sight is not None and not sight[1].isEmpty()
 
 
 def wholly_on_screen(widget) -> bool:
     """Whether all of ``widget`` is inside every ancestor (nothing of it scrolled or clipped away)."""
-    from PySide6.QtCore import QPoint, QRect
+    sight = _in_sight(widget)
+    return sight is not None and sight[0] == sight[1]
 
-    if not widget.isVisible():
-        return False
-    window = widget.window()
-    whole = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
-    rect, parent = whole, widget.parentWidget()
-    while parent is not None:
-        rect = rect.intersected(QRect(parent.mapTo(window, QPoint(0, 0)), parent.size()))
-        parent = parent.parentWidget()
-    return rect == whole
+
+def training_window(trained: Path, settings: Path):
+    """The real window offscreen on the Training page, MNIST test digit 0 on its canvas; models it trains go to
+    ``trained``. Returns (app, window, the page)."""
+    from PySide6.QtCore import QSettings
+
+    import guiapp.ui.main_window as main_window
+    from guiapp.ui import MainWindow
+    from guiapp.ui.main_window import TRAINING_PAGE
+
+    main_window.trained_models_dir = lambda: trained
+    app = application()
+    window = MainWindow(settings=QSettings(str(settings), QSettings.Format.IniFormat))
+    window.resize(1560, 940)
+    window.show()
+    wait_until(app, lambda: window.inspector is not None)
+    window.load_sample(0)
+    window.pages.setCurrentIndex(TRAINING_PAGE)
+    return app, window, window.training_view

@@ -32,7 +32,6 @@ from harness import (
     ROOT,
     BusyCores,
     PaintWatcher,
-    application,
     describe,
     idle_until,
     on_screen,
@@ -40,6 +39,7 @@ from harness import (
     recorded_drawings,
     replay,
     stats_ms,
+    training_window,
     wait_until,
 )
 
@@ -51,7 +51,11 @@ def _plain_fit(data: str, batch_size: int, queue) -> None:
     """In a fresh process, as the trainer is: model.fit and nothing else; puts the batch-end times."""
     sys.path.insert(0, str(ROOT))
     from guiapp.core.learning.data import NUM_CLASSES, load_mnist, to_network_input
-    from guiapp.core.learning.training import TrainingConfig, keras2_categorical_crossentropy, make_optimizer
+    from guiapp.core.learning.training import (
+        TrainingConfig,
+        keras2_categorical_crossentropy,
+        make_optimizer,
+    )
     from guiapp.core.model.architectures import build_model, get_architecture
     from guiapp.core.model.backend import keras
 
@@ -90,21 +94,7 @@ def _rate(times: list[float], batch_size: int) -> float:
 def in_window(data: Path, batch_size: int, drawings: list[dict] | None, interval_s: float, scratch: Path,
               watcher: PaintWatcher) -> dict:
     """The Training page runs the same epoch; ``drawings`` are replayed onto its canvas meanwhile."""
-    from PySide6.QtCore import QSettings
-
-    import guiapp.ui.main_window as main_window
-    from guiapp.ui import MainWindow
-    from guiapp.ui.main_window import TRAINING_PAGE
-
-    main_window.trained_models_dir = lambda: scratch / f"trained-{time.monotonic_ns()}"
-    app = application()
-    window = MainWindow(settings=QSettings(str(scratch / "bench.ini"), QSettings.Format.IniFormat))
-    window.resize(1560, 940)
-    window.show()
-    wait_until(app, lambda: window.inspector is not None)
-    window.load_sample(0)
-    window.pages.setCurrentIndex(TRAINING_PAGE)
-    page = window.training_view
+    app, window, page = training_window(scratch / f"trained-{time.monotonic_ns()}", scratch / "bench.ini")
     page.data = data
     page.form.epochs.setValue(1)
     page.form.batch.setValue(batch_size)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
-from harness import application, idle_until, wait_until
+from harness import idle_until, training_window, wait_until
 
 RUN_TIMEOUT_S = 3 * 3600
 
@@ -28,21 +28,7 @@ def main() -> int:
     args = parser.parse_args()
     print(calibration_line(), flush=True)
     out = args.out or Path(tempfile.mkdtemp(prefix="guiapp-reproduce-"))
-    from PySide6.QtCore import QSettings
-
-    import guiapp.ui.main_window as main_window
-    from guiapp.ui import MainWindow
-    from guiapp.ui.main_window import TRAINING_PAGE
-
-    main_window.trained_models_dir = lambda: out
-    app = application()
-    window = MainWindow(settings=QSettings(str(out / "settings.ini"), QSettings.Format.IniFormat))
-    window.resize(1560, 940)
-    window.show()
-    wait_until(app, lambda: window.inspector is not None)
-    window.load_sample(0)
-    window.pages.setCurrentIndex(TRAINING_PAGE)
-    page = window.training_view
+    app, window, page = training_window(out, out / "settings.ini")
     print(f"settings: {page.form.config()}", flush=True)
     started = last = time.monotonic()
     page.start()

@@ -36,15 +36,11 @@ def cache_path(inspector: Inspector, images: np.ndarray, labels: np.ndarray, cac
 
 def load_pass(path: Path, layer: str, labels: np.ndarray, classes: int) -> TestPass | None:
     """The cached pass, or None when the file is missing or is not exactly what this model would write."""
-    try:
-        if Path(path).stat().st_size > MAX_CACHE_BYTES:
-            return None
-        with Path(path).open("rb") as handle, np.load(handle, allow_pickle=False) as cached:
-            features, probabilities = cached["features"], cached["probabilities"]
-            saved_labels, saved_layer = cached["labels"], str(cached["layer"])
-    except (OSError, KeyError, ValueError, EOFError, AttributeError, TypeError, zipfile.BadZipFile):
+    cached = _read(path, "features", "probabilities", "labels", "layer")
+    if cached is None:
         return None
-    count = len(labels)
+    features, probabilities, saved_labels, saved_layer = cached
+    saved_layer, count = str(saved_layer), len(labels)
     if (saved_layer != layer or features.dtype != np.float32 or features.ndim != 2 or len(features) != count
             or probabilities.dtype != np.float32 or probabilities.shape != (count, classes)
             or not np.array_equal(saved_labels, labels) or not np.all(np.isfinite(features))):
@@ -76,16 +72,12 @@ def map_path(inspector: Inspector, images: np.ndarray, labels: np.ndarray, cache
 
 def load_map(path: Path, count: int) -> np.ndarray | None:
     """The cached map (count, 2) float32, or None when the file is missing or not exactly that."""
-    try:
-        if Path(path).stat().st_size > MAX_CACHE_BYTES:
-            return None
-        with Path(path).open("rb") as handle, np.load(handle, allow_pickle=False) as cached:
-            points = cached["points"]
-    except (OSError, KeyError, ValueError, EOFError, AttributeError, TypeError, zipfile.BadZipFile):
-        return None
-    if points.dtype != np.float32 or points.shape != (count, 2) or not np.all(np.isfinite(points)):
-        return None
-    return points
+    cached = _read(path, "points")
+    return cached[0] if cached is not None and _is_map(cached[0], count) else None
+
+
+def _is_map(points: np.ndarray, count: int) -> bool:
+    return points.dtype == np.float32 and points.shape == (count, 2) and bool(np.all(np.isfinite(points)))
 
 
 def load_or_fit_map(inspector: Inspector, images: np.ndarray, labels: np.ndarray, features: np.ndarray,
@@ -110,13 +102,11 @@ def layer_map_path(inspector: Inspector, layer: str, images: np.ndarray, labels:
 
 def load_layer_map(path: Path, count: int) -> tuple[np.ndarray, np.ndarray] | None:
     """A layer's cached (features (count, D ≤ PROJECTED_DIMS), points (count, 2)), or None."""
-    points = load_map(path, count)
-    try:
-        with Path(path).open("rb") as handle, np.load(handle, allow_pickle=False) as cached:
-            features = cached["features"]
-    except (OSError, KeyError, ValueError, EOFError, AttributeError, TypeError, zipfile.BadZipFile):
+    cached = _read(path, "features", "points")
+    if cached is None:
         return None
-    if (points is None or features.dtype != np.float32 or features.ndim != 2 or len(features) != count
+    features, points = cached
+    if (not _is_map(points, count) or features.dtype != np.float32 or features.ndim != 2 or len(features) != count
             or not 0 < features.shape[1] <= PROJECTED_DIMS or not np.all(np.isfinite(features))):
         return None
     return features, points
@@ -139,6 +129,18 @@ def load_or_compute_layer_map(inspector: Inspector, layer: str, images: np.ndarr
     if path is not None:
         _save(path, features=values, points=points)
     return values, points
+
+
+def _read(path: Path, *keys: str) -> tuple[np.ndarray, ...] | None:
+    """The arrays ``keys`` of the ``.npz`` at ``path``, or None: missing, too large to be ours, not an npz
+    without pickles, or without one of them. The caller checks their types and shapes."""
+    try:
+        if Path(path).stat().st_size > MAX_CACHE_BYTES:
+            return None
+        with Path(path).open("rb") as handle, np.load(handle, allow_pickle=False) as cached:
+            return tuple(cached[key] for key in keys)
+    except (OSError, KeyError, ValueError, EOFError, AttributeError, TypeError, zipfile.BadZipFile):
+        return None
 
 
 def _save(path: Path, **arrays: np.ndarray) -> None:

@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,34 +46,39 @@ def _nice() -> None:
 def _fit_child(conn: Connection, features: np.ndarray, seed: int) -> None:
     _nice()
     try:
-        points = fit_map(features, seed, FIT_JOBS, progress=lambda done, total: conn.send(("progress", MAP, done, total)))
-        conn.send(("map", points))
+        conn.send(("map", fit_map(features, seed, FIT_JOBS, _reporter(conn, MAP))))
     except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
         conn.send(("failed", short_reason(exc)))
     finally:
         conn.close()
 
 
-def _where_child(conn: Connection, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
-                 seed: int) -> None:
-    _nice()
+def _open(model: Path, trust: bool, data: Path | None) -> tuple[Any, np.ndarray, np.ndarray]:
+    """In the child: the model, and the test digits as 0..1 images with their labels."""
     from guiapp.core.learning.data import load_mnist_test
     from guiapp.core.live.compute_process import limit_blas_threads
     from guiapp.core.model.inference import Inspector
-    from guiapp.core.where.cache import load_or_fit_map, load_or_run
 
     limit_blas_threads()  # the features' small products gain little from a second thread, the pen loses a core
+    digits = load_mnist_test(data)
+    return Inspector.load(model, trust=trust), digits.images.astype(np.float32) / 255.0, digits.labels
+
+
+def _reporter(conn: Connection, stage: str) -> Callable[[int, int], None]:
+    return lambda done, total: conn.send(("progress", stage, done, total))
+
+
+def _where_child(conn: Connection, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
+                 seed: int) -> None:
+    _nice()
+    from guiapp.core.where.cache import load_or_fit_map, load_or_run
+
     try:
-        inspector = Inspector.load(model, trust=trust)
-        digits = load_mnist_test(data)
-        images = digits.images.astype(np.float32) / 255.0
-        found = load_or_run(inspector, images, digits.labels, cache_dir,
-                            lambda done, total: conn.send(("progress", FEATURES, done, total)))
+        inspector, images, labels = _open(model, trust, data)
+        found = load_or_run(inspector, images, labels, cache_dir, _reporter(conn, FEATURES))
         conn.send(("pass", found))
-        points = load_or_fit_map(inspector, images, digits.labels, found.features, cache_dir,
-                                 lambda features: fit_map(features, seed, FIT_JOBS, progress=lambda done, total:
-                                                          conn.send(("progress", MAP, done, total))))
-        conn.send(("map", points))
+        conn.send(("map", load_or_fit_map(inspector, images, labels, found.features, cache_dir, lambda features:
+                                          fit_map(features, seed, FIT_JOBS, _reporter(conn, MAP)))))
     except NoEmbedding as exc:
         conn.send(("unavailable", str(exc)))
     except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
@@ -84,25 +90,17 @@ def _where_child(conn: Connection, model: Path, trust: bool, data: Path | None, 
 def _layer_child(conn: Connection, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
                  layer: str, seed: int) -> None:
     _nice()
-    from guiapp.core.learning.data import load_mnist_test
-    from guiapp.core.live.compute_process import limit_blas_threads
-    from guiapp.core.model.inference import Inspector
     from guiapp.core.where.cache import load_or_compute_layer_map
     from guiapp.core.where.layers import layer_features
 
-    limit_blas_threads()
     try:
-        inspector = Inspector.load(model, trust=trust)
-        digits = load_mnist_test(data)
-        images = digits.images.astype(np.float32) / 255.0
-        found = load_or_compute_layer_map(
-            inspector, layer, images, digits.labels, cache_dir,
-            lambda: layer_features(inspector, images, layer, lambda done, total: conn.send(
-                ("progress", FEATURES, done, total))),
-            lambda features: fit_map(features, seed, FIT_JOBS, progress=lambda done, total: conn.send(
-                ("progress", MAP, done, total))))
-        conn.send(("pass", found[0]))
-        conn.send(("map", found[1]))
+        inspector, images, labels = _open(model, trust, data)
+        features, points = load_or_compute_layer_map(
+            inspector, layer, images, labels, cache_dir,
+            lambda: layer_features(inspector, images, layer, _reporter(conn, FEATURES)),
+            lambda values: fit_map(values, seed, FIT_JOBS, _reporter(conn, MAP)))
+        conn.send(("pass", features))
+        conn.send(("map", points))
     except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
         conn.send(("failed", short_reason(exc)))
     finally:

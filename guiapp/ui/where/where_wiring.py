@@ -68,7 +68,6 @@ class WhereWiring(QObject):
         self.inspector: Inspector | None = None
         self.test_pass: TestPass | None = None
         self.digits: LabelledDigits | None = None
-        self.points: np.ndarray | None = None
         self.neighbours: Neighbours | None = None
         self._started: Inspector | None = None  # the model whose pass was asked for
         self._note: str | None = None  # why there is nothing to show for this model
@@ -80,6 +79,12 @@ class WhereWiring(QObject):
         self.failure: str | None = None
         self.maps: dict[str, LayerMap] = {}  # the maps computed for this model, by layer
         self.chosen: str | None = None  # the layer whose map is on screen (or asked for)
+
+    @property
+    def points(self) -> np.ndarray | None:
+        """The map of what the classifier reads (None until it is there)."""
+        found = self.maps.get(self.test_pass.layer) if self.test_pass is not None else None
+        return found.points if found is not None else None
 
     @property
     def note(self) -> str | None:
@@ -142,7 +147,7 @@ class WhereWiring(QObject):
         """A new model: forget the last one's pass; start this one's if the tab has been opened."""
         self.worker.cancel()
         self.inspector, self._started = inspector, None
-        self.test_pass = self.digits = self.points = self.neighbours = None
+        self.test_pass = self.digits = self.neighbours = None
         self.failure, self.maps, self.chosen = None, {}, None
         self._note = TRAINING_NOTE if training else None
         if self.view is not None:
@@ -189,7 +194,6 @@ class WhereWiring(QObject):
     def _on_map(self, inspector: Inspector, points: np.ndarray) -> None:
         if inspector is not self.inspector or self.test_pass is None:
             return
-        self.points = points
         self.maps[self.test_pass.layer] = LayerMap(self.test_pass.layer, self.neighbours, points, None)
         if self.chosen == self.test_pass.layer:
             self._show_map(self.test_pass.layer)
