@@ -17,7 +17,54 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
-from guiapp.core.errors import OutputExistsError, file_problem
+from guiapp.core.errors import GuiappError, OutputExistsError, file_problem
+
+
+NAME_MAX = 255  # bytes in one file name on every file system guiapp writes to (ext4, APFS, NTFS in UTF-16 units)
+TEMPORARY_OVERHEAD = 32  # what a temporary name adds around the target's: ".NAME.k2j4x9_a.tmp.keras"
+
+
+def check_output_path(path: Path, *, force: bool, folder: bool = False, hint: str = "") -> None:
+    """Fail before any work if ``path`` cannot or may not be written; one line naming the path.
+
+    Refused: a name too long for the file system (with room for the temporary name the atomic
+    write uses), a path through a file, a folder where a file should go (or the other way
+    round), anything but a regular file or folder, an existing output without ``force``, and a
+    place that does not take new files (tried with a real temporary file, not guessed from
+    permission bits: root may write anywhere but ``/proc``, a read-only mount refuses everyone).
+    """
+    path = Path(path)
+    for part in (path.name, *(p.name for p in path.parents)):
+        if len(os.fsencode(part)) > NAME_MAX - TEMPORARY_OVERHEAD:
+            raise GuiappError(file_problem(path, f"the name {part[:24]!r}… is {len(os.fsencode(part))} bytes long, more "
+                                                 f"than a file system takes (at most {NAME_MAX - TEMPORARY_OVERHEAD} here)",
+                                           hint))
+    if path.exists() or path.is_symlink():
+        if folder and not path.is_dir():
+            raise GuiappError(file_problem(path, "is a file, not a folder", hint))
+        if not folder and path.is_dir():
+            raise GuiappError(file_problem(path, "is a folder, so the output cannot be written there"
+                                           + (" (--force replaces files, never folders)" if force else ""), hint))
+        if not folder and not path.is_file():
+            raise GuiappError(file_problem(path, "is not a regular file, so the output cannot replace it", hint))
+    refuse_overwrite(path, force=force)
+    check_writable_folder(path if folder else path.parent, hint)
+
+
+def check_writable_folder(folder: Path, hint: str = "") -> None:
+    """The nearest existing folder on the way to ``folder`` takes new files (tried, not guessed)."""
+    existing = Path(folder).absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise GuiappError(file_problem(existing, "is not a folder, so the output cannot be written below it", hint))
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".guiapp-write-test.", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise GuiappError(file_problem(existing, f"cannot be written ({exc.strerror or exc})",
+                                       hint or "choose a folder you can write to")) from None
 
 
 def refuse_overwrite(*paths: Path, force: bool) -> None:

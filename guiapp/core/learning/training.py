@@ -9,8 +9,6 @@ model. We therefore pass 1.0 (and the old rho/epsilon) explicitly.
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -19,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from guiapp.core.atomic import atomic_paths, refuse_overwrite
+from guiapp.core.atomic import atomic_paths, check_writable_folder, refuse_overwrite
 from guiapp.core.errors import GuiappError, file_problem, short_reason
 from guiapp.core.learning.callbacks import (
     TrainingProgress,
@@ -132,24 +130,7 @@ def check_output(out: Path, *, force: bool, hint: str | None = None) -> None:
         if path.exists() and not path.is_file():
             raise GuiappError(file_problem(path, "is not a regular file", hint or OUT_HINT))
     refuse_overwrite(out, card_path_for(out), force=force)
-    _check_writable_folder(out.parent, hint)
-
-
-def _check_writable_folder(folder: Path, hint: str | None = None) -> None:
-    """The nearest existing folder on the way to ``folder`` takes new files (tried, not guessed)."""
-    existing = folder.absolute()
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise GuiappError(file_problem(existing, "is not a folder, so the output cannot be written below it",
-                                       hint or OUT_HINT))
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".guiapp-write-test.", dir=existing)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise GuiappError(file_problem(existing, f"cannot be written ({exc.strerror or short_reason(exc)})",
-                                       hint or "choose a folder you can write to with --out")) from None
+    check_writable_folder(out.parent, hint or "choose a folder you can write to with --out")
 
 
 def _initial_weights(model: Any, init: Path) -> dict[str, Any]:
