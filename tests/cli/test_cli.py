@@ -330,14 +330,11 @@ def test_predict_strokes_one_line_per_drawing_with_per_line_errors(tmp_path, cap
     assert out.splitlines()[0].startswith("line 1: 1 (") and out.splitlines()[1].startswith("line 5: 7 (")
 
 
-def test_predict_strokes_thousands_of_drawings_in_one_batch_path(tmp_path, capsys):
+def test_predict_strokes_thousands_of_drawings_in_one_batch_path(tmp_path, capsys, pendigits):
     from guiapp.core.drawing.stroke_file import drawing_to_json
-    from guiapp.core.learning.pendigits import load_pendigits, pendigit_drawing
+    from guiapp.core.learning.pendigits import pendigit_drawing
 
-    pendigits = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pendigits.tra"
-    if not pendigits.is_file():
-        pytest.skip(f"pendigits is not at {pendigits} (the shared data folder is absent on this machine)")
-    points, labels = load_pendigits(pendigits)
+    points, labels = pendigits
     path = tmp_path / "pen.jsonl"
     path.write_text("".join(json.dumps(drawing_to_json(pendigit_drawing(p))) + "\n" for p in points[:2000]))
     code, out, _ = run_cli(capsys, "predict", "--strokes", path, "--json")

@@ -10,7 +10,7 @@ from guiapp.core.errors import DataFileError
 from guiapp.core.learning.data import load_mnist_npz, load_samples, to_network_input
 
 
-def test_shared_mnist_loads_with_the_documented_hashes(mnist):
+def test_the_shipped_mnist_loads_with_the_documented_hashes(mnist):
     assert mnist.x_train.shape == (60000, 28, 28) and mnist.x_test.shape == (10000, 28, 28)
     hashes = mnist.sha256()
     assert hashes["x_test"] == "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161"

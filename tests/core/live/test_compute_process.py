@@ -42,13 +42,16 @@ def test_the_child_computes_exactly_what_this_process_does(process):
     remote = process.compute(SEVEN, options, reference=True)
     local = compute_update(Inspector.load(paths.DEFAULT_MODEL), SEVEN, options=options, reference=True, lut=LUT)
     assert remote.result.predicted == local.result.predicted == 7
+    # The same engine and weights, but the child keeps BLAS to one thread: the sums may be split
+    # differently, so the last bits may differ on some CPUs — the numbers agree, not their rounding.
     for ours, theirs in zip(remote.result.layers, local.result.layers, strict=True):
-        np.testing.assert_array_equal(ours.activation, theirs.activation)
-    np.testing.assert_array_equal(remote.reference.probabilities, local.reference.probabilities)
+        np.testing.assert_allclose(ours.activation, theirs.activation, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(remote.reference.probabilities, local.reference.probabilities, rtol=1e-5, atol=1e-7)
     assert set(remote.pictures) == set(local.pictures) == {"conv2d", "conv2d_1", "max_pooling2d", "flatten",
                                                           "dense", "dense_1"}
     for name, picture in local.pictures.items():
-        np.testing.assert_array_equal(remote.pictures[name].rgba, picture.rgba)
+        # colours from those numbers: a value on a level's edge may land one level over
+        assert np.abs(remote.pictures[name].rgba.astype(int) - picture.rgba).max() <= 1, name
     # Growing the stroke point by point reuses the child's rasteriser state, bit for bit.
     longer = Drawing(strokes=(Stroke(SEVEN.strokes[0].points + ((110.0, 250.0),), 20.0),))
     np.testing.assert_array_equal(process.compute(longer, PreprocessOptions(), False).result.image,
