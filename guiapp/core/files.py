@@ -50,6 +50,13 @@ def human_size(count: int) -> str:
     return f"{count} bytes"
 
 
+def _sizes(size: int, limit: int) -> str:
+    """"4.8 MB, more than the 1.0 MB" — in bytes when rounding would make the two look equal."""
+    if human_size(size) == human_size(limit):
+        return f"{size:,} bytes, more than the {limit:,}"
+    return f"{human_size(size)}, more than the {human_size(limit)}"
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "is a folder, not a file"
@@ -82,8 +89,7 @@ def _checked_fd(path: Path, limit: int) -> tuple[int, int]:
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused(path, _kind(info.st_mode))
         if info.st_size > limit:
-            raise FileRefused(path, f"is {human_size(info.st_size)}, more than the {human_size(limit)} guiapp reads "
-                                    "from such a file")
+            raise FileRefused(path, f"is {_sizes(info.st_size, limit)} guiapp reads from such a file")
         if _NONBLOCK:
             import fcntl  # POSIX only, like O_NONBLOCK itself
 
@@ -119,5 +125,5 @@ def read_regular(path: str | Path, limit: int) -> bytes:
         except OSError as exc:
             raise FileRefused(path, f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > limit:  # it grew after it was measured
-        raise FileRefused(path, f"grew past the {human_size(limit)} guiapp reads from such a file while being read")
+        raise FileRefused(path, f"grew past the {limit:,} bytes guiapp reads from such a file while being read")
     return data

@@ -23,8 +23,12 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
     path.write_bytes(b"x" * 2001)
     with pytest.raises(FileRefused) as caught:
         read_regular(path, 2000)
-    assert caught.value.reason == "is 2.0 kB, more than the 2.0 kB guiapp reads from such a file"
-    assert str(caught.value).startswith(f"{path}: is 2.0 kB")
+    # 2.0 kB against 2.0 kB would read as no reason at all: then the sizes are given in bytes
+    assert caught.value.reason == "is 2,001 bytes, more than the 2,000 guiapp reads from such a file"
+    assert str(caught.value).startswith(f"{path}: is 2,001 bytes")
+    (tmp_path / "bigger.bin").write_bytes(b"x" * 4_830_763)
+    with pytest.raises(FileRefused, match="is 4.8 MB, more than the 1.0 MB guiapp reads"):
+        read_regular(tmp_path / "bigger.bin", 1_000_000)
 
 
 def test_a_fifo_is_refused_at_once_without_blocking(tmp_path):

@@ -6,8 +6,10 @@ grey?" has one answer). Fitting it to a model's input is :mod:`guiapp.core.drawi
 
 Files are untrusted. The size a file *declares* is checked before anything is decoded, so a
 tiny file that unpacks to gigabytes (a decompression bomb) is refused in milliseconds; ``.npy``
-headers are read and checked before the data, and pickled objects are never loaded. Every
-failure is one :class:`ImageFileError` line naming the file.
+headers are read and checked before the data, and pickled objects are never loaded. A file is
+opened once, through :func:`~guiapp.core.files.open_regular` (a FIFO, a device or a file over
+:data:`MAX_FILE_BYTES` is refused before a byte is read). Every failure is one
+:class:`ImageFileError` line naming the file.
 """
 
 from __future__ import annotations
@@ -16,15 +18,20 @@ import math
 import re
 import warnings
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from guiapp.core.errors import ImageFileError, file_problem, short_reason
+from guiapp.core.files import FileRefused, open_regular
 from guiapp.core.model.limits import LUMA  # noqa: F401 — picture.py and tests take it from here
 
 MAX_MEGAPIXELS = 50  # larger pictures are refused unread: no camera photo needs more to show a model 512 pixels
 MAX_PIXELS = MAX_MEGAPIXELS * 1_000_000
+# What the largest picture guiapp reads can take on disk: 50 megapixels of float64 colour in a .npy is 24
+# bytes a pixel. A larger file is not a picture guiapp reads; smaller ones are bounded by the declared size.
+MAX_FILE_BYTES = MAX_PIXELS * 32
 MAX_WORKING_SIDE = 2048  # bigger pictures are reduced to this (whole-pixel box filter) before float conversion
 FORMATS = ("PNG", "JPEG", "BMP", "DIB", "GIF", "WEBP", "TIFF")  # not EPS: PIL would run Ghostscript on it
 BYTE_MAX = 255.0
@@ -43,13 +50,14 @@ _ALPHA_MODES = {"LA": "LA", "La": "LA", "PA": "RGBA", "RGBA": "RGBA", "RGBa": "R
 def load_picture(path: Path | str) -> np.ndarray:
     """A float32 picture in 0..1, (h, w) grey or (h, w, 3) colour; :class:`ImageFileError` if refused."""
     path = Path(path)
-    if not path.is_file():
-        reason = "a folder, not a picture" if path.is_dir() else (
-            "not a regular file" if path.exists() else "no such file")
-        raise ImageFileError(file_problem(path, reason, HINT))
-    if path.suffix.lower() == ".npy":
-        return _load_npy(path)
-    return _load_image(path)
+    try:
+        handle = open_regular(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        raise ImageFileError(file_problem(path, exc.reason, HINT)) from None
+    with handle:
+        if path.suffix.lower() == ".npy":
+            return _load_npy(path, handle)
+        return _load_image(path, handle)
 
 
 def load_digit_image(path: Path | str) -> np.ndarray:
@@ -67,7 +75,7 @@ def _too_big(width: int, height: int, what: str = "picture") -> str:
             f"{MAX_MEGAPIXELS} megapixels guiapp reads")
 
 
-def _load_image(path: Path) -> np.ndarray:
+def _load_image(path: Path, handle: BinaryIO) -> np.ndarray:
     # A trust boundary: PIL raises many kinds of exception for hostile files (IndexError,
     # struct.error, …), and warns about others; each becomes one line, never a traceback.
     Image.init()  # register every format plugin, so the ``formats`` allow-list below can name them
@@ -75,7 +83,7 @@ def _load_image(path: Path) -> np.ndarray:
         warnings.simplefilter("ignore")  # EXIF and truncation warnings: the file is read or refused
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(path, formats=FORMATS) as image:
+            with Image.open(handle, formats=FORMATS) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     raise ImageFileError(file_problem(path, _too_big(width, height), SIZE_HINT))
@@ -157,19 +165,18 @@ def as_picture(array: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------- .npy arrays
 
 
-def _npy_header(path: Path) -> tuple[tuple[int, ...], np.dtype]:
+def _npy_header(path: Path, handle: BinaryIO) -> tuple[tuple[int, ...], np.dtype]:
     """The declared shape and dtype, read from the header alone (the data is not touched)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(len(NPY_MAGIC))
-            if not head.startswith(NPY_MAGIC):
-                what = ("a zip archive (an .npz?), not a .npy array" if head.startswith(ZIP_MAGIC)
-                        else "not a .npy array (no NumPy header)")
-                raise ImageFileError(file_problem(path, what, HINT))
-            handle.seek(0)
-            version = np.lib.format.read_magic(handle)
-            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape, _fortran, dtype = read(handle)
+        head = handle.read(len(NPY_MAGIC))
+        if not head.startswith(NPY_MAGIC):
+            what = ("a zip archive (an .npz?), not a .npy array" if head.startswith(ZIP_MAGIC)
+                    else "not a .npy array (no NumPy header)")
+            raise ImageFileError(file_problem(path, what, HINT))
+        handle.seek(0)
+        version = np.lib.format.read_magic(handle)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _fortran, dtype = read(handle)
     except ImageFileError:
         raise
     except OSError as exc:
@@ -179,8 +186,8 @@ def _npy_header(path: Path) -> tuple[tuple[int, ...], np.dtype]:
     return tuple(shape), dtype
 
 
-def _load_npy(path: Path) -> np.ndarray:
-    shape, dtype = _npy_header(path)
+def _load_npy(path: Path, handle: BinaryIO) -> np.ndarray:
+    shape, dtype = _npy_header(path, handle)
     if dtype.hasobject:
         raise ImageFileError(file_problem(path, "holds Python objects, which guiapp never unpickles", HINT))
     if not (np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating) or dtype == np.bool_):
@@ -194,7 +201,8 @@ def _load_npy(path: Path) -> np.ndarray:
     if height * width > MAX_PIXELS:
         raise ImageFileError(file_problem(path, _too_big(width, height, "array"), SIZE_HINT))
     try:
-        array = np.load(path, allow_pickle=False)
+        handle.seek(0)
+        array = np.load(handle, allow_pickle=False)  # reads only what the checked header declares
     except Exception as exc:  # noqa: BLE001 — truncated data and the like; NumPy raises several kinds
         raise ImageFileError(file_problem(path, f"not a readable .npy array ({short_reason(exc)})", HINT)) from None
     return _npy_pixels(path, array)

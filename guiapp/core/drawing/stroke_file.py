@@ -35,11 +35,16 @@ from guiapp.core.drawing.strokes import (
     Stroke,
 )
 from guiapp.core.errors import GuiappError, file_problem
+from guiapp.core.files import FileRefused, human_size, open_regular
 
 FORMAT = "guiapp-drawing"
 MAX_CANVAS = 4096
 MAX_POINTS = 100_000  # per drawing
 MAX_LINE_BYTES = 8 * 1024 * 1024  # a longer line is refused without reading it all into memory
+# A whole stroke file: a drawing is a few kB, so this is some 100,000 drawings for ``predict --strokes``.
+# Anything larger is refused before a byte is read, and no more than this is read from a file that grows.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+SKIP_BYTES = 1 << 20  # the rest of an over-long line is skipped this much at a time
 OUTSIDE = 1.0  # points may leave the canvas by up to one canvas size (a stroke can run off the edge)
 HINT = "see the stroke file format in the README (guiapp predict --help)"
 
@@ -178,26 +183,44 @@ class Line:
 
 
 def read_drawings(path: Path | str) -> Iterator[Line]:
-    """Each non-blank line of a JSON Lines stroke file: its drawing, or why it is not one."""
+    """Each non-blank line of a JSON Lines stroke file: its drawing, or why it is not one.
+
+    The file is opened through :func:`~guiapp.core.files.open_regular` (a FIFO or ``/dev/zero`` is
+    refused at once) and never more than :data:`MAX_FILE_BYTES` of it is read.
+    """
     path = Path(path)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 — closed below; binary, to cap a line's length
-    except FileNotFoundError:
-        raise StrokeFileError(file_problem(path, "no such stroke file", HINT)) from None
-    except OSError as exc:
-        raise StrokeFileError(file_problem(path, f"cannot be read ({exc.strerror})", HINT)) from None
+        handle = open_regular(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        reason = "no such stroke file" if exc.reason == "no such file" else exc.reason
+        raise StrokeFileError(file_problem(path, reason, HINT)) from None
     with handle:
         number = drawings = 0
+        budget = MAX_FILE_BYTES  # what may still be read: the file may grow while it is read
+
+        def read_line(limit: int) -> bytes:
+            nonlocal budget
+            try:
+                chunk = handle.readline(min(limit, budget + 1))
+            except OSError as exc:
+                raise StrokeFileError(file_problem(path, f"cannot be read ({exc.strerror or exc})", HINT)) from None
+            budget -= len(chunk)
+            if budget < 0:
+                raise StrokeFileError(file_problem(
+                    path, f"grew past the {human_size(MAX_FILE_BYTES)} guiapp reads from a stroke file while "
+                          "being read", HINT))
+            return chunk
+
         while True:
-            chunk = handle.readline(MAX_LINE_BYTES + 1)
+            chunk = read_line(MAX_LINE_BYTES + 1)
             if not chunk:
                 if not drawings:  # an empty file would otherwise end with no output and no error
                     raise StrokeFileError(file_problem(path, "holds no drawings", HINT))
                 return
             number += 1
             if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
-                while True:  # skip the rest of the line a megabyte at a time
-                    rest = handle.readline(1 << 20)
+                while True:  # skip the rest of the line a megabyte at a time (the budget ends it)
+                    rest = read_line(SKIP_BYTES)
                     if not rest or rest.endswith(b"\n"):
                         break
                 drawings += 1

@@ -5,15 +5,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
+import sys
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from guiapp import paths
 from guiapp.core.errors import DataFileError, file_problem, short_reason
+from guiapp.core.files import FileRefused, open_regular
 
 IMAGE_SIZE = 28
 NUM_CLASSES = 10
@@ -45,6 +48,11 @@ def to_network_input(images: np.ndarray) -> np.ndarray:
 
 _HINT = "pass --data PATH to a Keras-layout mnist.npz (x_train, y_train, x_test, y_test)"
 MAX_ARRAY_BYTES = 256 * 1024 * 1024  # one array; MNIST's x_train is 47 MB, EMNIST's 240,000 digits 188 MB
+# The archive as a whole is never read, only the members asked for, each within MAX_ARRAY_BYTES: its size on
+# disk is no bound (a file may carry a 2 GB array a command never needs). Opening still refuses all but files.
+MAX_ARCHIVE_BYTES = sys.maxsize
+MAX_SAMPLES_BYTES = 16 * 1024 * 1024  # resources/mnist_samples.npz is 320 kB
+MAX_SHIPPED_BYTES = 64 * 1024 * 1024  # resources/mnist.npz is 11.5 MB: a larger one is not ours
 NPY_MAGIC = b"\x93NUMPY"
 # What a damaged or hostile archive can raise while a member is read: bad CRC, bad deflate
 # stream, cut short, unsupported compression, encrypted member.
@@ -123,26 +131,32 @@ def read_npz_arrays(path: Path | str, keys: tuple[str, ...]) -> dict[str, np.nda
     does not need, a pickle, or a lie about its sizes. Keys come in pairs, ``x_…`` before ``y_…``.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(file_problem(path, "no such file" if not path.exists() else "is not a file", _HINT))
     try:
-        with open(path, "rb") as handle:
-            start = handle.read(len(NPY_MAGIC))
-        if start == NPY_MAGIC:
-            raise DataFileError(file_problem(path, "is a single .npy array, not an .npz archive of arrays", _HINT))
-        arrays: dict[str, np.ndarray] = {}
-        with zipfile.ZipFile(path) as archive:
-            members = {key: _member(archive, key) for key in keys}
-            missing = [key for key, info in members.items() if info is None]
-            if missing:
-                raise DataFileError(file_problem(path, f"missing array(s) {', '.join(missing)}", _HINT))
-            for key, info in members.items():
-                x = arrays.get(f"x_{key[2:]}")
-                arrays[key] = _read_array(path, archive, info, key, None if x is None else len(x))
+        handle = open_regular(path, MAX_ARCHIVE_BYTES)
+    except FileRefused as exc:
+        raise DataFileError(file_problem(path, exc.reason, _HINT)) from None
+    try:
+        with handle:
+            if handle.read(len(NPY_MAGIC)) == NPY_MAGIC:
+                raise DataFileError(file_problem(path, "is a single .npy array, not an .npz archive of arrays", _HINT))
+            handle.seek(0)
+            return _read_members(path, handle, keys)
     except DataFileError:
         raise
     except _READ_ERRORS as exc:
         raise DataFileError(file_problem(path, f"not a readable .npz file ({short_reason(exc)})", _HINT)) from None
+
+
+def _read_members(path: Path, handle: BinaryIO, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(handle) as archive:  # a file object: the zip is read from the checked descriptor
+        members = {key: _member(archive, key) for key in keys}
+        missing = [key for key, info in members.items() if info is None]
+        if missing:
+            raise DataFileError(file_problem(path, f"missing array(s) {', '.join(missing)}", _HINT))
+        for key, info in members.items():
+            x = arrays.get(f"x_{key[2:]}")
+            arrays[key] = _read_array(path, archive, info, key, None if x is None else len(x))
     return arrays
 
 
@@ -192,10 +206,13 @@ def shipped_mnist() -> Path:
     """The MNIST file that ships with guiapp, once its sha256 matches; :class:`DataFileError` if it is
     missing or damaged (an interrupted install, a disk error): it is never used half right."""
     path = paths.MNIST
-    if not path.is_file():
-        raise DataFileError(file_problem(path, "the MNIST copy that ships with guiapp is missing (reinstall)", _HINT))
+    try:
+        handle = open_regular(path, MAX_SHIPPED_BYTES)
+    except FileRefused as exc:
+        reason = "the MNIST copy that ships with guiapp is missing" if exc.reason == "no such file" else exc.reason
+        raise DataFileError(file_problem(path, f"{reason} (reinstall)", _HINT)) from None
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     if digest.hexdigest() != paths.MNIST_SHA256:
@@ -217,8 +234,10 @@ def load_samples(path: Path | str) -> Samples:
     """The shipped sample digits (``resources/mnist_samples.npz``)."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with open_regular(path, MAX_SAMPLES_BYTES) as handle, np.load(handle, allow_pickle=False) as npz:
             images, labels = npz["images"], npz["labels"]
+    except FileRefused as exc:
+        raise DataFileError(file_problem(path, exc.reason, "reinstall guiapp")) from None
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         reason = f"unreadable sample digits ({short_reason(exc)})"
         raise DataFileError(file_problem(path, reason, "reinstall guiapp")) from None

@@ -15,6 +15,7 @@ import numpy as np
 
 from guiapp.core.drawing.strokes import CANVAS_SIZE, DEFAULT_PEN_WIDTH, Drawing, Stroke
 from guiapp.core.errors import DataFileError, file_problem, short_reason
+from guiapp.core.files import FileRefused, read_regular
 
 POINTS = 8
 MARGIN = 40  # canvas pixels left free on each side: the digit spans 200 of the 280
@@ -26,16 +27,13 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # the UCI training file is 380 KB
 def load_pendigits(path: Path | str) -> tuple[np.ndarray, np.ndarray]:
     """(points (N, 8, 2) float, x right and y up in 0..100; labels (N,) int) from a pendigits file."""
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(file_problem(path, "no such file", _HINT))
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise DataFileError(file_problem(path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", _HINT))
     try:
-        table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
+        text = read_regular(path, MAX_FILE_BYTES).decode("utf-8")
+        table = np.loadtxt(text.splitlines(), delimiter=",", dtype=np.float64, ndmin=2)
+    except FileRefused as exc:
+        raise DataFileError(file_problem(path, exc.reason, _HINT)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise DataFileError(file_problem(path, f"not a pendigits table ({short_reason(exc)})", _HINT)) from None
-    except OSError as exc:
-        raise DataFileError(file_problem(path, f"cannot be read ({exc.strerror or short_reason(exc)})", _HINT)) from None
     if table.shape[1] != 2 * POINTS + 1 or len(table) == 0:
         raise DataFileError(file_problem(path, f"expected 17 numbers a line, found {table.shape[1]}", _HINT))
     coordinates = table[:, :-1]

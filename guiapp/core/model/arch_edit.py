@@ -23,6 +23,7 @@ from typing import Any
 from guiapp.core.arithmetic.ledger import Ledger, ledger_for_architecture
 from guiapp.core.atomic import refuse_overwrite, write_text_atomic
 from guiapp.core.errors import ArchitectureError, file_problem, short_reason
+from guiapp.core.files import FileRefused, read_regular
 from guiapp.core.model.architectures import (
     ARCHITECTURES,
     MNIST_INPUT_SHAPE,
@@ -298,16 +299,11 @@ def load_architecture(path: Path | str) -> Architecture:
     """Read an architecture JSON file; one-line :class:`ArchitectureError` naming the file otherwise."""
     path = Path(path)
     hint = "save one from the window's Architecture tab, or give a built-in name"
-    if not path.is_file():
-        raise ArchitectureError(file_problem(path, "no such architecture file", hint))
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_ARCHITECTURE_BYTES + 1)
-    except OSError as exc:
-        raise ArchitectureError(file_problem(path, f"cannot be read ({exc.strerror or short_reason(exc)})", hint)) from None
-    if len(raw) > MAX_ARCHITECTURE_BYTES:
-        raise ArchitectureError(file_problem(path, f"larger than {MAX_ARCHITECTURE_BYTES // 1024:,} KB, so not an "
-                                                   "architecture", hint))
+        raw = read_regular(path, MAX_ARCHITECTURE_BYTES)
+    except FileRefused as exc:
+        reason = "no such architecture file" if exc.reason == "no such file" else exc.reason
+        raise ArchitectureError(file_problem(path, reason, hint)) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

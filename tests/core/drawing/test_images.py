@@ -268,4 +268,4 @@ def test_unreadable_files_get_a_one_line_reason(tmp_path, name, content, message
 
 def test_missing_files_and_folders(tmp_path):
     assert "no such file" in _refused(tmp_path / "absent.png")
-    assert "a folder, not a picture" in _refused(tmp_path)
+    assert "is a folder, not a file" in _refused(tmp_path)

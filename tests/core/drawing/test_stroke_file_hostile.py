@@ -56,3 +56,28 @@ def test_opening_a_hostile_drawing_in_the_window_gives_one_line(tmp_path):
     with pytest.raises(sf.StrokeFileError) as info:
         sf.load_drawing(path)
     assert str(info.value).startswith(f"{path}: nested too deeply to be a drawing")
+
+
+def test_a_stroke_file_over_the_size_limit_is_refused_before_a_line_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(sf, "MAX_FILE_BYTES", 2 * len(GOOD))
+    path = tmp_path / "many.jsonl"
+    path.write_text(f"{GOOD}\n" * 3)
+    with pytest.raises(sf.StrokeFileError) as info:
+        next(sf.read_drawings(path))  # the first drawing is not even given
+    size = path.stat().st_size
+    assert str(info.value) == (f"{path}: is {size} bytes, more than the {2 * len(GOOD)} bytes guiapp reads from "
+                               f"such a file — {sf.HINT}")
+
+
+def test_no_more_than_the_limit_is_read_from_a_file_that_grows_even_inside_an_overlong_line(tmp_path, monkeypatch):
+    """What ends the long-line skipper is the byte budget, not the end of the file (``/dev/zero`` has none)."""
+    monkeypatch.setattr(sf, "MAX_LINE_BYTES", 10)
+    monkeypatch.setattr(sf, "SKIP_BYTES", 7)
+    monkeypatch.setattr(sf, "MAX_FILE_BYTES", 100)
+    path = tmp_path / "grows.jsonl"
+    path.write_bytes(b"x" * 1000)  # as if it grew to this after it was measured: the opening lets it through
+    monkeypatch.setattr(sf, "open_regular", lambda p, limit: open(p, "rb"))  # noqa: SIM115 — closed by the reader
+    with pytest.raises(sf.StrokeFileError) as info:
+        list(sf.read_drawings(path))
+    assert str(info.value) == f"{path}: grew past the 100 bytes guiapp reads from a stroke file while being read — " \
+                              f"{sf.HINT}"

@@ -147,7 +147,7 @@ def test_a_corrupted_compressed_member(tmp_path):
 
 def test_a_folder_named_npz(tmp_path):
     (tmp_path / "d.npz").mkdir()
-    assert "is not a file" in _problem(tmp_path / "d.npz")
+    assert "is a folder, not a file" in _problem(tmp_path / "d.npz")
 
 
 def test_members_are_read_into_writable_arrays_equal_to_numpys(tmp_path, small_npz):

@@ -1,0 +1,22 @@
+"""``train --init MODEL``: the weights come from the checked file, and the card records that file's sha256."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from guiapp.core.learning.training import _initial_weights
+from tests.models import GREY_28, make_model
+
+
+def test_init_copies_the_weights_and_records_the_files_sha256(tmp_path):
+    from guiapp.core.model.backend import keras
+
+    source_path = make_model(tmp_path, GREY_28, 10, seed=1)
+    target = keras().models.load_model(make_model(tmp_path / "other", GREY_28, 10, seed=2), compile=False)
+    started_from = _initial_weights(target, source_path)
+    assert started_from == {"file": source_path.name, "sha256": hashlib.sha256(source_path.read_bytes()).hexdigest()}
+    source = keras().models.load_model(source_path, compile=False)
+    for got, expected in zip(target.get_weights(), source.get_weights(), strict=True):
+        np.testing.assert_array_equal(got, expected)

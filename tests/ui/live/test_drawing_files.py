@@ -1,0 +1,27 @@
+"""The window's drawing files (:class:`~guiapp.ui.live.drawing_files.DrawingFiles`) with files that are not files."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from guiapp.core.drawing.stroke_file import HINT
+from tests.hostile_files import FIFO_REASON, fifo
+from tests.ui.conftest import draw, line, wait_settled
+
+
+def test_opening_a_fifo_drawing_says_so_at_once_and_the_window_stays_usable(qtbot, window, tmp_path):
+    draw(qtbot, window.canvas, line((60, 140), (220, 140), 12))
+    wait_settled(qtbot, window)
+    before = window.canvas.drawing
+    path = tmp_path / "pipe.json"
+    with fifo(path):
+        assert not window.files.open(path)  # the window's thread is back at once: nothing waits on the pipe
+    box = window.files.error_box
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert box.text() == f"{path}: {FIFO_REASON} — {HINT}"
+    assert window.canvas.drawing is before  # the drawing is untouched
+    box.close()
+    window.canvas.clear()
+    draw(qtbot, window.canvas, line((140, 40), (140, 240), 12))
+    wait_settled(qtbot, window)
+    assert window.last_result.predicted == 1  # still drawing and predicting
