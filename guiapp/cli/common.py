@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,10 +47,12 @@ def load_inspector(model: Path | None, trust: bool = False, classes: Path | None
     from guiapp.core.model.class_names import read_class_names
     from guiapp.core.model.inference import Inspector
 
-    try:
+    try:  # Inspector.load checks the file first: a FIFO, /dev/zero or a model too large is one line, exit 2
         inspector = Inspector.load(model or paths.DEFAULT_MODEL, trust=trust)
     except UnsafeModelError as exc:
         raise UnsafeModelError(exc.path, exc.reason, TRUST_HINT) from None
+    for note in inspector.card_notes:  # an optional card field that is nonsense: said, and the model used anyway
+        print(f"guiapp: note: {note}", file=sys.stderr)
     if classes is not None:
         inspector.set_class_names(read_class_names(classes, inspector.num_classes))
     return inspector

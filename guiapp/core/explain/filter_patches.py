@@ -20,11 +20,13 @@ import numpy as np
 
 from guiapp.core.arithmetic.receptive_field import Field, field_of
 from guiapp.core.atomic import atomic_path
+from guiapp.core.cache_file import CheckedNpz, NotOurs, read_cache
 from guiapp.core.model.fingerprint import fingerprint
 
 FORMAT_VERSION = 1
 TOP_K = 9
 BATCH = 64  # digits per model call: the live drawing waits for at most one batch
+MAX_CACHE_BYTES = 64 * 2**20  # a cache file, and its arrays unpacked: the shipped model's are 0.1 MB
 
 Progress = Callable[[int, int], None]
 ShouldStop = Callable[[], bool]
@@ -161,17 +163,32 @@ def save_patches(patches: FilterPatches, path: Path) -> None:
 
 
 def load_patches(path: Path, key: str) -> FilterPatches | None:
-    """The cached patches, or None if the file is missing, unreadable or for another model."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["key"]) != key:
-                return None
-            layers = {}
-            for name in (str(n) for n in data["layers"]):
-                layers[name] = LayerPatches(name, *(np.array(data[f"{name}/{field}"]) for field in _ARRAYS))
-            return FilterPatches(key, int(data["digits"]), MappingProxyType(layers), 0.0, from_cache=True)
-    except Exception:  # noqa: BLE001 — any damage to a cache file just means computing it again
-        return None
+    """The cached patches, or None if the file is missing, or unreadable or another model's (then removed)."""
+
+    def read(cached: CheckedNpz) -> FilterPatches:
+        if str(cached.array("key", "U", ())) != key:
+            raise NotOurs("another model's patches")
+        digits = int(cached.array("digits", "i", ()))
+        names = [str(name) for name in cached.array("layers", "U", (None,))]
+        layers = {name: _cached_layer(cached, name, digits) for name in names}
+        return FilterPatches(key, digits, MappingProxyType(layers), 0.0, from_cache=True)
+
+    return read_cache(path, read, MAX_CACHE_BYTES)
+
+
+def _cached_layer(cached: CheckedNpz, name: str, digits: int) -> LayerPatches:
+    """One layer's arrays, each header checked against the first's (filters, k) before its data is read."""
+    values = cached.array(f"{name}/values", np.float32, (None, None))
+    filters, k = values.shape
+    images = cached.array(f"{name}/images", np.int64, (filters, k))
+    labels = cached.array(f"{name}/labels", np.int64, (filters, k))
+    positions = cached.array(f"{name}/positions", np.int64, (filters, k, 2))
+    fields = cached.array(f"{name}/fields", np.int64, (filters, k, 4))
+    patches = cached.array(f"{name}/patches", np.float32, (filters, k, None, None))
+    sizes = np.stack([fields[..., 2] - fields[..., 0], fields[..., 3] - fields[..., 1]], axis=-1)
+    if (images.size and not (0 <= images.min() and images.max() < digits)) or np.any(sizes != patches.shape[2:]):
+        raise NotOurs(f"{name}: digits or fields that are not the patches'")
+    return LayerPatches(name, values, images, labels, positions, fields, patches)
 
 
 def load_or_compute(
@@ -186,7 +203,7 @@ def load_or_compute(
     """From the cache when it holds this model's patches, else computed and cached."""
     key = cache_key(inspector, images, top_k)
     path = Path(cache_dir) / f"{key[:40]}.npz" if cache_dir is not None else None
-    if path is not None and path.is_file():
+    if path is not None:
         started = time.perf_counter()
         cached = load_patches(path, key)
         if cached is not None:

@@ -25,7 +25,7 @@ from guiapp.core.arithmetic.layer_formulas import shape_text
 from guiapp.core.arithmetic.ledger import Ledger, explained_row
 from guiapp.core.arithmetic.receptive_field import LayerInfo, Window, spatial_chains
 from guiapp.core.errors import ModelFileError, file_problem
-from guiapp.core.model.keras_engine import MODEL_HINT, KerasEngine, load_keras_model
+from guiapp.core.model.keras_engine import KerasEngine, load_keras_model
 from guiapp.core.model.limits import (
     BYTE_RANGE,
     CHANNELS,
@@ -36,7 +36,8 @@ from guiapp.core.model.limits import (
     MIN_SIDE,
     UNIT_RANGE,
 )
-from guiapp.core.model.modelcard import read_card
+from guiapp.core.model.model_check import check_model_file
+from guiapp.core.model.modelcard import card_classes, card_input_range, card_notes, read_card
 from guiapp.core.model.numpy_engine import Layer, NotSupported, NumpyNetwork, softmax
 
 BATCH_SIZE = 500  # images per call of a batch pass (TensorFlow engine)
@@ -186,12 +187,17 @@ class Inspector:
         _check_io(description, path)
         self.input_shape: tuple[int, int, int] = description.input_shape
         self.num_classes: int = description.infos[-1].output_shape[0]
-        card = read_card(path) if path is not None else None
-        self.class_names: tuple[str, ...] = _class_names(card, self.num_classes)
+        notes: list[str] = []
+        card = read_card(path, notes) if path is not None else None
+        #: What of the model's card was ignored, one line each (an unreadable card, a nonsense field).
+        self.card_notes: tuple[str, ...] = tuple(notes + card_notes(path, card, self.num_classes)) if path else ()
+        self.class_names: tuple[str, ...] = (card_classes(card, self.num_classes)
+                                             or tuple(str(i) for i in range(self.num_classes)))
         kinds = {info.kind for info in description.infos}
         #: The pixel values the model expects: 0..255 when it rescales them itself, else 0..1,
         #: unless its card says otherwise. Views always work in 0..1; :meth:`run` scales.
-        self.input_range: tuple[float, float] = _card_range(card) or (BYTE_RANGE if "Rescaling" in kinds else UNIT_RANGE)
+        self.input_range: tuple[float, float] = (card_input_range(card)
+                                                 or (BYTE_RANGE if "Rescaling" in kinds else UNIT_RANGE))
         params = {row.name: row.params for row in self.ledger.rows}
         self.layer_infos: tuple[LayerInfo, ...] = description.infos
         self._meta = [(info.name, info.kind, info.output_shape, params[info.name]) for info in description.infos]
@@ -218,20 +224,7 @@ class Inspector:
         ``trust``: let Keras run Python code stored in the file (``Lambda`` layers); off by default.
         """
         path = Path(path)
-        if not path.is_file():
-            reason = "a folder, not a model file" if path.is_dir() else (
-                "not a regular file" if path.exists() else "no such model file")
-            raise ModelFileError(file_problem(path, reason, MODEL_HINT))
-        kind = _file_kind(path)
-        if kind is None:  # Keras would say "File not found" for a file that is there
-            raise ModelFileError(file_problem(
-                path, "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file", MODEL_HINT))
-        if kind == "zip":
-            from guiapp.core.model.keras_file import archive_problem
-
-            problem = archive_problem(path)
-            if problem is not None:
-                raise ModelFileError(file_problem(path, problem, MODEL_HINT))
+        check_model_file(path)  # before any engine builds it: a regular file, within bounds, not too many parameters
         if engine != "tensorflow":
             try:
                 return cls._from_saved_chain(path)
@@ -399,22 +392,6 @@ class Inspector:
         return {name: np.concatenate([chunk[i] for chunk in chunks]) for i, name in enumerate(names)}
 
 
-_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-
-
-def _file_kind(path: Path) -> str | None:
-    """"zip" (a .keras archive), "hdf5" (a legacy .h5 model) or None, from the file's first bytes."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(2048 + 8)
-    except OSError as exc:
-        raise ModelFileError(file_problem(path, f"cannot be read ({exc.strerror or exc})")) from None
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return "zip"
-    # HDF5's signature sits at 0, or after a user block of 512, 1024 or 2048 bytes.
-    return "hdf5" if any(head[at:at + 8] == _HDF5_SIGNATURE for at in (0, 512, 1024, 2048)) else None
-
-
 def _trainable(layer: Any, params: int) -> int:
     """Trainable parameters of a saved layer (a batch norm's moving statistics never are)."""
     if layer.config.get("trainable") is False or layer.kind == "Normalization":  # statistics, never trained
@@ -491,20 +468,3 @@ def _check_io(description: _Description, path: Path | None) -> None:
         raise ModelFileError(file_problem(
             where, f"outputs {shape_text(tuple(d or 0 for d in out)) if out else 'nothing'}, "
             f"not a vector of 2 to {MAX_CLASSES:,} class scores", _IMAGE_HINT))
-
-
-def _class_names(card: Mapping[str, Any] | None, count: int) -> tuple[str, ...]:
-    """Names from the card's ``"classes"`` when it names every output, else ``0 … count-1``."""
-    names = card.get("classes") if card else None
-    if isinstance(names, list) and len(names) == count and all(isinstance(n, (str, int)) for n in names):
-        return tuple(str(name)[:80] for name in names)
-    return tuple(str(i) for i in range(count))
-
-
-def _card_range(card: Mapping[str, Any] | None) -> tuple[float, float] | None:
-    """The card's ``"input_range": [low, high]``, when it is two finite numbers, low < high."""
-    value = card.get("input_range") if card else None
-    if (isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)
-            and all(math.isfinite(v) for v in value) and value[0] < value[1]):
-        return (float(value[0]), float(value[1]))
-    return None

@@ -21,8 +21,8 @@ from guiapp.core.errors import (
     file_problem,
     short_reason,
 )
+from guiapp.core.model.model_check import MODEL_HINT, check_model_file
 
-MODEL_HINT = "pass --model PATH to a .keras file, or train one with `guiapp train`"
 UNSAFE_REASON = "contains Python code (a Lambda layer) that would run as the model loads, so it was not loaded"
 UNSAFE_HINT = "load it only if you trust where it came from"
 # What Keras says, in safe mode, of a file whose layers carry code (.keras and .h5 alike).
@@ -34,7 +34,10 @@ def load_keras_model(path: Path, trust: bool = False) -> Any:
 
     ``trust``: load layers that carry Python code (``Lambda``), which Keras' safe mode refuses;
     without it such a file raises :class:`UnsafeModelError`, so a caller can ask the user first.
+    The file is checked first (:func:`check_model_file`): Keras would block on a FIFO, read ``/dev/zero`` to
+    the end, and build every parameter a config declares before reading one weight.
     """
+    check_model_file(path)
     from guiapp.core.model.backend import keras
 
     try:

@@ -20,15 +20,18 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
+from guiapp.core.files import open_regular
 from guiapp.core.model.numpy_engine import Layer, NotSupported
 
 MAX_CONFIG_BYTES = 16 * 2**20  # an architecture's JSON; the shipped one is 5.5 KB
 MAX_WEIGHTS_BYTES = 1 * 2**30  # all weights together (the shipped model: 4.8 MB)
-_CONFIG, _WEIGHTS = "config.json", "model.weights.h5"
+MAX_OTHER_BYTES = 1 * 2**20  # anything else in the archive (metadata.json: a few hundred bytes)
+MAX_MODEL_BYTES = MAX_CONFIG_BYTES + MAX_WEIGHTS_BYTES + MAX_OTHER_BYTES  # a whole model file, .keras or .h5
+CONFIG_MEMBER, WEIGHTS_MEMBER = "config.json", "model.weights.h5"
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,7 @@ class SavedChain:
     layers: tuple[Layer, ...]
 
 
-MAX_OTHER_BYTES = 1 * 2**20  # anything else in the archive (metadata.json: a few hundred bytes)
-
-
-def archive_problem(path: Path) -> str | None:
+def archive_problem(source: Path | BinaryIO) -> str | None:
     """Why a ``.keras`` archive is too big to unpack (by its members' declared sizes), or None.
 
     Checked before any reader — ours or Keras' — unpacks it: a 1 MB file whose ``config.json``
@@ -51,13 +51,13 @@ def archive_problem(path: Path) -> str | None:
     declared size, so the declared sizes bound what a reader can get.)
     """
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return f"not a readable Keras model ({exc})"
     total = 0
     for info in members:
-        limit = {_CONFIG: MAX_CONFIG_BYTES, _WEIGHTS: MAX_WEIGHTS_BYTES}.get(info.filename, MAX_OTHER_BYTES)
+        limit = {CONFIG_MEMBER: MAX_CONFIG_BYTES, WEIGHTS_MEMBER: MAX_WEIGHTS_BYTES}.get(info.filename, MAX_OTHER_BYTES)
         if info.file_size > limit:
             return f"{info.filename[:60]} would unpack to {info.file_size:,} bytes, more than the {limit:,} guiapp reads"
         total += info.file_size
@@ -66,7 +66,8 @@ def archive_problem(path: Path) -> str | None:
     return None
 
 
-def _member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+def member_bytes(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """The member ``name``, unpacked, if it is at most ``limit`` bytes; :class:`NotSupported` otherwise."""
     try:
         info = archive.getinfo(name)
     except KeyError:
@@ -167,16 +168,16 @@ def _variables(weights: Any, group_name: str, layer: str) -> tuple[Any, ...]:
 
 def read_chain(path: Path) -> SavedChain:
     """The layer chain and weights saved in a ``.keras`` file; :class:`NotSupported` otherwise."""
-    if not zipfile.is_zipfile(path):
-        raise NotSupported("not a zip archive (an older .h5 file, or not a model)")
     try:
-        with zipfile.ZipFile(path) as archive:
-            config = json.loads(_member(archive, _CONFIG, MAX_CONFIG_BYTES))
+        with open_regular(path, MAX_MODEL_BYTES) as handle, zipfile.ZipFile(handle) as archive:
+            config = json.loads(member_bytes(archive, CONFIG_MEMBER, MAX_CONFIG_BYTES))
             if not isinstance(config, dict):
                 raise NotSupported("config.json is not an object")
             name, shape, entries = _chain(config)
-            weights_bytes = _member(archive, _WEIGHTS, MAX_WEIGHTS_BYTES)
-    except (zipfile.BadZipFile, OSError, EOFError, json.JSONDecodeError, RecursionError, UnicodeDecodeError) as exc:
+            weights_bytes = member_bytes(archive, WEIGHTS_MEMBER, MAX_WEIGHTS_BYTES)
+    except zipfile.BadZipFile:
+        raise NotSupported("not a zip archive (an older .h5 file, or not a model)") from None
+    except (OSError, EOFError, json.JSONDecodeError, RecursionError, UnicodeDecodeError) as exc:
         raise NotSupported(f"unreadable archive ({exc})") from None
     except (KeyError, TypeError, AttributeError, IndexError) as exc:
         raise NotSupported(f"unexpected config ({exc!r})") from None

@@ -1,18 +1,20 @@
 """The test pass, computed once per model and kept on disk: keyed by the model's content, read back checked.
 
-A cache file may be truncated, stale or written by something else: anything that does not read back as
-exactly the arrays expected (names, types, shapes, these labels) is ignored, and the pass is run again.
+A cache file may be truncated, stale, written by something else or made to hurt (a FIFO, a link to
+``/dev/zero``, a 2 MB file whose arrays unpack to gigabytes): anything that does not read back as exactly
+the arrays expected (names, types, shapes — checked from each header before its data is read —, these
+labels) is removed, and the pass is run again.
 """
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from guiapp.core.atomic import atomic_path
+from guiapp.core.cache_file import CheckedNpz, Found, NotOurs, read_cache
 from guiapp.core.model.fingerprint import fingerprint
 from guiapp.core.model.inference import Inspector
 from guiapp.core.where.atlas import (
@@ -25,7 +27,7 @@ from guiapp.core.where.embedding import TestPass, embedding_layer, run_test_pass
 from guiapp.core.where.layers import PROJECTED_DIMS, PROJECTION_SEED
 
 FORMAT = "where v1"
-MAX_CACHE_BYTES = 256 * 1024 * 1024  # 10,000 digits' pass is 5.6 MB: anything this large is not ours, unread
+MAX_CACHE_BYTES = 256 * 1024 * 1024  # 10,000 digits' pass is 5.6 MB: a file, or its arrays, this large is not ours
 MAP_FORMAT = f"where map v1: {METHOD}, perplexity {PERPLEXITY:g}, {EXAGGERATION_ITERATIONS}+{ITERATIONS} iterations"
 
 
@@ -35,17 +37,20 @@ def cache_path(inspector: Inspector, images: np.ndarray, labels: np.ndarray, cac
 
 
 def load_pass(path: Path, layer: str, labels: np.ndarray, classes: int) -> TestPass | None:
-    """The cached pass, or None when the file is missing or is not exactly what this model would write."""
-    cached = _read(path, "features", "probabilities", "labels", "layer")
-    if cached is None:
-        return None
-    features, probabilities, saved_labels, saved_layer = cached
-    saved_layer, count = str(saved_layer), len(labels)
-    if (saved_layer != layer or features.dtype != np.float32 or features.ndim != 2 or len(features) != count
-            or probabilities.dtype != np.float32 or probabilities.shape != (count, classes)
-            or not np.array_equal(saved_labels, labels) or not np.all(np.isfinite(features))):
-        return None
-    return TestPass(layer, features, probabilities, np.asarray(labels, np.int64))
+    """The cached pass, or None when the file is missing or is not exactly what this model would write
+    (then it is removed)."""
+    count = len(labels)
+
+    def read(cached: CheckedNpz) -> TestPass:
+        saved_layer = str(cached.array("layer", "U", ()))
+        saved_labels = cached.array("labels", np.int64, (count,))
+        probabilities = cached.array("probabilities", np.float32, (count, classes))
+        features = cached.array("features", np.float32, (count, None))
+        if saved_layer != layer or not np.array_equal(saved_labels, labels) or not np.all(np.isfinite(features)):
+            raise NotOurs("another layer's or digits' pass, or not finite")
+        return TestPass(layer, features, probabilities, np.asarray(labels, np.int64))
+
+    return _read(path, read)
 
 
 def load_or_run(inspector: Inspector, images: np.ndarray, labels: np.ndarray, cache_dir: Path | None,
@@ -54,7 +59,7 @@ def load_or_run(inspector: Inspector, images: np.ndarray, labels: np.ndarray, ca
     """From the cache when it holds this model's pass, else run (and cached); None if stopped."""
     layer = embedding_layer(inspector)  # NoEmbedding before any work for a model without a view
     path = cache_path(inspector, images, labels, cache_dir) if cache_dir is not None else None
-    if path is not None and path.is_file():
+    if path is not None:
         cached = load_pass(path, layer, np.asarray(labels, np.int64), inspector.num_classes)
         if cached is not None:
             return cached
@@ -71,20 +76,22 @@ def map_path(inspector: Inspector, images: np.ndarray, labels: np.ndarray, cache
 
 
 def load_map(path: Path, count: int) -> np.ndarray | None:
-    """The cached map (count, 2) float32, or None when the file is missing or not exactly that."""
-    cached = _read(path, "points")
-    return cached[0] if cached is not None and _is_map(cached[0], count) else None
+    """The cached map (count, 2) float32, or None when the file is missing or not exactly that (then removed)."""
+    return _read(path, lambda cached: _map(cached, count))
 
 
-def _is_map(points: np.ndarray, count: int) -> bool:
-    return points.dtype == np.float32 and points.shape == (count, 2) and bool(np.all(np.isfinite(points)))
+def _map(cached: CheckedNpz, count: int) -> np.ndarray:
+    points = cached.array("points", np.float32, (count, 2))
+    if not np.all(np.isfinite(points)):
+        raise NotOurs("points that are not finite")
+    return points
 
 
 def load_or_fit_map(inspector: Inspector, images: np.ndarray, labels: np.ndarray, features: np.ndarray,
                     cache_dir: Path | None, fit: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """The map from the cache when it holds this model's, else ``fit(features)`` (and cached)."""
     path = map_path(inspector, images, labels, cache_dir) if cache_dir is not None else None
-    if path is not None and path.is_file():
+    if path is not None:
         cached = load_map(path, len(features))
         if cached is not None:
             return cached
@@ -101,15 +108,16 @@ def layer_map_path(inspector: Inspector, layer: str, images: np.ndarray, labels:
 
 
 def load_layer_map(path: Path, count: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """A layer's cached (features (count, D ≤ PROJECTED_DIMS), points (count, 2)), or None."""
-    cached = _read(path, "features", "points")
-    if cached is None:
-        return None
-    features, points = cached
-    if (not _is_map(points, count) or features.dtype != np.float32 or features.ndim != 2 or len(features) != count
-            or not 0 < features.shape[1] <= PROJECTED_DIMS or not np.all(np.isfinite(features))):
-        return None
-    return features, points
+    """A layer's cached (features (count, D ≤ PROJECTED_DIMS), points (count, 2)), or None (a bad file removed)."""
+
+    def read(cached: CheckedNpz) -> tuple[np.ndarray, np.ndarray]:
+        points = _map(cached, count)
+        features = cached.array("features", np.float32, (count, None))
+        if not 0 < features.shape[1] <= PROJECTED_DIMS or not np.all(np.isfinite(features)):
+            raise NotOurs(f"features {features.shape}, not finite (count, 1…{PROJECTED_DIMS})")
+        return features, points
+
+    return _read(path, read)
 
 
 def load_or_compute_layer_map(inspector: Inspector, layer: str, images: np.ndarray, labels: np.ndarray,
@@ -118,7 +126,7 @@ def load_or_compute_layer_map(inspector: Inspector, layer: str, images: np.ndarr
     """``layer``'s features and map from the cache, else ``features()`` then ``fit`` (and cached); None if
     ``features()`` was stopped."""
     path = layer_map_path(inspector, layer, images, labels, cache_dir) if cache_dir is not None else None
-    if path is not None and path.is_file():
+    if path is not None:
         cached = load_layer_map(path, len(labels))
         if cached is not None:
             return cached
@@ -131,16 +139,8 @@ def load_or_compute_layer_map(inspector: Inspector, layer: str, images: np.ndarr
     return values, points
 
 
-def _read(path: Path, *keys: str) -> tuple[np.ndarray, ...] | None:
-    """The arrays ``keys`` of the ``.npz`` at ``path``, or None: missing, too large to be ours, not an npz
-    without pickles, or without one of them. The caller checks their types and shapes."""
-    try:
-        if Path(path).stat().st_size > MAX_CACHE_BYTES:
-            return None
-        with Path(path).open("rb") as handle, np.load(handle, allow_pickle=False) as cached:
-            return tuple(cached[key] for key in keys)
-    except (OSError, KeyError, ValueError, EOFError, AttributeError, TypeError, zipfile.BadZipFile):
-        return None
+def _read(path: Path, read: Callable[[CheckedNpz], Found]) -> Found | None:
+    return read_cache(path, read, MAX_CACHE_BYTES)  # the limit as it is now (a test lowers it)
 
 
 def _save(path: Path, **arrays: np.ndarray) -> None:

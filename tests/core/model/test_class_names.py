@@ -24,7 +24,7 @@ def test_a_json_list(tmp_path):
     (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
     (b"[1, [2]]", "items are not all names"),
     (b"[" * 100_000, "is not valid JSON"),
-    (b"x" * 1_000_001, "is over 1,000,000 bytes"),
+    (b"x" * 1_000_001, "is 1,000,001 bytes, more than the 1,000,000 guiapp reads from such a file"),
 ])
 def test_bad_files_get_one_line_naming_the_file(tmp_path, content, problem):
     path = tmp_path / "names.txt"
@@ -40,3 +40,20 @@ def test_a_folder_or_a_missing_file(tmp_path):
         read_class_names(tmp_path, 3)
     with pytest.raises(ClassNamesError, match="no such file"):
         read_class_names(tmp_path / "none.txt", 3)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_fifo_or_dev_zero_is_refused_at_once(tmp_path, kind):
+    from guiapp.core.model.class_names import HINT
+    from tests.hostile_files import DEVICE_REASON, FIFO_REASON, dev_zero_link, fifo
+
+    path = tmp_path / "names.txt"
+    if kind == "fifo":
+        with fifo(path), pytest.raises(ClassNamesError) as caught:
+            read_class_names(path, 10)
+        reason = FIFO_REASON
+    else:
+        with pytest.raises(ClassNamesError) as caught:
+            read_class_names(dev_zero_link(path), 10)
+        reason = DEVICE_REASON
+    assert str(caught.value) == f"{path}: {reason} — {HINT}"
