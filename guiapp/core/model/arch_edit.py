@@ -32,7 +32,7 @@ from guiapp.core.model.architectures import (
     LayerSpec,
     get_architecture,
 )
-from guiapp.core.model.limits import CHANNELS, MAX_SIDE, MIN_SIDE
+from guiapp.core.model.limits import CHANNELS, MAX_PARAMS, MAX_SIDE, MIN_SIDE
 
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh", "elu", "softmax")
 PADDINGS = ("valid", "same")
@@ -84,7 +84,7 @@ PALETTE: dict[str, dict[str, Any]] = {  # what a new layer of each kind starts w
 DEFAULTS: dict[str, Any] = {"strides": (1, 1), "padding": "valid", "activation": "linear"}
 MAX_SIZE = 100_000  # |a size| the editor accepts (zero or negative is explained, not forbidden; beyond, nonsense)
 MAX_LAYERS = 1000
-MAX_TRAINABLE_PARAMS = 100_000_000  # ~80 × the seed's network; beyond, training here would exhaust memory
+MAX_TRAINABLE_PARAMS = MAX_PARAMS  # one number for what is trained and what is loaded (limits.py says why)
 MAX_ARCHITECTURE_BYTES = 1024 * 1024
 
 
