@@ -78,11 +78,12 @@ def _open_app(args: argparse.Namespace) -> int:
         raise GuiappError("--snapshot chooses a snapshot of --history DIR: give the history too")
     replay = (args.history, args.snapshot) if args.history is not None else None
     if args.screenshot is not None:
-        from guiapp.core.atomic import refuse_overwrite
+        from guiapp.core.atomic import check_output_path
 
         if args.screenshot.suffix.lower() != ".png":
             raise GuiappError(f"{args.screenshot}: the screenshot must be a .png file")
-        refuse_overwrite(args.screenshot, force=args.force)
+        # Before the window: a path that cannot take the PNG fails in one line, not after a minute's work.
+        check_output_path(args.screenshot, force=args.force)
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from guiapp.ui.app import take_screenshot
 

@@ -38,8 +38,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         description="For each picture (or, with --strokes, each drawing of a stroke file), fitted to the model's "
         "input as `guiapp predict` does, compute evidence maps for a target class (default: the network's answer) "
         "and write one heatmap PNG per method, <out>/<file stem>-<method>-<class>.png: red pixels speak for the "
-        "class, blue ones against it. Unreadable files are reported on stderr (exit code 2); the others are still "
-        "explained. An existing PNG is not replaced without --force.",
+        "class, blue ones against it. Unreadable files, and inputs the model computes NaN for (NaN or infinite "
+        "weights), are reported on stderr (exit code 2); the others are still explained. An existing PNG is not "
+        "replaced without --force.",
     )
     add_model_option(parser)
     parser.add_argument("--method", dest="methods", action="append", choices=METHODS, default=None,
@@ -119,10 +120,12 @@ def run(args: argparse.Namespace) -> int:
     methods = tuple(m for m in METHODS if m in (args.methods or METHODS))
     context = Run(args, inspector, gradient_source(inspector), methods, args.layer or default_conv_layer(layers),
                   default_recipe(inspector.input_shape, args.fit))
-    for item in _items(context):
-        entry = _explain(context, item)
-        if entry is not None:
-            context.report.append(entry)
+    # NaN or infinity in the model is said once per input (computes_nan), not warned about by NumPy per layer.
+    with np.errstate(invalid="ignore", over="ignore"):
+        for item in _items(context):
+            entry = _explain(context, item)
+            if entry is not None:
+                context.report.append(entry)
     if args.json:
         print(json.dumps({"model": str(inspector.path), "methods": list(methods), "files": context.report},
                          ensure_ascii=False, allow_nan=False))
@@ -171,8 +174,8 @@ def _items(context: Run) -> Iterator[Item]:
 
 def _explain(context: Run, item: Item) -> dict[str, Any] | None:
     """Explain one input, write its PNGs and print its lines; its JSON entry (None when it failed)."""
-    from guiapp.core.explain.attribution import LIVE_METHODS, is_blank, live_explanation
-    from guiapp.core.live.live_update import network_input
+    from guiapp.core.explain.attribution import LIVE_METHODS, TITLES, is_blank, live_explanation
+    from guiapp.core.live.live_update import NAN_ANSWER, computes_nan, nan_problem, network_input
     from guiapp.core.model.numpy_engine import NotSupported
 
     args, inspector = context.args, context.inspector
@@ -183,6 +186,9 @@ def _explain(context: Run, item: Item) -> dict[str, Any] | None:
                                        inspector.chains, methods=[m for m in context.methods if m in LIVE_METHODS])
     except (ValueError, NotSupported) as exc:  # a picture the recipe cannot fit, the target as the contrast…
         context.fail(f"{item.label}: cannot be explained ({exc})", item.path, item.line)
+        return None
+    if computes_nan(explanation.logits):  # no answer to explain, and every map would be NaN
+        context.fail(f"{item.label}: {nan_problem(inspector)}", item.path, item.line)
         return None
     entry = _entry(item, inspector, explanation)
     if explanation.blank or getattr(stages, "blank", False) or is_blank(image):
@@ -196,6 +202,11 @@ def _explain(context: Run, item: Item) -> dict[str, Any] | None:
         return None
     try:
         found = {**explanation.attributions, **_at_rest(context, image, explanation)}
+        lost = next((method for method in pngs if computes_nan(found[method].values)), None)
+        if lost is not None:  # finite scores, NaN gradients: a heatmap of NaN says nothing, so none is written
+            context.fail(f"{item.label}: {NAN_ANSWER}'s {TITLES[lost]} — no heatmap written for it", item.path,
+                         item.line)
+            return None
         methods = _write(context, item, image, found, pngs)
     except OSError as exc:
         context.fail(f"{item.label}: cannot write its PNGs in {args.out} ({exc.strerror or exc})", item.path,

@@ -33,8 +33,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "model's input: grey models get MNIST's digit recipe (dark-on-light pictures inverted, the ink cropped, "
         "fitted into 20/28 of each side, centre of mass centred; a picture already the input's size is used as it "
         "is), colour models the whole picture, padded (see --fit). A blank picture is still classified, with a "
-        "note that the network sees nothing. Unreadable files are reported on stderr (exit code 2); the others "
-        "are still classified.",
+        "note that the network sees nothing. Unreadable files, and inputs the model computes NaN for (NaN or "
+        "infinite weights), are reported on stderr (exit code 2); the others are still classified.",
     )
     add_model_option(parser)
     parser.add_argument("--fit", choices=FITS, default=None,
@@ -90,19 +90,27 @@ def run(args: argparse.Namespace) -> int:
                   "its answer is a guess", file=sys.stderr)
         pending.append((path, stages.final, stages.blank))
         if len(pending) >= BATCH:
-            _print_files(inspector, pending, args.json)
+            failed += _print_files(inspector, pending, args.json)
     if inspector is not None:
-        _print_files(inspector, pending, args.json)
+        failed += _print_files(inspector, pending, args.json)
     return 2 if failed else 0
 
 
-def _print_files(inspector: Inspector, pending: list[tuple[Path, np.ndarray, bool]], as_json: bool) -> None:
-    """Classify the pending pictures in one call, print a line each, and empty the list."""
+def _print_files(inspector: Inspector, pending: list[tuple[Path, np.ndarray, bool]], as_json: bool) -> int:
+    """Classify the pending pictures in one call, print a line each, and empty the list; how many the model
+    computes NaN for (each said in one line on stderr, with no answer: there is none)."""
+    from guiapp.core.live.live_update import computes_nan, nan_problem
+
     if not pending:
-        return
-    probabilities = inspector.predict_probabilities(np.stack([image for _, image, _ in pending]))
+        return 0
+    probabilities = _probabilities(inspector, [image for _, image, _ in pending])
     names = inspector.class_names
+    nan = 0
     for (path, _, blank), probs in zip(pending, probabilities, strict=True):
+        if computes_nan(probs):
+            print(f"guiapp: {path}: {nan_problem(inspector)}", file=sys.stderr)
+            nan += 1
+            continue
         top = int(probs.argmax())
         if as_json:
             print(json.dumps({
@@ -112,6 +120,14 @@ def _print_files(inspector: Inspector, pending: list[tuple[Path, np.ndarray, boo
         else:
             print(f"{path}: {names[top]} ({probs[top]:.1%})   {spread(names, probs)}")
     pending.clear()
+    return nan
+
+
+def _probabilities(inspector: Inspector, images: list[np.ndarray]) -> np.ndarray:
+    """The model's probabilities for ``images``, in one call; a model computing NaN is said per input, not
+    warned about by NumPy for every layer."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return inspector.predict_probabilities(np.stack(images))
 
 
 def spread(names: Sequence[str], probabilities: np.ndarray) -> str:
@@ -126,18 +142,26 @@ def spread(names: Sequence[str], probabilities: np.ndarray) -> str:
 def run_strokes(args: argparse.Namespace) -> int:
     """One output line per drawing of a JSON Lines stroke file, in file order."""
     from guiapp.core.drawing.stroke_file import read_drawings
-    from guiapp.core.live.live_update import network_input
+    from guiapp.core.live.live_update import computes_nan, nan_problem, network_input
 
     inspector: Inspector | None = None
     failed = 0
     pending: list[tuple[int, np.ndarray]] = []
 
     def flush() -> None:
+        nonlocal failed
         if not pending or inspector is None:
             return
-        probabilities = inspector.predict_probabilities(np.stack([image for _, image in pending]))
+        probabilities = _probabilities(inspector, [image for _, image in pending])
         names = inspector.class_names
         for (line, _), probs in zip(pending, probabilities, strict=True):
+            if computes_nan(probs):  # as a bad line: said on stderr, and as an error in the JSON
+                failed += 1
+                problem = nan_problem(inspector)
+                print(f"guiapp: {args.strokes} line {line}: {problem}", file=sys.stderr)
+                if args.json:
+                    print(json.dumps({"line": line, "error": problem}, ensure_ascii=False))
+                continue
             top = int(probs.argmax())
             if args.json:
                 print(json.dumps({"line": line, "top": top, "class": names[top],

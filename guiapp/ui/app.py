@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from guiapp.ui.close_on_signal import CloseOnSignal
 from guiapp.ui.settings import APPLICATION, ORGANIZATION
 
 if TYPE_CHECKING:
@@ -104,30 +105,36 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
     if problem:
         raise GuiappError(problem)
     app = _application()
-    window = MainWindow(model, trust_model=trust, class_names=classes)
-    window.show()
-    if picture is not None:
-        window.open_picture(picture)
-    if drawing is not None:
-        window.files.open(drawing)
-    if why is not None:
-        window.show_why(*why)
-    if where is not None:
-        problem = window.where.show(where, window.inspector)
-        if problem:
-            raise GuiappError(problem)
-    if replay is not None:
-        _replay(window, *replay)
-    return app.exec()
+    # Ctrl-C in the terminal (or SIGTERM) closes the window as its close button does, from here on: one
+    # that comes while the window is being built closes it as soon as it is up.
+    with CloseOnSignal() as closer:
+        window = MainWindow(model, trust_model=trust, class_names=classes)
+        closer.close = window.close_without_asking
+        window.show()
+        if picture is not None:
+            window.open_picture(picture)
+        if drawing is not None:
+            window.files.open(drawing)
+        if why is not None:
+            window.show_why(*why)
+        if where is not None:
+            problem = window.where.show(where, window.inspector)
+            if problem:
+                window.shutdown()
+                raise GuiappError(problem)
+        if replay is not None:
+            _replay(window, *replay)
+        return closer.exit_code(app.exec())
 
 
-def _replay(window: MainWindow, folder: Path, snapshot: int | None) -> bool:
-    """The Training page on ``folder``'s history, at ``snapshot`` (None: the last)."""
+def _replay(window: MainWindow, folder: Path, snapshot: int | None) -> str | None:
+    """The Training page on ``folder``'s history, at ``snapshot`` (None: the last); the line the page shows if the
+    history or that snapshot cannot be shown (the page stays usable: another snapshot may be whole)."""
     if not window.training.open_history(folder):
-        return False
+        return window.training_view.status.text()
     if snapshot is not None:
         window.training_view.history_bar.choose(snapshot)
-    return True
+    return window.training_view.snapshot_problem
 
 
 def _explained(app: QApplication, window: MainWindow, why: tuple[int | None, int | None],
@@ -172,6 +179,16 @@ def _wait(app: QApplication, condition: Callable[[], bool], timeout_s: float = S
         app.processEvents()
         time.sleep(0.01)
     return True
+
+
+def _nan_problem(window: MainWindow) -> str | None:
+    """The line the window shows when the model computes NaN for the input on screen (None: it answers)."""
+    from guiapp.core.live.live_update import computes_nan, nan_problem
+
+    update = window.last_update
+    if update is None or window.inspector is None or not computes_nan(update.result.probabilities):
+        return None
+    return nan_problem(window.inspector)
 
 
 def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path | None = None,
@@ -220,8 +237,9 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                     return 1
                 time.sleep(0.005)
             if replay is not None and not window.model_error:
-                if not _replay(window, *replay):
-                    print(f"guiapp: {window.training_view.status.text()}", file=sys.stderr)
+                problem = _replay(window, *replay)
+                if problem:  # at once, the line the page shows: that snapshot's weights will never reach the worker
+                    print(f"guiapp: {problem}", file=sys.stderr)
                     return 2
                 worker = window.worker  # the drawing through the snapshot's weights (set once its network loaded)
                 if not _wait(app, lambda: worker.weights_version > 0 and window.last_update is not None
@@ -245,8 +263,12 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                 if not window.grab().save(str(tmp), "PNG"):
                     print(f"guiapp: {path}: could not write the PNG", file=sys.stderr)
                     return 2
-            if window.model_error or window.class_names_error:
-                problem = window.model_error or window.class_names_error
+            # A Where tab that failed (its test digits or cache unreadable), or a model computing NaN for the
+            # input, shows why: that is the picture, and the same line here, so a script does not take it for
+            # the map or an answer.
+            where_failure = window.where.failure if where is not None else None
+            problem = window.model_error or window.class_names_error or where_failure or _nan_problem(window)
+            if problem:
                 print(f"guiapp: {problem} (wrote {path}, the window with this message)", file=sys.stderr)
                 return 2
         finally:

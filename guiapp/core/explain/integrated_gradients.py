@@ -1,6 +1,7 @@
 """Integrated gradients (Sundararajan et al. 2017): (x − black)·the mean gradient along the straight path
 from a black image, all steps as one batch (midpoint rule), with the completeness check
-Σ attributions = logit(x) − logit(black); the steps double while the gap exceeds 5%."""
+Σ attributions = logit(x) − logit(black); the steps double while the gap exceeds 5% (never for a gap that is
+not a number: a model computing NaN or infinity)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def integrated_gradients(source: GradientSource, image: np.ndarray, target: int,
                 axis=0, dtype=np.float64)
         attributions = ((x - baseline)[0] * (total / steps)).astype(np.float32)
         check = Completeness(float(attributions.sum(dtype=np.float64)), expected, steps)
-        if check.gap_percent <= IG_MAX_GAP_PERCENT or steps * 2 > max_steps:
+        # A gap that is not a number (a model computing NaN or infinity) closes with no number of steps.
+        if check.gap_percent <= IG_MAX_GAP_PERCENT or steps * 2 > max_steps or not np.isfinite(check.gap_percent):
             break
         steps *= 2
     return Attribution(INTEGRATED, target, contrast, attributions.sum(axis=-1), attributions, check=check,

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from guiapp.core.child_process import start_child
 from guiapp.core.errors import GuiappError, short_reason
 from guiapp.core.learning.callbacks import stepping_callback
 from guiapp.core.learning.training import TrainingConfig
@@ -200,7 +201,7 @@ class TrainerProcess:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
         self._conn, child = context.Pipe()
         self._process = context.Process(target=run, args=(child, request), name="guiapp-trainer", daemon=True)
-        self._process.start()
+        start_child(self._process)  # deaf to Ctrl-C: the window stops the run as it closes
         child.close()
         self.request = request
         self.ended = False  # a final message (finished, stopped, failed) has been read

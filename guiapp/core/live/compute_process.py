@@ -25,6 +25,7 @@ import numpy as np
 
 from guiapp.core.drawing.picture import PictureRecipe
 from guiapp.core.drawing.preprocess import PreprocessOptions
+from guiapp.core.child_process import start_child
 from guiapp.core.errors import GuiappError
 from guiapp.core.live.layer_picture import SHARED
 from guiapp.core.live.live_update import Source, Update, WhyRequest
@@ -116,7 +117,7 @@ class ComputeProcess:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, lut), name="guiapp-compute", daemon=True)
-        self._process.start()
+        start_child(self._process)  # deaf to Ctrl-C: the window ends it as it closes
         child.close()
         self.pid: int | None = None
 

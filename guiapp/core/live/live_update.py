@@ -60,6 +60,25 @@ class PictureInput:
 
 Source = Drawing | PictureInput  # what the canvas holds and the worker computes
 AS_IT_IS = PictureRecipe("crop")  # for a picture already at the input's size (a counterfactual): taken unchanged
+# Said wherever an answer would be when the output is not numbers: "0 (nan%)" would pass NaN off as an answer.
+NAN_ANSWER = "the model computes NaN for this input"
+
+
+def computes_nan(outputs: np.ndarray) -> bool:
+    """The model's outputs (probabilities, logits) for an input are not all finite numbers.
+
+    NaN or infinite weights do it, and so can finite weights whose products overflow float32.
+    """
+    return not bool(np.isfinite(outputs).all())
+
+
+def nan_problem(inspector: Inspector) -> str:
+    """:data:`NAN_ANSWER` with its likely cause, in one line: the first layer holding non-finite weights."""
+    for weights in inspector.weights.values():
+        for array in (weights.kernel, weights.bias):
+            if array is not None and not np.isfinite(array).all():
+                return f"{NAN_ANSWER} (its layer {weights.name} holds NaN or infinite weights)"
+    return f"{NAN_ANSWER} (its weights are finite, but their products overflow)"
 
 
 @dataclass(frozen=True)
@@ -133,15 +152,17 @@ def compute_update(
     """
     started = time.perf_counter()
     stages, placement = network_input(inspector, drawing, rasterizer, options, picture_recipe)
-    result = inspector.run(stages.final, input_range)
-    full = None
-    if reference and isinstance(stages, Stages) and options != PreprocessOptions():
-        full = inspector.run(preprocess_stages(stages.raw, frame=inspector.input_shape[:2]).final, input_range)
-    pictures: dict[str, LayerPicture] = {}
-    if lut is not None:
-        for state in result.layers:
-            if not shown_as_copy(state.kind):
-                pictures[state.name] = layer_picture(state.activation, colour_mode, lut)
+    # A model that computes NaN is said once (computes_nan, the views), not warned about for every layer.
+    with np.errstate(invalid="ignore", over="ignore"):
+        result = inspector.run(stages.final, input_range)
+        full = None
+        if reference and isinstance(stages, Stages) and options != PreprocessOptions():
+            full = inspector.run(preprocess_stages(stages.raw, frame=inspector.input_shape[:2]).final, input_range)
+        pictures: dict[str, LayerPicture] = {}
+        if lut is not None:
+            for state in result.layers:
+                if not shown_as_copy(state.kind):
+                    pictures[state.name] = layer_picture(state.activation, colour_mode, lut)
     explanation = explain(inspector, result.image, result, why, input_range) if why is not None else None
     return Update(drawing, result, time.perf_counter() - started, stages, full, pictures, colour_mode, placement,
                   explanation)
@@ -153,6 +174,8 @@ def explain(inspector: Inspector, image: np.ndarray, result: InferenceResult, wh
     from guiapp.core.explain.attribution import at_rest, default_conv_layer, failed, live_explanation
     from guiapp.core.explain.gradients import conv_layers, rest_source, source_for
 
+    if computes_nan(result.probabilities):  # evidence for a NaN answer would be NaN maps: say why there are none
+        return failed(NAN_ANSWER, why.target, why.contrast)
     try:
         source = source_for(inspector, input_range)
         layers = conv_layers(inspector)

@@ -10,16 +10,18 @@ and progress on, and ends the child at once when asked to stop (or when the wind
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from guiapp.core.child_process import start_child
 from guiapp.core.errors import short_reason
 from guiapp.core.where.atlas import Stopped, fit_map
 from guiapp.core.where.embedding import NoEmbedding, TestPass
@@ -28,6 +30,7 @@ WHERE_NICENESS = 10  # as the trainer: the pen and the live view first
 POLL_S = 0.1  # how often the waiting thread checks should_stop
 FIT_JOBS = 2  # both cores: niced, the fit yields them to the pen and the live loop
 FEATURES, MAP = "features", "map"  # the two stages, as progress names them
+_PARENT_GONE = (BrokenPipeError, ConnectionResetError, EOFError)  # what writing to a closed pipe raises
 
 
 class MapFailed(Exception):
@@ -43,14 +46,33 @@ def _nice() -> None:
     warnings.filterwarnings("ignore", category=UserWarning)
 
 
-def _fit_child(conn: Connection, features: np.ndarray, seed: int) -> None:
-    _nice()
+@contextlib.contextmanager
+def _reporting_to(conn: Connection) -> Iterator[None]:
+    """The child's work, reported through ``conn``: an error as one line, and nothing once the parent is gone.
+
+    A window closed or killed mid-map closes the pipe: the next progress report (or the report of that
+    failure) finds it broken, and the child ends quietly: there is nobody left to tell, and a traceback on
+    the terminal the window was started from would only alarm its user.
+    """
     try:
-        conn.send(("map", fit_map(features, seed, FIT_JOBS, _reporter(conn, MAP))))
-    except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
-        conn.send(("failed", short_reason(exc)))
+        try:
+            yield
+        except _PARENT_GONE:
+            raise
+        except NoEmbedding as exc:
+            conn.send(("unavailable", str(exc)))
+        except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
+            conn.send(("failed", short_reason(exc)))
+    except _PARENT_GONE:
+        pass
     finally:
         conn.close()
+
+
+def _fit_child(conn: Connection, features: np.ndarray, seed: int) -> None:
+    _nice()
+    with _reporting_to(conn):
+        conn.send(("map", fit_map(features, seed, FIT_JOBS, _reporter(conn, MAP))))
 
 
 def _open(model: Path, trust: bool, data: Path | None) -> tuple[Any, np.ndarray, np.ndarray]:
@@ -73,18 +95,12 @@ def _where_child(conn: Connection, model: Path, trust: bool, data: Path | None, 
     _nice()
     from guiapp.core.where.cache import load_or_fit_map, load_or_run
 
-    try:
+    with _reporting_to(conn):
         inspector, images, labels = _open(model, trust, data)
         found = load_or_run(inspector, images, labels, cache_dir, _reporter(conn, FEATURES))
         conn.send(("pass", found))
         conn.send(("map", load_or_fit_map(inspector, images, labels, found.features, cache_dir, lambda features:
                                           fit_map(features, seed, FIT_JOBS, _reporter(conn, MAP)))))
-    except NoEmbedding as exc:
-        conn.send(("unavailable", str(exc)))
-    except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
-        conn.send(("failed", short_reason(exc)))
-    finally:
-        conn.close()
 
 
 def _layer_child(conn: Connection, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
@@ -93,7 +109,7 @@ def _layer_child(conn: Connection, model: Path, trust: bool, data: Path | None, 
     from guiapp.core.where.cache import load_or_compute_layer_map
     from guiapp.core.where.layers import layer_features
 
-    try:
+    with _reporting_to(conn):
         inspector, images, labels = _open(model, trust, data)
         features, points = load_or_compute_layer_map(
             inspector, layer, images, labels, cache_dir,
@@ -101,10 +117,6 @@ def _layer_child(conn: Connection, model: Path, trust: bool, data: Path | None, 
             lambda values: fit_map(values, seed, FIT_JOBS, _reporter(conn, MAP)))
         conn.send(("pass", features))
         conn.send(("map", points))
-    except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
-        conn.send(("failed", short_reason(exc)))
-    finally:
-        conn.close()
 
 
 def _run(target: Callable[..., None], args: tuple[object, ...], progress: Callable[[str, int, int], None] | None,
@@ -113,7 +125,7 @@ def _run(target: Callable[..., None], args: tuple[object, ...], progress: Callab
     context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
     parent, child = context.Pipe(duplex=False)
     process = context.Process(target=target, args=(child, *args), name="guiapp-where", daemon=True)
-    process.start()
+    start_child(process)  # Ctrl-C reaches the window, which ends this child as it closes
     child.close()
     ended = lambda: MapFailed(f"its process ended unexpectedly (exit code {process.exitcode})")
     try:

@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from guiapp.core.live.live_update import NAN_ANSWER, computes_nan
 from guiapp.core.model.inference import InferenceResult, Inspector
 from guiapp.ui.plotting import HIGHLIGHT
 
@@ -70,6 +71,8 @@ class ProbabilityView(QWidget):
         self._top.setMaximumWidth(130)
         self._confidence = QLabel("draw a digit")
         self._confidence.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._confidence.setWordWrap(True)  # "the model computes NaN for this input" in the top label's column
+        self._confidence.setMaximumWidth(130)
         self._rest = QLabel("")  # the classes without a bar, summed
         self._rest.setObjectName("other_classes")
         self._plot = pg.PlotWidget()
@@ -184,11 +187,18 @@ class ProbabilityView(QWidget):
         if confidence != self._confidence.text():
             self._confidence.setText(confidence)
 
+    @property
+    def confidence_text(self) -> str:
+        return self._confidence.text()
+
     def show_result(self, result: InferenceResult) -> None:
         probs = np.asarray(result.probabilities)
         if probs.size != len(self.class_names):  # a result of a model whose classes were not given
             self._set_classes(tuple(str(i) for i in range(probs.size)))
         self.probabilities = probs
+        if computes_nan(probs):
+            self._show_nan()
+            return
         top = int(probs.argmax())
         blank = not result.image.any()  # a blank canvas: what the network says about nothing is no prediction
         self._set_shown(shown_classes(probs))
@@ -216,6 +226,18 @@ class ProbabilityView(QWidget):
             self._show_top("–", "draw something")
         else:
             self._show_top(self.class_names[top], f"{probs[top]:.1%} sure")
+
+    def _show_nan(self) -> None:
+        """No answer, no bars: an argmax over NaN would name class 0, "nan% sure"."""
+        bars = len(self.shown)
+        self._bars.setOpts(brushes=[BAR] * bars, **{"width" if self.horizontal else "height": np.zeros(bars)})
+        self._brushes = [BAR] * bars
+        for i, label in enumerate(self._labels):
+            if self._texts[i]:
+                label.setText("")
+                self._texts[i] = ""
+        self._rest.setText("")
+        self._show_top("NaN", NAN_ANSWER)
 
 
 if __name__ == "__main__":  # a hundred classes: the ten likeliest and the rest summed
