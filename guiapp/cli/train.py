@@ -9,10 +9,11 @@ from pathlib import Path
 
 from guiapp import paths
 from guiapp.cli.progress import EpochProgressBar
-from guiapp.core.atomic import CommittedInterrupt
+from guiapp.core.atomic import CommittedInterrupt, Terminated, terminate_as_interrupt
 from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
 from guiapp.core.learning.data import load_mnist
 from guiapp.core.learning.drawn_data import drawings_training_data
+from guiapp.core.learning.history import check_history_output, holds_history
 from guiapp.core.learning.pendigits import load_pendigits
 from guiapp.core.learning.training import (
     DEFAULT_LEARNING_RATES,
@@ -44,7 +45,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         description="Train a named architecture on MNIST exactly as the seed does "
         "(batch 128, 12 epochs, categorical cross-entropy, Adadelta with learning rate 1.0), "
         "then write the .keras file and a JSON model card beside it, together or not at all. "
-        "Ctrl-C stops cleanly and writes nothing.",
+        "Ctrl-C (or SIGTERM) stops cleanly and writes nothing.",
     )
     parser.add_argument("--arch", default=DEFAULT_ARCHITECTURE, metavar="NAME|FILE.json",
                         help=f"a built-in architecture ({', '.join(sorted(ARCHITECTURES))}; default %(default)s) "
@@ -111,6 +112,23 @@ def _refuse_writing_over_inputs(out: Path, inputs: list[Path | None]) -> None:
                                                "choose another --out"))
 
 
+def _interrupted(exc: KeyboardInterrupt, out: Path, before: tuple[int, int, int] | None, history: Path | None,
+                 replacing: bool) -> str:
+    """What an interrupted run left, in one line. The model and card are replaced together or not at all (and
+    a replaced history with them); which happened is read from the disk, so the line is true even for a Ctrl-C
+    in the instant after the files were put in place."""
+    how = "stopped by SIGTERM" if isinstance(exc, Terminated) else "interrupted"
+    if isinstance(exc, CommittedInterrupt) or _file_identity(out) != before:
+        return (f"{how} as the files were put in place — {out} and its card were both written"
+                + (f", and the history in {history}" if history is not None else ""))
+    if history is None:
+        return f"training {how} — nothing was written; existing files are untouched"
+    if replacing:
+        return f"training {how} — nothing was written; existing files and the history in {history} are untouched"
+    return (f"training {how} — no model was written (existing files are untouched); the history so far is in "
+            f"{history}")
+
+
 def resolve_architecture(text: str) -> Architecture:
     """A built-in name, or a saved ``.json`` architecture that a digit classifier can be trained from."""
     arch = architecture_named(text)
@@ -133,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
                             seed=args.seed, ema=args.ema, optimizer=args.optimizer, learning_rate=rate,
                             train_size=args.train_size)
     check_output(out, force=args.force)  # before minutes of loading and training
+    if args.history is not None:
+        check_history_output(args.history, force=args.force)
     _refuse_writing_over_inputs(out, [None if args.arch in ARCHITECTURES else Path(args.arch), args.data,
                                       args.init, args.pendigits])
     if args.init is not None and not args.init.is_file():
@@ -156,20 +176,14 @@ def run(args: argparse.Namespace) -> int:
     count = training_count(len(data.x_train), config)
     print(f"training {arch.name} on {count:,} images from {data.source} → {out}", file=sys.stderr)
     before = _file_identity(out)
+    replacing = args.history is not None and holds_history(args.history)
     try:
-        result = train(data, out, config, force=args.force, progress=EpochProgressBar(), architecture=arch,
-                       recipe=recipe, init=args.init, history=args.history)
+        with terminate_as_interrupt():  # SIGTERM stops as cleanly as Ctrl-C: no temporary file is left behind
+            result = train(data, out, config, force=args.force, progress=EpochProgressBar(), architecture=arch,
+                           recipe=recipe, init=args.init, history=args.history)
     except KeyboardInterrupt as exc:
-        # The pair is replaced together or not at all; which one happened is read from the disk, so
-        # the line is true even for a Ctrl-C in the instant after the files were put in place.
-        if isinstance(exc, CommittedInterrupt) or _file_identity(out) != before:
-            print(f"\nguiapp: interrupted as the files were put in place — {out} and its card were both written",
-                  file=sys.stderr)
-        else:
-            said = ("nothing was written; existing files are untouched" if args.history is None else
-                    f"no model was written (existing files are untouched); the history so far is in {args.history}")
-            print(f"\nguiapp: training interrupted — {said}", file=sys.stderr)
-        return 130
+        print(f"\nguiapp: {_interrupted(exc, out, before, args.history, replacing)}", file=sys.stderr)
+        return exc.exit_code if isinstance(exc, Terminated) else 130
     test = result.card["test"]
     print(f"test accuracy {test['accuracy']:.4%}  test loss {test['loss']:.4f}")
     print(f"wrote {result.model_path} and {result.card_path}"

@@ -118,35 +118,89 @@ class CommittedInterrupt(KeyboardInterrupt):
     """
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a logout, a scheduler's time limit), turned into the stop Ctrl-C makes.
+
+    A KeyboardInterrupt, so every ``finally`` and ``except KeyboardInterrupt`` runs for it too: temporary
+    files are removed and old files kept, where the default SIGTERM would end the process in mid-write.
+    """
+
+    exit_code = 128 + signal.SIGTERM  # what a shell reports for a process SIGTERM ended
+
+
+class CommittedTermination(Terminated, CommittedInterrupt):
+    """SIGTERM arrived while a set of files was being put in place: all of them were, then it is raised."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` in the main thread (the only one that receives signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
 class _DeferredInterrupt:
-    """Hold SIGINT back for a few lines (only the main thread receives it, so only there)."""
+    """Hold SIGINT back for a few lines (only the main thread receives it, so only there); SIGTERM too when a
+    Python handler takes it (:func:`terminate_as_interrupt`): the default one ends the process, held or not."""
 
     def __init__(self) -> None:
         self.received = False
         self._installed = False
         self._previous: Any = None
+        self._previous_term: Any = None
+        self._terminated = False
 
     def __enter__(self) -> Self:
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._hold)
             self._installed = True
+            if callable(signal.getsignal(signal.SIGTERM)):
+                self._previous_term = signal.signal(signal.SIGTERM, self._hold)
         return self
 
     def _hold(self, signum: int, frame: Any) -> None:
-        self.received = True
+        if signum == signal.SIGTERM:
+            self._terminated = True
+        else:
+            self.received = True
 
     def __exit__(self, *exc: object) -> None:
         if self._installed:
             signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)
+        if self._previous_term is not None:
+            signal.signal(signal.SIGTERM, self._previous_term)
 
     def deliver(self) -> None:
-        """Pass on a held Ctrl-C as the previous handler would have seen it."""
+        """Pass on a held Ctrl-C (or SIGTERM) as the previous handler would have seen it."""
+        if self._terminated:
+            if self._previous_term is _raise_terminated:
+                raise CommittedTermination
+            self._previous_term(signal.SIGTERM, None)
         if not self.received:
             return
         if self._previous is signal.default_int_handler:
             raise CommittedInterrupt
         if callable(self._previous):
             self._previous(signal.SIGINT, None)
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """A few renames that must not be split: Ctrl-C (and SIGTERM, under :func:`terminate_as_interrupt`) waits
+    until the block is done, then arrives (Ctrl-C as :class:`CommittedInterrupt`)."""
+    with _DeferredInterrupt() as held:
+        yield
+    held.deliver()
 
 
 def _new_temporary(target: Path, tag: str) -> Path:

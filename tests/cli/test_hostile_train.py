@@ -255,3 +255,126 @@ def test_the_card_may_not_replace_the_architecture_file_it_was_trained_from(tmp_
     assert code == 2 and stderr.count("\n") == 1
     assert stderr.startswith(f"guiapp: {arch}: is an input of this command, and the model card would replace it")
     assert arch.read_bytes() == before
+
+
+# ------------------------------------------------------------------ the training history: its folder and its rewrite
+
+
+@pytest.mark.parametrize(("layout", "message"), [
+    ("through a file", "not-a-folder: is not a folder, so the output cannot be written below it"),
+    ("into /proc", "/proc: cannot be written ("),
+    ("too long", "is 300 bytes long, more than a file system takes"),
+    ("a stranger's file in it", "holds 'notes.txt', which is not part of a training history and would be deleted"),
+])
+def test_a_history_folder_that_cannot_be_written_is_refused_before_training(tmp_path, capsys, monkeypatch, small_npz,
+                                                                          layout, message):
+    from tests.core.learning.test_history_hostile import make_history
+
+    history = {"through a file": tmp_path / "not-a-folder" / "h", "into /proc": Path("/proc/guiapp-history"),
+               "too long": tmp_path / ("h" * 300), "a stranger's file in it": tmp_path / "h"}[layout]
+    if layout == "through a file":
+        (tmp_path / "not-a-folder").write_text("x")
+    elif layout == "a stranger's file in it":
+        make_history(history)
+        (history / "notes.txt").write_text("mine")
+    monkeypatch.setattr("guiapp.cli.train.train", _never_trains)
+    monkeypatch.setattr("guiapp.cli.train.load_mnist", _never_trains)
+    code = main(["train", "--data", str(small_npz), "--out", str(tmp_path / "m.keras"), "--history", str(history),
+                 "--force"])
+    stdout, stderr = capsys.readouterr()
+    assert code == 2 and stdout == "" and "Traceback" not in stderr
+    assert stderr.count("\n") == 1 and stderr.startswith("guiapp: ") and message in stderr
+    assert not (tmp_path / "m.keras").exists()
+
+
+def test_a_whole_run_replaces_the_old_history_and_leaves_nothing_beside_it(tmp_path, capsys, small_npz):
+    from guiapp.core.learning.history import TrainingHistory
+    from tests.core.learning.test_history_hostile import make_history
+
+    make_history(tmp_path / "h", (0, 1, 2, 5, 10, 20))
+    code = main(["train", "--data", str(small_npz), "--epochs", "1", "--batch-size", "256", "--out",
+                 str(tmp_path / "m.keras"), "--history", str(tmp_path / "h"), "--force"])
+    assert code == 0, capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h", "m.json", "m.keras"]
+    history = TrainingHistory.open(tmp_path / "h")
+    assert [s.step for s in history.snapshots] == [0, 1, 2, 3] and history.architecture["name"] == "mnist_cnn"
+    assert len(history.weights(3)) == 8
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == [
+        "history.json", "model.keras", *(f"snapshot-000000{s}.npz" for s in range(4))]
+
+
+# A run of `guiapp train` in a process of its own that stops at a chosen moment and says so on stderr, so that
+# the test can send a real signal there: after a new snapshot is on disk, or in the middle of the final save.
+STOPPING_RUN = """
+import sys, time
+from guiapp.cli import main
+from guiapp.core.learning import history, training
+
+moment, argv = sys.argv[1], sys.argv[2:]
+
+def stop_here():
+    print("STOPPED HERE", file=sys.stderr, flush=True)
+    time.sleep(600)  # the signal comes while this sleeps, in the main thread
+
+if moment == "after a new snapshot":
+    add = history.HistoryWriter.add
+    def add_then_stop(self, step, *args, **kwargs):
+        snapshot = add(self, step, *args, **kwargs)
+        if step == 2:
+            self._writes.submit(lambda: None).result()  # snapshot 2 and its index are on disk
+            stop_here()
+        return snapshot
+    history.HistoryWriter.add = add_then_stop
+else:
+    card_text = training.card_text
+    def card_text_then_stop(card):
+        stop_here()  # the model is in its temporary file, the card not yet
+        return card_text(card)
+    training.card_text = card_text_then_stop
+sys.exit(main(argv))
+"""
+
+
+@pytest.mark.parametrize(("moment", "signum"), [
+    ("after a new snapshot", signal.SIGINT),
+    ("after a new snapshot", signal.SIGTERM),
+    ("in the final save", signal.SIGTERM),
+])
+def test_a_signal_during_a_replacing_run_leaves_the_old_files_whole_and_no_temporary_file(tmp_path, small_npz,
+                                                                                          moment, signum):
+    import subprocess
+    import sys
+    import time
+
+    from guiapp.core.learning.history import TrainingHistory
+    from tests.core.learning.test_history_hostile import make_history
+
+    folder = make_history(tmp_path / "h", (0, 1, 2, 5, 10, 20))
+    for name, content in OLD.items():
+        (tmp_path / name).write_bytes(content)
+    before = {path.relative_to(tmp_path): path.read_bytes() for path in tmp_path.rglob("*")
+              if path.is_file()}
+    process = subprocess.Popen(
+        [sys.executable, "-c", STOPPING_RUN, moment, "train", "--data", str(small_npz), "--epochs", "1",
+         "--batch-size", "256", "--out", str(tmp_path / "m.keras"), "--history", str(folder), "--force"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, line = time.monotonic() + 240, "start"
+        while line and "STOPPED HERE" not in line and time.monotonic() < deadline:
+            line = process.stderr.readline()
+        assert "STOPPED HERE" in line, "the run ended before the chosen moment"
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+        process.wait()
+
+    how = "stopped by SIGTERM" if signum == signal.SIGTERM else "interrupted"
+    assert process.returncode == 128 + signum and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == (f"guiapp: training {how} — nothing was written; existing files and "
+                                            f"the history in {folder} are untouched")
+    after = {path.relative_to(tmp_path): path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    assert after == before  # the old model, card and history as they were; no temporary file, no hidden folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h", "m.json", "m.keras"]
+    history = TrainingHistory.open(folder)
+    assert len(history.snapshots) == 6 and all(len(history.weights(i)) == 4 for i in range(6))

@@ -8,6 +8,7 @@ model. We therefore pass 1.0 (and the old rho/epsilon) explicitly.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from guiapp.core.learning.callbacks import (
     progress_callback,
 )
 from guiapp.core.learning.data import NUM_CLASSES, MnistData, to_network_input
-from guiapp.core.learning.history import HistoryWriter
+from guiapp.core.learning.history import HistoryWriter, check_history_output
 from guiapp.core.model.architectures import (
     DEFAULT_ARCHITECTURE,
     Architecture,
@@ -137,16 +138,35 @@ def _initial_weights(model: Any, init: Path) -> dict[str, Any]:
     """Start from a trained model's weights (same architecture); returns what the card records."""
     import hashlib
 
+    from guiapp.core.files import FileRefused, human_size, open_regular
     from guiapp.core.model.backend import keras
+    from guiapp.core.model.keras_file import MAX_MODEL_BYTES
+    from guiapp.core.model.model_check import check_model_file
 
     init = Path(init)
+    hint = "give a .keras model of the same architecture"
+    limit = MAX_MODEL_BYTES
+    # Before Keras is given the path (ModelFileError, one line, if refused): a FIFO would block it,
+    # /dev/zero never end, a config saying Dense(70000) fill memory before a weight is read.
+    check_model_file(init)
     try:
-        source = keras().models.load_model(init, compile=False)
-        model.set_weights(source.get_weights())
-    except Exception as exc:  # noqa: BLE001 — a missing file, not a model, or another architecture
-        raise GuiappError(file_problem(init, f"cannot start from it ({str(exc).splitlines()[0][:120]})",
-                                       "give a .keras model of the same architecture")) from None
-    return {"file": init.name, "sha256": hashlib.sha256(init.read_bytes()).hexdigest()}
+        handle = open_regular(init, limit)
+    except FileRefused as exc:  # it changed since the check
+        raise GuiappError(file_problem(init, exc.reason, hint)) from None
+    with handle:
+        try:
+            source = keras().models.load_model(init, compile=False)
+            model.set_weights(source.get_weights())
+        except Exception as exc:  # noqa: BLE001 — not a model, or another architecture
+            raise GuiappError(file_problem(init, f"cannot start from it ({str(exc).splitlines()[0][:120]})",
+                                           hint)) from None
+        digest, read = hashlib.sha256(), 0
+        for block in iter(lambda: handle.read(1 << 20), b""):  # the file checked above, a megabyte at a time
+            read += len(block)
+            if read > limit:
+                raise GuiappError(file_problem(init, f"grew past {human_size(limit)} while being read", hint))
+            digest.update(block)
+    return {"file": init.name, "sha256": digest.hexdigest()}
 
 
 def train(
@@ -168,15 +188,20 @@ def train(
     Nothing is written until training has finished, so an interrupt (Ctrl-C raises
     ``KeyboardInterrupt`` out of this call) leaves any existing model and card untouched,
     unless it is a :class:`~guiapp.core.atomic.CommittedInterrupt`: both new files were written.
-    ``history``: a folder for snapshots of the weights as training goes (:mod:`guiapp.core.learning.history`);
-    an interrupted run leaves the snapshots taken so far, listed in a whole index.
+    ``history``: a folder for snapshots of the weights as training goes (:mod:`guiapp.core.learning.history`),
+    checked before the work like ``out``; an interrupted run leaves the snapshots taken so far in a new folder,
+    listed in a whole index. An old history there (``force``) is replaced only at the end, once the model and
+    card are written: until then it stays whole, and a run that does not get there leaves it as it was.
     ``callbacks``: more Keras callbacks (the Training page's live view and its pause and stop buttons);
     an exception one raises ends the run the same way, with nothing written. ``on_snapshot(snapshot)`` is
     called (from the history's writing thread) once each snapshot is on disk.
-    A loss that becomes NaN ends it with :class:`~guiapp.core.learning.callbacks.TrainingDiverged`.
+    A run that diverges (its loss or weights no longer finite, or its loss climbed far and stayed there) ends
+    the same way, with :class:`~guiapp.core.learning.callbacks.TrainingDiverged`.
     """
     out = Path(out)
     check_output(out, force=force)
+    if history is not None:
+        check_history_output(history, force=force)
     if config.epochs < 1 or config.batch_size < 1:
         raise GuiappError("epochs and batch size must be at least 1")
     arch = architecture if architecture is not None else get_architecture(config.architecture)
@@ -195,66 +220,69 @@ def train(
     y_train = k.utils.to_categorical(train_labels, NUM_CLASSES)
     y_test = k.utils.to_categorical(data.y_test, NUM_CLASSES)
     batches = int(np.ceil(len(x_train) / config.batch_size))
-    every = [divergence_guard(k, OPTIMIZERS[config.optimizer], config.learning_rate, batches)]
+    every = [divergence_guard(k, OPTIMIZERS[config.optimizer], config.learning_rate, samples=len(x_train),
+                              batch_size=config.batch_size, classes=NUM_CLASSES)]
     if progress:
         every.append(progress_callback(k, progress, config.epochs, batches))
-    writer = None
-    if history is not None:
-        writer = HistoryWriter(history, arch.to_dict(), batches, config.epochs, force=force, on_saved=on_snapshot)
-        every.append(history_callback(k, writer))
-    every += list(callbacks)
-
-    started = time.perf_counter()
-    try:
-        history = model.fit(
-            x_train, y_train,
-            batch_size=config.batch_size, epochs=config.epochs, verbose=0,
-            validation_data=(x_test, y_test),  # as in the seed
-            callbacks=every,
-        )
-    finally:  # however the run ends, the snapshots taken are written whole before this returns or raises
+    writer = (HistoryWriter(history, arch.to_dict(), batches, config.epochs, force=force, on_saved=on_snapshot)
+              if history is not None else None)
+    # The writer's end: an old history is replaced once the model and card are written, else left whole.
+    with writer if writer is not None else contextlib.nullcontext():
         if writer is not None:
-            writer.close()
-    seconds = time.perf_counter() - started
-    test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)
+            every.append(history_callback(k, writer))
+        every += list(callbacks)
 
-    # Save a fresh, uncompiled copy: the shipped file holds no optimizer state.
-    clean = build_model(arch)
-    clean.set_weights(model.get_weights())
-    epochs_log = [
-        {"epoch": i + 1, **{key: float(values[i]) for key, values in history.history.items()}}
-        for i in range(len(history.history.get("loss", [])))
-    ]
-    card = {
-        "architecture": arch.to_dict(),
-        "params": {
-            "total": int(clean.count_params()),
-            "trainable": int(sum(int(np.prod(w.shape)) for w in clean.trainable_weights)),
-        },
-        "hyperparameters": {
-            **{key: value for key, value in asdict(config).items() if key != "architecture"},
-            "optimizer": OPTIMIZERS[config.optimizer],
-            "loss": "categorical_crossentropy"
-            + (" on probabilities clipped to [1e-7, 1 − 1e-7], as in Keras 2" if config.keras2_loss else ""),
-            "validation_data": "test set (as in the seed)",
-        },
-        "epochs_completed": len(epochs_log),
-        "history": epochs_log,
-        "test": {"accuracy": float(test_accuracy), "loss": float(test_loss), "samples": len(x_test)},
-        "data": {
-            "source": Path(data.source).name,
-            "train_samples": len(x_train),
-            "test_samples": len(x_test),
-            "sha256": data.sha256(),
-        },
-        **({"training_data": recipe} if recipe else {}),
-        **({"initialised_from": started_from} if started_from else {}),
-        "training_seconds": round(seconds, 1),
-        "versions": versions(),
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-    }
-    card_path = card_path_for(out)
-    save_model_and_card(clean, card, out)
+        started = time.perf_counter()
+        try:
+            history = model.fit(
+                x_train, y_train,
+                batch_size=config.batch_size, epochs=config.epochs, verbose=0,
+                validation_data=(x_test, y_test),  # as in the seed
+                callbacks=every,
+            )
+        finally:  # however the run ends, the snapshots taken are written whole before this returns or raises
+            if writer is not None:
+                writer.wait()
+        seconds = time.perf_counter() - started
+        test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)
+
+        # Save a fresh, uncompiled copy: the shipped file holds no optimizer state.
+        clean = build_model(arch)
+        clean.set_weights(model.get_weights())
+        epochs_log = [
+            {"epoch": i + 1, **{key: float(values[i]) for key, values in history.history.items()}}
+            for i in range(len(history.history.get("loss", [])))
+        ]
+        card = {
+            "architecture": arch.to_dict(),
+            "params": {
+                "total": int(clean.count_params()),
+                "trainable": int(sum(int(np.prod(w.shape)) for w in clean.trainable_weights)),
+            },
+            "hyperparameters": {
+                **{key: value for key, value in asdict(config).items() if key != "architecture"},
+                "optimizer": OPTIMIZERS[config.optimizer],
+                "loss": "categorical_crossentropy"
+                + (" on probabilities clipped to [1e-7, 1 − 1e-7], as in Keras 2" if config.keras2_loss else ""),
+                "validation_data": "test set (as in the seed)",
+            },
+            "epochs_completed": len(epochs_log),
+            "history": epochs_log,
+            "test": {"accuracy": float(test_accuracy), "loss": float(test_loss), "samples": len(x_test)},
+            "data": {
+                "source": Path(data.source).name,
+                "train_samples": len(x_train),
+                "test_samples": len(x_test),
+                "sha256": data.sha256(),
+            },
+            **({"training_data": recipe} if recipe else {}),
+            **({"initialised_from": started_from} if started_from else {}),
+            "training_seconds": round(seconds, 1),
+            "versions": versions(),
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+        card_path = card_path_for(out)
+        save_model_and_card(clean, card, out)
     return TrainingResult(model_path=out, card_path=card_path, card=card)
 
 

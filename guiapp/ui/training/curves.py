@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from guiapp.core.learning.history import MAX_STEP
 from guiapp.ui.plotting import HIGHLIGHT
 
 # Weight of each new batch in the moving average: the trend follows roughly the last 1/0.05 = 20 batches.
@@ -25,6 +26,10 @@ INITIAL_CAPACITY = 1024
 LABEL_POINTS = 8
 AXIS_WIDTH = 52
 PREFERRED_PLOT_HEIGHT = 1000  # both plots' left axes equally wide, so that their epochs line up
+# Values are drawn clipped to ±MAX_DRAWN: pyqtgraph's range arithmetic overflows near ±1e308 ("range [nan, nan]")
+# and its ticks lose their digits long before. No run that still learns comes near (the seed's loss starts at
+# 2.3 and the Keras 2 cross-entropy cannot pass 16); a diverging one shows as a wall at the top.
+MAX_DRAWN = 1e6
 
 TRAIN_COLOUR = (90, 160, 255)
 VALIDATION_COLOUR = "#5ad18c"
@@ -34,6 +39,13 @@ REFERENCE_PEN = pg.mkPen("#a0a0a0", width=1, style=Qt.PenStyle.DashLine)
 CURSOR_PEN = pg.mkPen(HIGHLIGHT, width=1.5)
 VALIDATION_SYMBOL = {"pen": None, "symbol": "o", "symbolSize": 9, "symbolBrush": VALIDATION_COLOUR,
                      "symbolPen": pg.mkPen("#1e1e1e", width=1)}
+
+
+def _drawable(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """``values`` as float64, finite ones clipped to ±MAX_DRAWN; NaN and ∞ stay (breaks in the raw line, left
+    out of the trend)."""
+    array = np.asarray(values, np.float64)
+    return np.where(np.isfinite(array), np.clip(array, -MAX_DRAWN, MAX_DRAWN), array)
 
 
 class _Growing:
@@ -173,8 +185,9 @@ class TrainingCurves(QWidget):
     # ----- data in
     def reset(self, batches_per_epoch: int, epochs: int) -> None:
         """Forget every point; the x axis spans the ``epochs`` about to be trained."""
-        self._batches_per_epoch = max(1, int(batches_per_epoch))
-        self._epochs = max(1, int(epochs))
+        # Bounded like a history's index: a 400-digit count would overflow the float division of every step.
+        self._batches_per_epoch = min(max(1, int(batches_per_epoch)), MAX_STEP)
+        self._epochs = min(max(1, int(epochs)), MAX_STEP)
         for column in (self._steps, self._loss, self._smooth_loss, self._smooth_accuracy):
             column.clear()
         self._validation.clear()
@@ -186,17 +199,17 @@ class TrainingCurves(QWidget):
     def add_batches(self, steps: Sequence[int], losses: Sequence[float], accuracies: Sequence[float]) -> None:
         """Append batches (global step numbers, their loss and accuracy); drawn at the next refresh."""
         x = np.asarray(steps, np.float64) / self._batches_per_epoch
-        loss = np.asarray(losses, np.float64)
+        loss = _drawable(losses)
         self._steps.extend(x)
         self._loss.extend(loss)
         self._smooth_loss.extend(x, loss)
-        self._smooth_accuracy.extend(x, 100.0 * np.asarray(accuracies, np.float64))
+        self._smooth_accuracy.extend(x, 100.0 * _drawable(accuracies))
         self._mark_dirty()
 
     def add_epoch(self, step: int, val_accuracy: float | None, val_loss: float | None) -> None:
         """A validation result at the end of an epoch (``step``: the global step it was measured at)."""
-        accuracy = np.nan if val_accuracy is None else float(val_accuracy)
-        loss = np.nan if val_loss is None else float(val_loss)
+        accuracy = np.nan if val_accuracy is None else float(_drawable(val_accuracy))
+        loss = np.nan if val_loss is None else float(_drawable(val_loss))
         self._validation.append((step / self._batches_per_epoch, accuracy, loss))
         self._mark_dirty()
 

@@ -1,11 +1,16 @@
 """The history bar: a slider over a run's snapshots, Play, and "Follow training" back to the newest weights.
 
 A lecturer replays learning without waiting for it: batch 0's noise, the first strokes after a few
-batches, the finished detectors. Snapshots are read from the history folder when first shown and kept
-(21 of 4.8 MB for the seed's 12 epochs), so dragging back and forth stays immediate.
+batches, the finished detectors. Snapshots are read from the history folder when first shown and the
+most recently shown are kept, so dragging back and forth stays immediate: all 21 of the seed's 12 epochs
+(4.8 MB each), but never more than CACHE_SNAPSHOTS or CACHE_BYTES — a stranger's history may hold
+10,000 snapshots, or snapshots of 500 MB that its files pack into a few.
 """
 
 from __future__ import annotations
+
+import math
+from collections import OrderedDict
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
@@ -14,6 +19,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 from guiapp.core.learning.history import TrainingHistory
 
 PLAY_MS = 700  # one snapshot every 0.7 s: long enough to see the kernels and the drawing's maps settle
+CACHE_SNAPSHOTS = 32  # snapshots kept once shown: a whole seed run (21) and then some
+CACHE_BYTES = 128 << 20  # and their weights: the seed's 21 are 101 MB; the one shown is kept even if larger
 
 
 class HistoryBar(QWidget):
@@ -25,7 +32,7 @@ class HistoryBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.history: TrainingHistory | None = None
-        self._cache: dict[int, list[np.ndarray]] = {}
+        self._cache: OrderedDict[int, list[np.ndarray]] = OrderedDict()  # least recently shown first
         self.play_button = QPushButton("▶ Play")
         self.play_button.setToolTip("Replay the run, one snapshot every 0.7 s")
         self.play_button.setCheckable(True)
@@ -53,7 +60,8 @@ class HistoryBar(QWidget):
         self.clear()
 
     def clear(self) -> None:
-        self.history, self._cache = None, {}
+        self.history = None
+        self._cache.clear()
         self.play_button.setChecked(False)
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, 0)
@@ -64,7 +72,7 @@ class HistoryBar(QWidget):
     def set_snapshots(self, history: TrainingHistory, follow: bool) -> None:
         """The run's snapshots so far (it may still add some); ``follow``: the bar sits on the newest."""
         if self.history is None or history.folder != self.history.folder:
-            self._cache = {}
+            self._cache.clear()
         self.history = history
         last = len(history.snapshots) - 1
         with QSignalBlocker(self.slider):
@@ -76,11 +84,29 @@ class HistoryBar(QWidget):
         self._describe(self.slider.value(), live=follow)
 
     def weights(self, index: int) -> list[np.ndarray]:
-        """Snapshot ``index``'s weights (read once; :class:`DataFileError` if its file is damaged)."""
+        """Snapshot ``index``'s weights (read when not kept; :class:`DataFileError` if its file is damaged)."""
         assert self.history is not None
-        if index not in self._cache:
-            self._cache[index] = self.history.weights(index)
-        return self._cache[index]
+        if index in self._cache:
+            self._cache.move_to_end(index)
+            return self._cache[index]
+        # Room first, from the sizes the index gives: what is dropped is free before the new one is read.
+        incoming = 4 * sum(math.prod(shape) for shape in self.history.shapes)
+        self._make_room(CACHE_SNAPSHOTS - 1, CACHE_BYTES - incoming)
+        weights = self.history.weights(index)
+        self._cache[index] = weights
+        return weights
+
+    @property
+    def kept(self) -> int:
+        """How many snapshots' weights are kept in memory."""
+        return len(self._cache)
+
+    def _make_room(self, count: int, size: int) -> None:
+        """Drop the least recently shown snapshots until at most ``count`` of at most ``size`` bytes are kept."""
+        total = sum(sum(w.nbytes for w in weights) for weights in self._cache.values())
+        while self._cache and (len(self._cache) > count or total > size):
+            _, dropped = self._cache.popitem(last=False)
+            total -= sum(w.nbytes for w in dropped)
 
     def show_following(self, offer: bool) -> None:
         """Offer "Follow training" (a snapshot is shown while the run goes on)."""

@@ -40,6 +40,7 @@ from guiapp.ui.training.run import TrainingRun
 
 COLUMN_WIDTHS = (340, 500, 720)  # settings and curves · kernels · the docked drawing column and maps
 TEXT_EVERY_S = 0.5  # the progress bar and text, while a run goes
+NAME_SHOWN = 60  # characters of a history's network name in the status line
 
 
 def run_name(arch: Architecture, now: _dt.datetime | None = None) -> str:
@@ -67,6 +68,8 @@ class TrainingPage(QWidget):
         self._text_shown = 0.0
         self.following = True  # the views show the run's newest weights (not a snapshot picked on the bar)
         self._latest: tuple[int, list[np.ndarray], object] | None = None
+        #: Why the snapshot chosen last could not be shown (its file is damaged), in one line; None once shown.
+        self.snapshot_problem: str | None = None
 
         self.form = TrainingForm()
         self.start_button = QPushButton("Start")
@@ -153,7 +156,7 @@ class TrainingPage(QWidget):
         self.run.finished.connect(self._on_finished)
         self.run.stopped.connect(self._on_stopped)
         self.run.failed.connect(self._on_failed)
-        self.history, self._conv, self._latest = None, [], None
+        self.history, self._conv, self._latest, self.snapshot_problem = None, [], None, None
         self.following = True
         self.pace = RunPace(0, config.batch_size)  # its steps are known once the run has started
         self.history_bar.clear()
@@ -285,9 +288,9 @@ class TrainingPage(QWidget):
         self.progress.setRange(0, max(1, history.snapshots[-1].step))
         self.progress.setValue(history.snapshots[-1].step)
         self.history_bar.set_snapshots(history, follow=False)
-        self.show_snapshot(len(history.snapshots) - 1)
-        self._say(f"History of {history.architecture.get('name', 'a network')}: {len(history.snapshots)} "
-                  f"snapshots over {history.epochs:g} epochs. Drag the bar or press Play.")
+        self.history_bar.choose(len(history.snapshots) - 1)  # the bar on the last, which shows it
+        if self.snapshot_problem is None:  # else the damaged snapshot's line stays on screen
+            self._say(self._history_line())
         self._refresh_buttons()
         return True
 
@@ -298,13 +301,24 @@ class TrainingPage(QWidget):
         try:
             weights = self.history_bar.weights(index)
         except GuiappError as exc:
-            self._say(str(exc))
+            self.snapshot_problem = str(exc)
+            self._say(self.snapshot_problem)
             return
+        if self.snapshot_problem is not None and not self.running:  # the damaged one's line is no longer true
+            self._say(self._history_line())
+        self.snapshot_problem = None
         snapshot = self.history.snapshots[index]
         self.following = False
         self._show(snapshot.step, weights, None)
         self.curves.set_cursor(snapshot.step)
         self.history_bar.show_following(self.running)
+
+    def _history_line(self) -> str:
+        history = self.history
+        assert history is not None
+        name = str(history.architecture.get("name", "a network"))[:NAME_SHOWN]  # a stranger's may be very long
+        return (f"History of {name}: {len(history.snapshots)} snapshots over {history.epochs:g} epochs. "
+                "Drag the bar or press Play.")
 
     def show_current(self) -> None:
         """Show again what the page shows (the page came back on screen, the drawing column with it)."""

@@ -90,14 +90,16 @@ def test_strangers_histories_are_one_line(trained, tmp_path):
     with pytest.raises(DataFileError, match="is not a whole snapshot"):
         opened.weights(len(opened.snapshots) - 1)
     assert len(opened.weights(0)) == 8
-    # A member that is not what the index says (another type, another size) is refused from its header.
+    # A member that is not what the index says is refused from its declared size (another size), else from its
+    # header (another type).
     first = folder / index["snapshots"][0]["file"]
-    for wrong in (np.zeros(288, np.float64), np.zeros(10**6, np.uint8)):
+    for wrong, problem in ((np.zeros(288, np.float64), r"w0e.npy is .*, not uint8 \(288,\)"),
+                           (np.zeros(10**6, np.uint8), r"w0e.npy unpacks to 1,000,128 bytes, not the 288 of")):
         buffer = io.BytesIO()
         np.lib.format.write_array(buffer, wrong)
         with zipfile.ZipFile(first, "w") as archive:
             archive.writestr("w0e.npy", buffer.getvalue())
-        with pytest.raises(DataFileError, match=r"is not a whole snapshot \(w0e.npy is .*, not uint8 \(288,\)"):
+        with pytest.raises(DataFileError, match=r"is not a whole snapshot \(" + problem):
             opened.weights(0)
 
 
