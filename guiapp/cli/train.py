@@ -11,6 +11,7 @@ from guiapp import paths
 from guiapp.cli.progress import EpochProgressBar
 from guiapp.core.atomic import CommittedInterrupt, Terminated, terminate_as_interrupt
 from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
+from guiapp.core.learning.callbacks import TrainingDiverged
 from guiapp.core.learning.data import load_mnist
 from guiapp.core.learning.drawn_data import drawings_training_data
 from guiapp.core.learning.history import check_history_output, holds_history
@@ -33,6 +34,7 @@ from guiapp.core.model.architectures import (
     DEFAULT_ARCHITECTURE,
     Architecture,
 )
+from guiapp.core.model.model_check import check_model_file
 from guiapp.core.model.modelcard import card_path_for
 
 MAX_EXTRA_SAMPLES = 1_000_000  # drawn-digit samples beyond MNIST: ~3 GB as float32 network input
@@ -155,8 +157,8 @@ def run(args: argparse.Namespace) -> int:
         check_history_output(args.history, force=args.force)
     _refuse_writing_over_inputs(out, [None if args.arch in ARCHITECTURES else Path(args.arch), args.data,
                                       args.init, args.pendigits])
-    if args.init is not None and not args.init.is_file():
-        raise GuiappError(file_problem(args.init, "no such model file", "--init takes a trained .keras model"))
+    if args.init is not None:
+        check_model_file(args.init)  # before minutes of loading: a FIFO, a folder or a bomb is one line now
     if args.augment < 0:
         raise GuiappError(f"--augment must be 0 or more, not {args.augment}")
     pen = load_pendigits(args.pendigits) if args.pendigits else None  # a bad file fails before MNIST loads
@@ -184,6 +186,10 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         print(f"\nguiapp: {_interrupted(exc, out, before, args.history, replacing)}", file=sys.stderr)
         return exc.exit_code if isinstance(exc, Terminated) else 130
+    except TrainingDiverged as exc:  # no model is written; a new history keeps the batches up to the divergence
+        if args.history is None or replacing:
+            raise
+        raise TrainingDiverged(f"{exc}; the history up to there is in {args.history}") from None
     test = result.card["test"]
     print(f"test accuracy {test['accuracy']:.4%}  test loss {test['loss']:.4f}")
     print(f"wrote {result.model_path} and {result.card_path}"

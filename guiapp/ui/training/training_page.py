@@ -9,6 +9,7 @@ Every snapshot the run saves can be brought back with the history bar (:mod:`.hi
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -249,7 +250,7 @@ class TrainingPage(QWidget):
         self._ended()
 
     def _on_failed(self, message: str) -> None:
-        self._say(f"<span style='color:#ff8080'>{message}</span>")
+        self._say(f"<span style='color:#ff8080'>{html.escape(message)}</span>")  # a path may hold "<"
         self.runEnded.emit(message)
         self._ended()
 
