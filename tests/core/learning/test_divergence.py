@@ -27,6 +27,7 @@ from guiapp.core.learning.training import TrainingConfig, train
 from guiapp.core.model.modelcard import card_path_for
 
 CHANCE = math.log(10)
+TOO_HIGH = "a learning rate of 1e+30 is too high for SGD with momentum on this network — try 1e+29"
 
 
 def _watch(losses, classes: int = 10) -> tuple[DivergenceWatch, list[tuple[int, str]]]:
