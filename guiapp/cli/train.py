@@ -14,7 +14,8 @@ from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
 from guiapp.core.learning.callbacks import TrainingDiverged
 from guiapp.core.learning.data import load_mnist
 from guiapp.core.learning.drawn_data import drawings_training_data
-from guiapp.core.learning.history import check_history_output, holds_history
+from guiapp.core.learning.history import holds_history
+from guiapp.core.learning.history_writer import check_history_output
 from guiapp.core.learning.pendigits import load_pendigits
 from guiapp.core.learning.training import (
     DEFAULT_LEARNING_RATES,

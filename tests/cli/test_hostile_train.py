@@ -308,7 +308,7 @@ def test_a_whole_run_replaces_the_old_history_and_leaves_nothing_beside_it(tmp_p
 STOPPING_RUN = """
 import sys, time
 from guiapp.cli import main
-from guiapp.core.learning import history, training
+from guiapp.core.learning import history_writer, training
 
 moment, argv = sys.argv[1], sys.argv[2:]
 
@@ -317,14 +317,14 @@ def stop_here():
     time.sleep(600)  # the signal comes while this sleeps, in the main thread
 
 if moment == "after a new snapshot":
-    add = history.HistoryWriter.add
+    add = history_writer.HistoryWriter.add
     def add_then_stop(self, step, *args, **kwargs):
         snapshot = add(self, step, *args, **kwargs)
         if step == 2:
             self._writes.submit(lambda: None).result()  # snapshot 2 and its index are on disk
             stop_here()
         return snapshot
-    history.HistoryWriter.add = add_then_stop
+    history_writer.HistoryWriter.add = add_then_stop
 else:
     card_text = training.card_text
     def card_text_then_stop(card):

@@ -17,7 +17,7 @@ import numpy as np
 from guiapp.core.errors import GuiappError
 
 if TYPE_CHECKING:
-    from guiapp.core.learning.history import HistoryWriter
+    from guiapp.core.learning.history_writer import HistoryWriter
 
 
 class TrainingProgress(Protocol):

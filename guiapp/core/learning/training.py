@@ -27,7 +27,7 @@ from guiapp.core.learning.callbacks import (
     progress_callback,
 )
 from guiapp.core.learning.data import NUM_CLASSES, MnistData, to_network_input
-from guiapp.core.learning.history import HistoryWriter, check_history_output
+from guiapp.core.learning.history_writer import HistoryWriter, check_history_output
 from guiapp.core.model.architectures import (
     DEFAULT_ARCHITECTURE,
     Architecture,

@@ -20,7 +20,9 @@ import pytest
 from guiapp.core.atomic import CommittedInterrupt
 from guiapp.core.errors import DataFileError, GuiappError
 from guiapp.core.learning import history as hist
-from guiapp.core.learning.history import INDEX, MAX_CURVE, MODEL, HistoryWriter, TrainingHistory
+from guiapp.core.learning import history_writer
+from guiapp.core.learning.history import INDEX, MAX_CURVE, MODEL, TrainingHistory
+from guiapp.core.learning.history_writer import HistoryWriter
 from tests.hostile_files import DEVICE_REASON, FIFO_REASON, dev_zero_link, fifo
 
 SHAPES = [(3, 3, 1, 4), (4,), (36, 10), (10,)]
@@ -269,7 +271,7 @@ def test_a_folder_a_history_cannot_go_to_is_refused_before_the_work(tmp_path, la
         if force:
             (folder / "notes.txt").write_text("mine")
     with pytest.raises(GuiappError) as caught:
-        hist.check_history_output(folder, force=force)
+        history_writer.check_history_output(folder, force=force)
     assert message in str(caught.value) and "\n" not in str(caught.value)
 
 
@@ -277,7 +279,7 @@ def test_leftovers_of_a_killed_write_do_not_stop_a_replacement(tmp_path):
     folder = make_history(tmp_path / "h")
     (folder / ".snapshot-0000005.k2j4x9_a.tmp.npz").write_bytes(b"half")
     (folder / ".history.abcdefgh.tmp.json").write_bytes(b"{")
-    hist.check_history_output(folder, force=True)
+    history_writer.check_history_output(folder, force=True)
     make_history(folder, (0, 3), force=True)
     assert sorted(os.listdir(tmp_path)) == ["h"]
     assert sorted(os.listdir(folder)) == [INDEX, MODEL, "snapshot-0000000.npz", "snapshot-0000003.npz"]
