@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     _refuse_writing_over_inputs(out, [None if args.arch in ARCHITECTURES else Path(args.arch), args.data,
                                       args.init, args.pendigits])
     if args.init is not None:
-        check_model_file(args.init)  # before minutes of loading: a FIFO, a folder or a bomb is one line now
+        check_model_file(args.init, "--init takes a trained .keras model of the same architecture")  # before minutes of loading: a FIFO, a folder or a bomb is one line now
     if args.augment < 0:
         raise GuiappError(f"--augment must be 0 or more, not {args.augment}")
     pen = load_pendigits(args.pendigits) if args.pendigits else None  # a bad file fails before MNIST loads

@@ -18,6 +18,7 @@ from tests.hostile_files import DEVICE_REASON, FIFO_REASON, dev_zero_link, fifo
 
 TIMEOUT_SECONDS = 120  # generous for a slow machine; a refusal takes about a second (Python's start)
 ARCH_HINT = "save one from the window's Architecture tab, or give a built-in name"
+INIT_HINT = "--init takes a trained .keras model of the same architecture"
 
 CASES = [  # (id, arguments with FILE for the hostile path, the file's name, the hint, kinds)
     ("predict --strokes", ["predict", "--strokes", "FILE"], "drawings.jsonl", sf.HINT, ("fifo", "dev-zero")),
@@ -26,6 +27,7 @@ CASES = [  # (id, arguments with FILE for the hostile path, the file's name, the
     ("summary --arch", ["summary", "--arch", "FILE"], "net.json", ARCH_HINT, ("fifo",)),
     ("evaluate --data", ["evaluate", "--data", "FILE"], "mnist.npz", data._HINT, ("fifo",)),
     ("train --pendigits", ["train", "--pendigits", "FILE", "--out", "MODEL"], "pen.tra", pendigits._HINT, ("fifo",)),
+    ("train --init", ["train", "--init", "FILE", "--out", "MODEL"], "start.keras", INIT_HINT, ("fifo", "dev-zero")),
 ]
 
 

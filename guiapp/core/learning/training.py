@@ -148,7 +148,7 @@ def _initial_weights(model: Any, init: Path) -> dict[str, Any]:
     limit = MAX_MODEL_BYTES
     # Before Keras is given the path (ModelFileError, one line, if refused): a FIFO would block it,
     # /dev/zero never end, a config saying Dense(70000) fill memory before a weight is read.
-    check_model_file(init)
+    check_model_file(init, hint)
     try:
         handle = open_regular(init, limit)
     except FileRefused as exc:  # it changed since the check

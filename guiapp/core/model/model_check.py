@@ -53,30 +53,30 @@ _COUNT_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, Ov
                  RecursionError, NotImplementedError)
 
 
-def check_model_file(path: Path | str) -> ModelKind:
+def check_model_file(path: Path | str, hint: str = MODEL_HINT) -> ModelKind:
     """What the model file at ``path`` is ("zip": a ``.keras`` archive, "hdf5": a legacy ``.h5``), once it is
-    known to be one guiapp may load; :class:`ModelFileError` (one line naming the file) otherwise."""
+    known to be one guiapp may load; :class:`ModelFileError` (one line naming the file, then ``hint``) otherwise."""
     try:
         handle = open_regular(path, MAX_MODEL_BYTES)
     except FileRefused as exc:
         reason = {"no such file": "no such model file", "is a folder, not a file": "a folder, not a model file"}
-        raise ModelFileError(file_problem(path, reason.get(exc.reason, exc.reason), MODEL_HINT)) from None
+        raise ModelFileError(file_problem(path, reason.get(exc.reason, exc.reason), hint)) from None
     with handle:
         try:
             head = handle.read(_HEAD_BYTES)
             handle.seek(0)
         except OSError as exc:
-            raise ModelFileError(file_problem(path, f"cannot be read ({exc.strerror or exc})", MODEL_HINT)) from None
+            raise ModelFileError(file_problem(path, f"cannot be read ({exc.strerror or exc})", hint)) from None
         if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
             kind: ModelKind = "zip"
             problem = archive_problem(handle)
             if problem is not None:
-                raise ModelFileError(file_problem(path, problem, MODEL_HINT))
+                raise ModelFileError(file_problem(path, problem, hint))
         elif any(head[at:at + 8] == _HDF5_SIGNATURE for at in (0, 512, 1024, 2048)):
             kind = "hdf5"
         else:  # Keras would say "File not found" for a file that is there
             raise ModelFileError(file_problem(
-                path, "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file", MODEL_HINT))
+                path, "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file", hint))
         problem = (_archive_params if kind == "zip" else _hdf5_params)(handle)
     if problem is not None:
         raise ModelFileError(file_problem(path, problem))
