@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         if self._closed:  # a signal queued before the window closed
             return
         self.inspector = inspector
-        self.model_banner.loaded()
+        self.model_banner.loaded(inspector.card_notes)  # a card field ignored: said above the maps, not in a dialog
         if self._class_names_file is not None:
             names, self._class_names_file = self._class_names_file, None
             self.set_class_names_from(names, announce=False)

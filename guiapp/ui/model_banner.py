@@ -1,4 +1,5 @@
-"""The line above the feature maps that says a model is loading, or why it could not be loaded.
+"""The line above the feature maps that says a model is loading, why it could not be loaded, or which fields
+of its card were ignored.
 
 A failed model also gets a dialog offering to open another file; the window stays
 usable either way (the drawing is kept, and a model can be opened later). A model whose
@@ -7,50 +8,73 @@ file holds Python code is loaded only once the user says yes (:meth:`ModelBanner
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 LOADING = "Loading TensorFlow and {name}… you can draw meanwhile."
 RETRY_HINT = "Open another .keras model file, or keep drawing and open one later."
 
 
 class ModelBanner(QWidget):
-    """The loading note or the load error, with an Open model… button; hidden once a model is in."""
+    """The loading note or the load error, with an Open model… button; once a model is in, its card's notes
+    (with a Hide button) or nothing."""
 
     def __init__(self, open_model: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._open_model = open_model
         self.label = QLabel(LOADING.format(name="the model"))
         self.label.setObjectName("banner")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # paths and messages from files: never markup
         self.label.setWordWrap(True)
         self.label.setStyleSheet("padding: 6px; background: #3a3320; color: #ffd27a;")
         self.open_button = QPushButton("Open model…")
         self.open_button.hide()
         self.open_button.clicked.connect(open_model)
+        self.hide_button = QPushButton("Hide")
+        self.hide_button.setToolTip("Hide these notes until the next model")
+        self.hide_button.hide()
+        self.hide_button.clicked.connect(self.hide)
         self.error: str | None = None  # why the last model could not be loaded; None once one is
+        self.notes: tuple[str, ...] = ()  # the loaded model's card fields that were ignored, one line each
         self.error_box: QMessageBox | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
-        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.hide_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
 
     def loading(self, path: Path) -> None:
         self.label.setText(LOADING.format(name=Path(path).name))
         self.open_button.hide()
+        self.hide_button.hide()
         self.show()
 
-    def loaded(self) -> None:
+    def loaded(self, notes: Sequence[str] = ()) -> None:
+        """A model is in: the banner goes, unless its card had fields that were ignored (``notes``, one line
+        each): those stay above the maps until the next model, with a button to hide them, as nothing is wrong
+        enough to ask the user for a click."""
         self.error = None
-        self.hide()
+        self.notes = tuple(notes)
+        self.open_button.hide()
+        if not self.notes:
+            self.hide()
+            return
+        self.label.setText("\n".join(f"Note: {note}" for note in self.notes))
+        self.hide_button.show()
+        self.show()
 
     def failed(self, message: str) -> None:
         """Say why, here and in a dialog that can open another model."""
         self.error = message
         self.label.setText(f"The model could not be loaded: {message}")
         self.open_button.show()
+        self.hide_button.hide()
         self.show()
         self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Model not loaded", message,
                                      QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, self)

@@ -27,6 +27,22 @@ MAX_STEPS = 240  # 20 rounds: the bound reaches 1 (anything) well before
 CHANGED = 0.1  # a pixel counts as changed when it moved by more than this
 
 
+class ComputesNaN(ValueError):
+    """The network's scores for the input, or for a change of it on the way, are not numbers: no gradient
+    step means anything then, and NaN probabilities would pass for an answer (said in one line)."""
+
+
+def _scores(source: GradientSource, x: np.ndarray, target: int, steps: int) -> np.ndarray:
+    """The logits of the one input ``x``; :class:`ComputesNaN` when they are not all finite."""
+    logits = source.logits(x)[0]
+    if not np.isfinite(logits).all():
+        from guiapp.core.live.live_update import NAN_ANSWER, NAN_ANSWER_FOR  # lazily: live imports this module
+
+        raise ComputesNaN(NAN_ANSWER if steps == 0 else NAN_ANSWER_FOR.format(
+            subject=f"the input changed towards {target} after {steps} step{'' if steps == 1 else 's'}"))
+    return logits
+
+
 @dataclass(frozen=True)
 class Counterfactual:
     """The input, the change and the changed input, and what the network says of the latter."""
@@ -78,7 +94,8 @@ class Counterfactual:
 def make_it(source: GradientSource, image: np.ndarray, target: int, max_steps: int = MAX_STEPS) -> Counterfactual:
     """The smallest change (of the bound schedule) of ``image`` that makes the network answer ``target``.
 
-    :class:`ValueError` for a class out of range or a blank input (nothing to change from).
+    :class:`ValueError` for a class out of range or a blank input (nothing to change from);
+    :class:`ComputesNaN` (a ValueError) when the network's scores for the input, or a changed one, are not numbers.
     """
     started = time.perf_counter()
     check_classes(source.num_classes, target, None)
@@ -88,22 +105,24 @@ def make_it(source: GradientSource, image: np.ndarray, target: int, max_steps: i
     x = original.copy()
     bound, steps = START_BOUND, 0
     eye = np.eye(source.num_classes, dtype=np.float32)
-    logits = source.logits(x)[0]
-    while int(np.argmax(logits)) != target and steps < max_steps:
-        # ∂ log p_k/∂logits = e_k − p: raises k's score against all others at once (a margin against
-        # the current rival alone can push every feature to zero, where no gradient is left).
-        grads = source.gradients(x, (eye[target] - softmax(logits))[np.newaxis])
-        gradient = grads.input_grad[0]
-        peak = float(np.max(np.abs(gradient)))
-        if peak == 0.0 or not np.isfinite(peak):
-            break  # a flat score: no direction to move in
-        x = x + (STEP / peak) * gradient
-        x = np.clip(np.clip(x, original - bound, original + bound), 0.0, 1.0).astype(np.float32)
-        steps += 1
-        if steps % STEPS_PER_BOUND == 0:
-            bound = min(1.0, bound + BOUND_GROWTH)
-        logits = source.logits(x)[0]
-    probabilities = softmax(source.logits(x)[0])  # the answer as a new forward pass sees it
+    # Products that overflow (a model computing NaN) are said once, as ComputesNaN, not warned about per layer.
+    with np.errstate(invalid="ignore", over="ignore"):
+        logits = _scores(source, x, target, steps)  # NaN's argmax is 0: "already a 0" is no answer
+        while int(np.argmax(logits)) != target and steps < max_steps:
+            # ∂ log p_k/∂logits = e_k − p: raises k's score against all others at once (a margin against
+            # the current rival alone can push every feature to zero, where no gradient is left).
+            grads = source.gradients(x, (eye[target] - softmax(logits))[np.newaxis])
+            gradient = grads.input_grad[0]
+            peak = float(np.max(np.abs(gradient)))
+            if peak == 0.0 or not np.isfinite(peak):
+                break  # a flat score, or one whose gradient overflows: no direction to move in
+            x = x + (STEP / peak) * gradient
+            x = np.clip(np.clip(x, original - bound, original + bound), 0.0, 1.0).astype(np.float32)
+            steps += 1
+            if steps % STEPS_PER_BOUND == 0:
+                bound = min(1.0, bound + BOUND_GROWTH)
+            logits = _scores(source, x, target, steps)
+        probabilities = softmax(_scores(source, x, target, steps))  # the answer as a new forward pass sees it
     height, width, channels = source.input_shape
     shape = (height, width) if channels == 1 else (height, width, channels)  # as the views show inputs
     return Counterfactual(target, original[0].reshape(shape), x[0].reshape(shape),

@@ -61,7 +61,8 @@ class PictureInput:
 Source = Drawing | PictureInput  # what the canvas holds and the worker computes
 AS_IT_IS = PictureRecipe("crop")  # for a picture already at the input's size (a counterfactual): taken unchanged
 # Said wherever an answer would be when the output is not numbers: "0 (nan%)" would pass NaN off as an answer.
-NAN_ANSWER = "the model computes NaN for this input"
+NAN_ANSWER_FOR = "the model computes NaN for {subject}"  # .format(subject=…): the input, the test digits…
+NAN_ANSWER = NAN_ANSWER_FOR.format(subject="this input")
 
 
 def computes_nan(outputs: np.ndarray) -> bool:
@@ -72,13 +73,15 @@ def computes_nan(outputs: np.ndarray) -> bool:
     return not bool(np.isfinite(outputs).all())
 
 
-def nan_problem(inspector: Inspector) -> str:
-    """:data:`NAN_ANSWER` with its likely cause, in one line: the first layer holding non-finite weights."""
+def nan_problem(inspector: Inspector, subject: str = "this input") -> str:
+    """:data:`NAN_ANSWER` (for ``subject``, e.g. "the test digits") with its likely cause, in one line: the
+    first layer holding non-finite weights."""
+    answer = NAN_ANSWER_FOR.format(subject=subject)
     for weights in inspector.weights.values():
         for array in (weights.kernel, weights.bias):
             if array is not None and not np.isfinite(array).all():
-                return f"{NAN_ANSWER} (its layer {weights.name} holds NaN or infinite weights)"
-    return f"{NAN_ANSWER} (its weights are finite, but their products overflow)"
+                return f"{answer} (its layer {weights.name} holds NaN or infinite weights)"
+    return f"{answer} (its weights are finite, but their products overflow)"
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,13 @@ class Stopped(Exception):
 def fit_map(features: np.ndarray, seed: int = 0, n_jobs: int = 1,
             progress: Callable[[int, int], None] | None = None,
             should_stop: Callable[[], bool] | None = None) -> np.ndarray:
-    """The t-SNE map (N, 2) float32 of ``features`` (N, D); progress in iterations; :class:`Stopped` if stopped."""
+    """The t-SNE map (N, 2) float32 of ``features`` (N, D); progress in iterations; :class:`Stopped` if stopped.
+
+    :class:`ValueError` for features that are not all finite: the fit would only turn them into NaN places."""
     from openTSNE import TSNE
+
+    if not np.isfinite(features).all():
+        raise ValueError("the features to map are not all finite numbers")
 
     total = EXAGGERATION_ITERATIONS + ITERATIONS
     done = [0]

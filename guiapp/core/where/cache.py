@@ -46,7 +46,8 @@ def load_pass(path: Path, layer: str, labels: np.ndarray, classes: int) -> TestP
         saved_labels = cached.array("labels", np.int64, (count,))
         probabilities = cached.array("probabilities", np.float32, (count, classes))
         features = cached.array("features", np.float32, (count, None))
-        if saved_layer != layer or not np.array_equal(saved_labels, labels) or not np.all(np.isfinite(features)):
+        if (saved_layer != layer or not np.array_equal(saved_labels, labels) or not np.all(np.isfinite(features))
+                or not np.all(np.isfinite(probabilities))):  # an older guiapp cached a model computing NaN
             raise NotOurs("another layer's or digits' pass, or not finite")
         return TestPass(layer, features, probabilities, np.asarray(labels, np.int64))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from guiapp.core.live.live_update import nan_problem
 from guiapp.core.model.inference import Inspector
 
 MAX_FEATURES = 4096  # wider than this, 10,000 digits' features take > 160 MB: refused with a message
@@ -22,10 +23,22 @@ TRANSPARENT = {"Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout"
                 "Softmax", "ActivityRegularization"}
 
 NOT_LEARNED = {"InputLayer", "Flatten", "Reshape", "Rescaling", "Normalization", *TRANSPARENT}  # pixels stay pixels
+TEST_DIGITS = "the test digits"  # what the model computes NaN for, in the Where tab's line
 
 
 class NoEmbedding(ValueError):
     """The model has no layer that can serve as its view of the digits (said in one line)."""
+
+
+class ComputesNaN(NoEmbedding):
+    """The model's view of the test digits is not numbers (NaN or infinite weights, or products that overflow):
+    NaN distances, a t-SNE fit on NaN and a cache of NaN would only hide that, so the tab says it instead."""
+
+
+def refuse_nan(inspector: Inspector, *arrays: np.ndarray) -> None:
+    """:class:`ComputesNaN`, in one line naming the likely cause, when any of ``arrays`` is not all finite."""
+    if not all(np.isfinite(array).all() for array in arrays):
+        raise ComputesNaN(nan_problem(inspector, TEST_DIGITS))
 
 
 def embedding_layer(inspector: Inspector) -> str:
@@ -84,15 +97,20 @@ class TestPass:
 def run_test_pass(inspector: Inspector, images: np.ndarray, labels: np.ndarray,
                   progress: Callable[[int, int], None] | None = None,
                   should_stop: Callable[[], bool] | None = None) -> TestPass | None:
-    """Features and probabilities of ``images`` (N, H, W) in 0..1, one batch pass; None if stopped."""
+    """Features and probabilities of ``images`` (N, H, W) in 0..1, one batch pass; None if stopped.
+
+    :class:`ComputesNaN` as soon as a chunk's features or probabilities are not all finite numbers (a model with
+    NaN weights is told after its first PASS_CHUNK digits, not after all of them)."""
     layer, last = embedding_layer(inspector), inspector.layer_names[-1]
     features, probabilities = [], []
     for start in range(0, len(images), PASS_CHUNK):
         if should_stop is not None and should_stop():
             return None
-        outputs = inspector.batch_outputs(images[start:start + PASS_CHUNK], (layer, last))  # one forward pass
-        features.append(outputs[layer].reshape(len(outputs[layer]), -1).astype(np.float32))
-        probabilities.append(inspector.probabilities_of(outputs[last]).astype(np.float32))
+        with np.errstate(invalid="ignore", over="ignore"):  # said once, in one line (refuse_nan), not per layer
+            outputs = inspector.batch_outputs(images[start:start + PASS_CHUNK], (layer, last))  # one forward pass
+            features.append(outputs[layer].reshape(len(outputs[layer]), -1).astype(np.float32))
+            probabilities.append(inspector.probabilities_of(outputs[last]).astype(np.float32))
+        refuse_nan(inspector, features[-1], probabilities[-1])
         if progress is not None:
             progress(min(start + PASS_CHUNK, len(images)), len(images))
     return TestPass(layer, np.concatenate(features), np.concatenate(probabilities),

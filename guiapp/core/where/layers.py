@@ -24,6 +24,7 @@ from guiapp.core.where.embedding import (
     PASS_CHUNK,
     Neighbours,
     embedding_layer,
+    refuse_nan,
 )
 
 PROJECTED_DIMS = 256  # wider layers are projected to this many values per digit
@@ -68,13 +69,16 @@ def layer_features(inspector: Inspector, images: np.ndarray, layer: str,
                    progress: Callable[[int, int], None] | None = None,
                    should_stop: Callable[[], bool] | None = None) -> np.ndarray | None:
     """``layer``'s values for ``images`` (N, H, W) in 0..1, projected if wide: (N, ≤ PROJECTED_DIMS); None
-    if stopped. Computed in chunks, so only one chunk's full activations are ever held."""
+    if stopped. Computed in chunks, so only one chunk's full activations are ever held.
+    :class:`~guiapp.core.where.embedding.ComputesNaN` at the first chunk whose values are not all finite."""
     matrix = projection(layer_size(inspector, layer))
     chunks = []
     for start in range(0, len(images), PASS_CHUNK):
         if should_stop is not None and should_stop():
             return None
-        out = inspector.batch_outputs(images[start:start + PASS_CHUNK], (layer,))[layer]
+        with np.errstate(invalid="ignore", over="ignore"):  # said once, in one line (refuse_nan), not per layer
+            out = inspector.batch_outputs(images[start:start + PASS_CHUNK], (layer,))[layer]
+        refuse_nan(inspector, out)
         chunks.append(project(out.reshape(len(out), -1), matrix))
         if progress is not None:
             progress(min(start + PASS_CHUNK, len(images)), len(images))

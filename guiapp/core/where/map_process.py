@@ -59,7 +59,7 @@ def _reporting_to(conn: Connection) -> Iterator[None]:
             yield
         except _PARENT_GONE:
             raise
-        except NoEmbedding as exc:
+        except NoEmbedding as exc:  # no view of the digits, or one that is not numbers (ComputesNaN): the tab says it
             conn.send(("unavailable", str(exc)))
         except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
             conn.send(("failed", short_reason(exc)))

@@ -117,6 +117,11 @@ class NeighboursView(QWidget):
         return self._shown
 
     @property
+    def message(self) -> str:
+        """The text shown in place of the tiles ("": the tiles are shown)."""
+        return self._message
+
+    @property
     def verdict(self) -> str:
         return self._verdict
 

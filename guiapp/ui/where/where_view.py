@@ -183,6 +183,13 @@ class WhereView(QWidget):
     def show_neighbours(self, indices: np.ndarray, distances: np.ndarray, vote: tuple[int, int], answer: int) -> None:
         self.neighbours.show_neighbours(indices, distances, vote, answer)
 
+    def show_no_place(self, text: str) -> None:
+        """A drawing that cannot be placed (the model computes NaN for it): ``text`` where its neighbours go,
+        and no point on the map."""
+        if self.test_pass is not None:
+            self.neighbours.show_message(text)
+        self.set_drawing(None)
+
     def show_blank(self) -> None:
         """An empty canvas has no neighbours worth showing, and no point on the map."""
         if self.test_pass is not None:

@@ -20,7 +20,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QTabWidget
 
-from guiapp.core.live.live_update import AS_IT_IS, PictureInput, Update
+from guiapp.core.live.live_update import AS_IT_IS, NAN_ANSWER, PictureInput, Update, computes_nan
 from guiapp.core.model.inference import Inspector
 from guiapp.core.where.atlas import METHOD, PLACEMENT, place
 from guiapp.core.where.embedding import Neighbours, TestPass
@@ -268,6 +268,10 @@ class WhereWiring(QObject):
             feature = update.result.layer(self.test_pass.layer).activation
         except KeyError:
             return  # an update computed by the previous model, still on its way
+        if computes_nan(feature):  # NaN distances would rank the digits at random: no neighbours, no star
+            self._strip = None
+            view.show_no_place(NAN_ANSWER)
+            return
         indices, distances = self.neighbours.nearest(feature, SHOWN_NEIGHBOURS)
         answer = update.result.predicted
         vote = self.neighbours.vote(indices)
@@ -284,7 +288,8 @@ class WhereWiring(QObject):
         if chosen.layer == self.test_pass.layer:  # the strip's own neighbours place it
             view.set_drawing(place(chosen.points, indices, distances), answer)
         else:
-            view.set_drawing(chosen.place(update.result.layer(chosen.layer).activation), answer)
+            activation = update.result.layer(chosen.layer).activation
+            view.set_drawing(None if computes_nan(activation) else chosen.place(activation), answer)
 
     def settle(self) -> None:
         """The pointer rests: the strip catches up with the distances skipped while it moved."""
