@@ -138,13 +138,19 @@ def _replay(window: MainWindow, folder: Path, snapshot: int | None) -> str | Non
 
 
 def _explained(app: QApplication, window: MainWindow, why: tuple[int | None, int | None],
-               make_it: int | None) -> str | None:
-    """Bring the Why tab up and wait for every method (and the counterfactual); a problem in one line."""
+               make_it: int | None) -> tuple[str | None, str | None]:
+    """Bring the Why tab up and wait for every method (and the counterfactual).
+
+    Returns (a problem that leaves nothing to picture, the counterfactual's failure — shown in its panel,
+    so the picture is taken, then said), each one line or None.
+    """
+    from guiapp.core.explain.counterfactual import NOTHING_TO_CHANGE
+
     if make_it is not None and not 0 <= make_it < (window.inspector.num_classes if window.inspector else 0):
-        return f"--make-it {make_it}: not a class of this model"
+        return f"--make-it {make_it}: not a class of this model", None
     problem = window.show_why(*why)
     if problem:
-        return problem
+        return problem, None
 
     def done() -> bool:
         update = window.last_update
@@ -156,16 +162,21 @@ def _explained(app: QApplication, window: MainWindow, why: tuple[int | None, int
             and (why[0] is None or found.target == why[0]))
 
     if not _wait(app, done):
-        return "the Why tab's methods did not finish in time"
+        return "the Why tab's methods did not finish in time", None
     if make_it is not None:
         view = window.why_view.counterfactual
+        explanation = window.last_update.explanation
+        if explanation is not None and explanation.blank:  # the panel offers no search from a blank input
+            return None, f"--make-it {make_it}: {NOTHING_TO_CHANGE}"
         failures: list[str] = []
         window.worker.counterfactualFailed.connect(failures.append)
         view.set_target(make_it)
         view.find_button.click()
         if not _wait(app, lambda: view.found is not None or bool(failures)):
-            return "the counterfactual search did not finish in time"
-    return None
+            return "the counterfactual search did not finish in time", None
+        if failures:
+            return None, f"--make-it {make_it}: {failures[0]}"
+    return None, None
 
 
 def _wait(app: QApplication, condition: Callable[[], bool], timeout_s: float = SCREENSHOT_TIMEOUT_S) -> bool:
@@ -216,6 +227,7 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
         window = MainWindow(model, settings=store, trust_model=trust, class_names=classes)
         # Nobody is there to answer a question: a model that runs code is refused (--trust-model loads it).
         window.model_banner.confirm_trust = lambda _path: False
+        counterfactual_failure = None
         try:
             window.resize(1560, 940)
             window.show()
@@ -248,7 +260,7 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                     print("guiapp: the snapshot was not shown in time; no screenshot written", file=sys.stderr)
                     return 1
             if (why is not None or make_it is not None) and not window.model_error:
-                problem = _explained(app, window, why or (None, None), make_it)
+                problem, counterfactual_failure = _explained(app, window, why or (None, None), make_it)
                 if problem:
                     print(f"guiapp: {problem}", file=sys.stderr)
                     return 2
@@ -267,7 +279,8 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
             # input, shows why: that is the picture, and the same line here, so a script does not take it for
             # the map or an answer.
             where_failure = window.where.failure if where is not None else None
-            problem = window.model_error or window.class_names_error or where_failure or _nan_problem(window)
+            problem = (window.model_error or window.class_names_error or where_failure or _nan_problem(window)
+                       or counterfactual_failure)
             if problem:
                 print(f"guiapp: {problem} (wrote {path}, the window with this message)", file=sys.stderr)
                 return 2

@@ -26,6 +26,8 @@ STEPS_PER_BOUND = 12
 MAX_STEPS = 240  # 20 rounds: the bound reaches 1 (anything) well before
 CHANGED = 0.1  # a pixel counts as changed when it moved by more than this
 
+NOTHING_TO_CHANGE = "nothing to change: the input is blank (every pixel the same)"
+
 
 class ComputesNaN(ValueError):
     """The network's scores for the input, or for a change of it on the way, are not numbers: no gradient
@@ -100,7 +102,7 @@ def make_it(source: GradientSource, image: np.ndarray, target: int, max_steps: i
     started = time.perf_counter()
     check_classes(source.num_classes, target, None)
     if is_blank(image):
-        raise ValueError("nothing to change: the input is blank (every pixel the same)")
+        raise ValueError(NOTHING_TO_CHANGE)
     original = as_batch(image, source.input_shape)
     x = original.copy()
     bound, steps = START_BOUND, 0
