@@ -48,3 +48,13 @@ def dev_zero_link(path: Path) -> Path:
 
 FIFO_REASON = "is a named pipe (FIFO), not a regular file"
 DEVICE_REASON = "is a device, not a regular file"
+
+
+@contextmanager
+def not_a_file(kind: str, path: Path) -> Iterator[tuple[Path, str]]:
+    """``path`` made a FIFO (``kind`` "fifo") or a ``/dev/zero`` link ("dev-zero"); (path, the reason a reader gives)."""
+    if kind == "fifo":
+        with fifo(path):
+            yield path, FIFO_REASON
+    else:
+        yield dev_zero_link(path), DEVICE_REASON

@@ -125,3 +125,26 @@ def randomise_weights(model, rng: np.random.Generator) -> None:
             layer.set_weights([v.astype(np.float32) for v in values])
             if type(layer).__name__ == "Normalization":
                 layer.finalize_state()  # Keras 3 reshapes the adapted statistics only here
+
+
+# ----------------------------------------------------------------- models that compute NaN
+
+HUGE = 1e30  # every kernel × this: conv2's outputs pass float32's 3.4e38 on any CPU (IEEE 754 overflow)
+
+
+def poisoned_model(folder: Path, kind: str) -> Path:
+    """A small 28×28 model whose conv1 holds one NaN or infinite weight, or ("overflow") huge finite kernels."""
+    from guiapp.core.model.backend import keras
+
+    path = make_model(folder, GREY_28, 10, name=f"{kind}_model")
+    model = keras().models.load_model(path, compile=False)
+    for name in ("conv1", "conv2", "dense") if kind == "overflow" else ("conv1",):
+        layer = model.get_layer(name)
+        kernel, bias = layer.get_weights()
+        if kind == "overflow":
+            kernel *= HUGE
+        else:
+            kernel[0, 0, 0, 0] = np.nan if kind == "nan" else np.inf
+        layer.set_weights([kernel, bias])
+    model.save(path)
+    return path

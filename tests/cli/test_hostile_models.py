@@ -18,7 +18,7 @@ from guiapp import paths
 from guiapp.cli import main
 from guiapp.core.model.class_names import HINT as NAMES_HINT
 from guiapp.core.model.keras_engine import MODEL_HINT
-from tests.hostile_files import DEVICE_REASON, FIFO_REASON, dev_zero_link, fifo
+from tests.hostile_files import FIFO_REASON, fifo, not_a_file
 
 TIMEOUT = 120  # a reader that blocked on the FIFO would fail the test here instead of hanging it
 HUGE = "1" + "0" * 400
@@ -54,14 +54,8 @@ def model(tmp_path) -> Path:
 def test_a_model_that_is_a_fifo_or_dev_zero_is_one_line_and_exit_2(tmp_path, seven, kind, command):
     path = tmp_path / "model.keras"
     argv = [command, "--model", path, *([seven] if command == "predict" else [])]
-    if kind == "fifo":
-        with fifo(path):
-            done = guiapp(*argv)
-        reason = FIFO_REASON
-    else:
-        dev_zero_link(path)
+    with not_a_file(kind, path) as (_, reason):
         done = guiapp(*argv)
-        reason = DEVICE_REASON
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines() == [f"guiapp: {path}: {reason} — {MODEL_HINT}"]
 
@@ -69,14 +63,8 @@ def test_a_model_that_is_a_fifo_or_dev_zero_is_one_line_and_exit_2(tmp_path, sev
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
 def test_class_names_from_a_fifo_or_dev_zero_are_one_line_and_exit_2(tmp_path, seven, kind):
     path = tmp_path / "names.txt"
-    if kind == "fifo":
-        with fifo(path):
-            done = guiapp("predict", "--classes", path, seven)
-        reason = FIFO_REASON
-    else:
-        dev_zero_link(path)
+    with not_a_file(kind, path) as (_, reason):
         done = guiapp("predict", "--classes", path, seven)
-        reason = DEVICE_REASON
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines() == [f"guiapp: {path}: {reason} — {NAMES_HINT}"]
 

@@ -14,7 +14,7 @@ import pytest
 from guiapp.core.drawing import images
 from guiapp.core.drawing import stroke_file as sf
 from guiapp.core.learning import data, pendigits
-from tests.hostile_files import DEVICE_REASON, FIFO_REASON, dev_zero_link, fifo
+from tests.hostile_files import not_a_file
 
 TIMEOUT_SECONDS = 120  # generous for a slow machine; a refusal takes about a second (Python's start)
 ARCH_HINT = "save one from the window's Architecture tab, or give a built-in name"
@@ -41,14 +41,8 @@ def test_a_fifo_or_dev_zero_is_one_line_and_exit_2(tmp_path, argv, name, hint, k
     outputs = {"OUT": tmp_path / "out.png", "MODEL": tmp_path / "m.keras"}
     args = [str({"FILE": path, **outputs}.get(a, a)) for a in argv]
     run = [sys.executable, "-m", "guiapp", *args]
-    if kind == "fifo":
-        with fifo(path):
-            done = subprocess.run(run, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-        reason = FIFO_REASON
-    else:
-        dev_zero_link(path)
+    with not_a_file(kind, path) as (_, reason):
         done = subprocess.run(run, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-        reason = DEVICE_REASON
     assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr
     assert done.stderr == f"guiapp: {path}: {reason} — {hint}\n"
     assert not any(out.exists() for out in outputs.values())  # refused before any work

@@ -12,31 +12,10 @@ import pytest
 from PIL import Image
 
 from guiapp.cli import main
-from tests.models import GREY_28, make_model
+from tests.models import poisoned_model
 
 NAN_LINE = "the model computes NaN for this input (its layer conv1 holds NaN or infinite weights)"
 OVERFLOW_LINE = "the model computes NaN for this input (its weights are finite, but their products overflow)"
-HUGE = 1e30  # every kernel × this: conv2's outputs pass float32's 3.4e38 on any CPU (IEEE 754 overflow)
-
-
-def poisoned_model(folder: Path, kind: str) -> Path:
-    """A small 28×28 model whose conv1 holds one NaN or infinite weight, or ("overflow") huge finite kernels."""
-    from guiapp.core.model.backend import keras
-
-    path = make_model(folder, GREY_28, 10, name=f"{kind}_model")
-    model = keras().models.load_model(path, compile=False)
-    for name in ("conv1", "conv2", "dense") if kind == "overflow" else ("conv1",):
-        layer = model.get_layer(name)
-        kernel, bias = layer.get_weights()
-        if kind == "overflow":
-            kernel *= HUGE
-        else:
-            kernel[0, 0, 0, 0] = np.nan if kind == "nan" else np.inf
-        layer.set_weights([kernel, bias])
-    model.save(path)
-    return path
-
-
 @pytest.fixture(scope="module")
 def poisoned(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("poisoned")

@@ -18,7 +18,7 @@ from guiapp.core.errors import DataFileError, GuiappError
 from guiapp.core.learning import data, pendigits
 from guiapp.core.learning.training import _initial_weights
 from guiapp.core.model.arch_edit import load_architecture
-from tests.hostile_files import DEVICE_REASON, FIFO_REASON, dev_zero_link, fifo
+from tests.hostile_files import not_a_file
 
 
 def _shipped_mnist_at(path: Path) -> Path:
@@ -48,27 +48,13 @@ READERS: list[tuple[str, Callable[[Path], object], str, str]] = [
                          ids=[entry[0] for entry in READERS])
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
 def test_a_fifo_or_dev_zero_gets_the_readers_one_line_refusal(tmp_path, reader, name, hint, kind):
-    path = tmp_path / name
-    if kind == "fifo":
-        with fifo(path), pytest.raises(GuiappError) as caught:
-            reader(path)
-        reason = FIFO_REASON
-    else:
-        with pytest.raises(GuiappError) as caught:
-            reader(dev_zero_link(path))
-        reason = DEVICE_REASON
+    with not_a_file(kind, tmp_path / name) as (path, reason), pytest.raises(GuiappError) as caught:
+        reader(path)
     assert str(caught.value) == f"{path}: {reason} — {hint}"
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
 def test_a_shipped_mnist_that_is_not_a_file_asks_for_a_reinstall(tmp_path, kind):
-    path = tmp_path / "mnist.npz"
-    if kind == "fifo":
-        with fifo(path), pytest.raises(DataFileError) as caught:
-            _shipped_mnist_at(path)
-        reason = FIFO_REASON
-    else:
-        with pytest.raises(DataFileError) as caught:
-            _shipped_mnist_at(dev_zero_link(path))
-        reason = DEVICE_REASON
+    with not_a_file(kind, tmp_path / "mnist.npz") as (path, reason), pytest.raises(DataFileError) as caught:
+        _shipped_mnist_at(path)
     assert str(caught.value) == f"{path}: {reason} (reinstall) — {data._HINT}"

@@ -95,3 +95,11 @@ def wait_settled(qtbot, window) -> None:
 
 
 VERTICAL_BAR_POINTS = line((140, 45), (140, 235), 20)
+
+
+@pytest.fixture(scope="module")
+def nan_model(tmp_path_factory):
+    """A small 28×28 model whose conv1 holds a NaN weight: it computes NaN for every input."""
+    from tests.models import poisoned_model
+
+    return poisoned_model(tmp_path_factory.mktemp("nan"), "nan")

@@ -3,17 +3,11 @@ says why, the Why tab explains nothing, and no "nan%" is shown anywhere."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QLabel
 
 from guiapp.core.live.live_update import NAN_ANSWER
-from tests.cli.test_nan_models import NAN_LINE, poisoned_model
+from tests.cli.test_nan_models import NAN_LINE
 from tests.ui.conftest import MODEL_TIMEOUT_MS
-
-
-@pytest.fixture(scope="module")
-def nan_model(tmp_path_factory):
-    return poisoned_model(tmp_path_factory.mktemp("nan"), "nan")
 
 
 def _texts(window) -> list[str]:

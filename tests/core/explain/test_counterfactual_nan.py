@@ -10,7 +10,7 @@ from guiapp.core.explain.counterfactual import ComputesNaN, make_it
 from guiapp.core.explain.gradients import Gradients
 from guiapp.core.live.live_update import NAN_ANSWER, PictureInput, counterfactual
 from guiapp.core.model.inference import Inspector
-from tests.cli.test_nan_models import poisoned_model
+from tests.models import poisoned_model
 
 CLASSES = 10
 

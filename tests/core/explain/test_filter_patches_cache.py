@@ -12,7 +12,7 @@ import pytest
 from guiapp import paths
 from guiapp.core.explain import filter_patches as fp
 from guiapp.core.learning.data import load_samples
-from tests.hostile_files import dev_zero_link, fifo
+from tests.hostile_files import not_a_file
 
 DIGITS = 40
 
@@ -64,11 +64,8 @@ def test_patches_pointing_past_the_digits_are_not_ours(shipped_inspector, digits
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
 def test_a_cache_that_is_not_a_file_is_removed_and_recomputed(shipped_inspector, digits, tmp_path, kind):
     key, path = _cache_file(shipped_inspector, digits[0], tmp_path)
-    if kind == "fifo":
-        with fifo(path):
-            assert fp.load_patches(path, key) is None
-    else:
-        assert fp.load_patches(dev_zero_link(path), key) is None
+    with not_a_file(kind, path):
+        assert fp.load_patches(path, key) is None
     assert not path.exists() and not path.is_symlink()
     assert not fp.load_or_compute(shipped_inspector, *digits, tmp_path).from_cache
     assert path.is_file()

@@ -45,15 +45,11 @@ def test_a_folder_or_a_missing_file(tmp_path):
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
 def test_a_fifo_or_dev_zero_is_refused_at_once(tmp_path, kind):
     from guiapp.core.model.class_names import HINT
-    from tests.hostile_files import DEVICE_REASON, FIFO_REASON, dev_zero_link, fifo
+    from tests.hostile_files import (
+        not_a_file,
+    )
 
     path = tmp_path / "names.txt"
-    if kind == "fifo":
-        with fifo(path), pytest.raises(ClassNamesError) as caught:
-            read_class_names(path, 10)
-        reason = FIFO_REASON
-    else:
-        with pytest.raises(ClassNamesError) as caught:
-            read_class_names(dev_zero_link(path), 10)
-        reason = DEVICE_REASON
+    with not_a_file(kind, path) as (_, reason), pytest.raises(ClassNamesError) as caught:
+        read_class_names(path, 10)
     assert str(caught.value) == f"{path}: {reason} — {HINT}"

@@ -19,7 +19,7 @@ from guiapp.core.model.inference import Inspector
 from guiapp.core.model.keras_engine import MODEL_HINT, load_keras_model
 from guiapp.core.model.model_check import check_model_file
 from guiapp.core.model.param_count import declared_params
-from tests.hostile_files import DEVICE_REASON, FIFO_REASON, dev_zero_link, fifo
+from tests.hostile_files import dev_zero_link, fifo, not_a_file
 
 CAP = "more than the 100,000,000 guiapp loads"
 # The bomb: the shipped model with Dense(128) made Dense(70000), its own small weights beside it.
@@ -136,14 +136,8 @@ def test_a_functional_model_with_a_branch_and_a_model_inside_is_counted_exactly(
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
 def test_a_model_path_that_is_not_a_file_is_one_line_at_once(tmp_path, kind, keras_never_asked):
     path = tmp_path / "model.keras"
-    if kind == "fifo":
-        with fifo(path), pytest.raises(ModelFileError) as caught:
-            Inspector.load(path)
-        reason = FIFO_REASON
-    else:
-        with pytest.raises(ModelFileError) as caught:
-            Inspector.load(dev_zero_link(path))
-        reason = DEVICE_REASON
+    with not_a_file(kind, path) as (_, reason), pytest.raises(ModelFileError) as caught:
+        Inspector.load(path)
     assert str(caught.value) == f"{path}: {reason} — {MODEL_HINT}"
 
 

@@ -12,7 +12,7 @@ from guiapp.core.where.atlas import fit_map
 from guiapp.core.where.cache import load_or_run, load_pass
 from guiapp.core.where.embedding import PASS_CHUNK, ComputesNaN, NoEmbedding, run_test_pass
 from guiapp.core.where.layers import layer_features
-from tests.cli.test_nan_models import poisoned_model
+from tests.models import poisoned_model
 
 DIGITS = 2 * PASS_CHUNK  # two chunks: the refusal comes after the first
 NAN_LINE = "the model computes NaN for the test digits (its layer conv1 holds NaN or infinite weights)"

@@ -7,7 +7,7 @@ import pytest
 from guiapp.core.drawing.images import HINT
 from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.live.picture_intake import PictureIntake
-from tests.hostile_files import DEVICE_REASON, FIFO_REASON, dev_zero_link, fifo
+from tests.hostile_files import not_a_file
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
@@ -18,12 +18,6 @@ def test_a_fifo_or_dev_zero_picture_fails_in_one_line_and_gives_no_picture(qtbot
     ready, failed = [], []
     intake.pictureReady.connect(ready.append)
     intake.failed.connect(failed.append)
-    path = tmp_path / "digit.png"
-    if kind == "fifo":
-        with fifo(path):
-            assert not intake.open_file(path)
-        reason = FIFO_REASON
-    else:
-        assert not intake.open_file(dev_zero_link(path))
-        reason = DEVICE_REASON
+    with not_a_file(kind, tmp_path / "digit.png") as (path, reason):
+        assert not intake.open_file(path)
     assert failed == [f"{path}: {reason} — {HINT}"] and ready == []

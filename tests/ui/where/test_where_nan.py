@@ -7,20 +7,13 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import pytest
 
 from guiapp.core.live.live_update import NAN_ANSWER
 from guiapp.core.where.cache import cache_path, map_path
-from tests.cli.test_nan_models import poisoned_model
 from tests.ui.conftest import MODEL_TIMEOUT_MS
 
 WHERE_LINE = ("The Where tab cannot compare digits through this model: the model computes NaN for the test digits "
               "(its layer conv1 holds NaN or infinite weights).")
-
-
-@pytest.fixture(scope="module")
-def nan_model(tmp_path_factory):
-    return poisoned_model(tmp_path_factory.mktemp("nan"), "nan")
 
 
 def test_the_tab_says_the_model_computes_nan_for_the_test_digits(qtbot, store, nan_model, tmp_path_factory):

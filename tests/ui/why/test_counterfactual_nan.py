@@ -7,13 +7,8 @@ import pytest
 from PIL import Image
 
 from guiapp.core.live.live_update import NAN_ANSWER
-from tests.cli.test_nan_models import NAN_LINE, poisoned_model
+from tests.cli.test_nan_models import NAN_LINE
 from tests.ui.conftest import MODEL_TIMEOUT_MS
-
-
-@pytest.fixture(scope="module")
-def nan_model(tmp_path_factory):
-    return poisoned_model(tmp_path_factory.mktemp("nan"), "nan")
 
 
 @pytest.mark.parametrize("target", [0, 3])  # 0: NaN's argmax, which would read "already a 0: nothing to change"
