@@ -56,11 +56,11 @@ def store(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "guiapp.ini"), QSettings.Format.IniFormat)
 
 
-@pytest.fixture()
-def window(qtbot, store):
+def _opened(qtbot, store, model=None):
+    """The window on ``model`` (the shipped one by default), shown, its model loaded; shut down after."""
     from guiapp.ui import MainWindow
 
-    win = MainWindow(settings=store)
+    win = MainWindow(model, settings=store)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.inspector is not None, timeout=MODEL_TIMEOUT_MS)
@@ -69,6 +69,11 @@ def window(qtbot, store):
     win.shutdown()
     # Every drawing went to the compute process: a silent fall-back to the window's thread is a failure.
     assert problem is None, problem
+
+
+@pytest.fixture()
+def window(qtbot, store):
+    yield from _opened(qtbot, store)
 
 
 def draw(qtbot, canvas, points, button=Qt.MouseButton.LeftButton) -> None:
@@ -103,3 +108,9 @@ def nan_model(tmp_path_factory):
     from tests.models import poisoned_model
 
     return poisoned_model(tmp_path_factory.mktemp("nan"), "nan")
+
+
+@pytest.fixture()
+def nan_window(qtbot, store, nan_model):
+    """The window on :func:`nan_model`."""
+    yield from _opened(qtbot, store, nan_model)

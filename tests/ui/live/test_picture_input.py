@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 
+from guiapp.core.drawing.images import HINT
 from guiapp.core.live.live_update import PictureInput
 from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.live.picture_intake import PictureIntake, qimage_to_picture
+from tests.hostile_files import not_a_file
 from tests.ui.conftest import draw, line
+
+
+def _intake(qtbot) -> tuple[PictureIntake, list, list]:
+    """An intake on a canvas of its own, with the pictures it gives and the lines it fails with."""
+    host = DrawingCanvas()
+    qtbot.addWidget(host)
+    intake = PictureIntake(host)
+    ready, failed = [], []
+    intake.pictureReady.connect(ready.append)
+    intake.failed.connect(failed.append)
+    return intake, ready, failed
 
 
 def _stripes(height: int = 60, width: int = 90) -> np.ndarray:
@@ -44,12 +58,7 @@ def test_the_canvas_shows_a_picture_in_colour_and_a_stroke_starts_a_new_drawing(
 
 
 def test_the_intake_reads_a_file_and_refuses_a_bad_one_in_one_line(qtbot, tmp_path):
-    host = DrawingCanvas()
-    qtbot.addWidget(host)
-    intake = PictureIntake(host)
-    ready, failed = [], []
-    intake.pictureReady.connect(ready.append)
-    intake.failed.connect(failed.append)
+    intake, ready, failed = _intake(qtbot)
     good = tmp_path / "stripes.png"
     Image.fromarray((_stripes() * 255).astype(np.uint8)).save(good)
     assert intake.open_file(good)
@@ -62,12 +71,7 @@ def test_the_intake_reads_a_file_and_refuses_a_bad_one_in_one_line(qtbot, tmp_pa
 
 
 def test_paste_takes_image_data_or_a_copied_file_and_says_when_there_is_none(qtbot, tmp_path):
-    host = DrawingCanvas()
-    qtbot.addWidget(host)
-    intake = PictureIntake(host)
-    ready, failed = [], []
-    intake.pictureReady.connect(ready.append)
-    intake.failed.connect(failed.append)
+    intake, ready, failed = _intake(qtbot)
     image = QImage(40, 20, QImage.Format.Format_RGB888)
     image.fill(QColor(0, 255, 0))
     clipboard = QGuiApplication.clipboard()
@@ -94,3 +98,11 @@ def test_a_transparent_pasted_image_lies_on_white_paper():
     image.fill(QColor(0, 0, 0, 0))
     picture = qimage_to_picture(image)
     assert picture.shape == (8, 8) and float(picture.min()) == 1.0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_fifo_or_dev_zero_picture_fails_in_one_line_and_gives_no_picture(qtbot, tmp_path, kind):
+    intake, ready, failed = _intake(qtbot)
+    with not_a_file(kind, tmp_path / "digit.png") as (path, reason):
+        assert not intake.open_file(path)
+    assert failed == [f"{path}: {reason} — {HINT}"] and ready == []

@@ -16,34 +16,26 @@ WHERE_LINE = ("The Where tab cannot compare digits through this model: the model
               "(its layer conv1 holds NaN or infinite weights).")
 
 
-def test_the_tab_says_the_model_computes_nan_for_the_test_digits(qtbot, store, nan_model, tmp_path_factory):
-    from guiapp.ui import MainWindow
-
-    window = MainWindow(nan_model, settings=store)
-    qtbot.addWidget(window)
-    window.show()
-    try:
-        qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)
-        window.tabs.setCurrentWidget(window.where.page)
-        view = window.where.view
-        qtbot.waitUntil(lambda: window.where.note is not None, timeout=MODEL_TIMEOUT_MS)
-        assert window.where.note == WHERE_LINE and view.status.text() == WHERE_LINE
-        assert view.neighbours.message == WHERE_LINE and view.map.message.text() == WHERE_LINE
-        assert window.where.failure is None and window.where.settled  # said, not failed: --screenshot waits no more
-        assert window.where.test_pass is None and window.where.points is None
-        digits = window.where.worker.digits
-        images = digits.images.astype(np.float32) / 255.0
-        cache = tmp_path_factory.getbasetemp() / "where_cache"
-        for path in (cache_path(window.inspector, images, digits.labels, cache),
-                     map_path(window.inspector, images, digits.labels, cache)):
-            assert not path.exists()
-        window.load_sample(0)  # the window stays usable; the drawing gets no neighbours of NaN
-        qtbot.waitUntil(lambda: window.last_update is not None
-                        and window.last_update.drawing is window.canvas.drawing, timeout=MODEL_TIMEOUT_MS)
-        assert view.neighbours.shown == () and view.neighbours.message == WHERE_LINE
-        assert view.map.drawing_xy is None
-    finally:
-        window.shutdown()
+def test_the_tab_says_the_model_computes_nan_for_the_test_digits(qtbot, nan_window, tmp_path_factory):
+    window = nan_window
+    window.tabs.setCurrentWidget(window.where.page)
+    view = window.where.view
+    qtbot.waitUntil(lambda: window.where.note is not None, timeout=MODEL_TIMEOUT_MS)
+    assert window.where.note == WHERE_LINE and view.status.text() == WHERE_LINE
+    assert view.neighbours.message == WHERE_LINE and view.map.message.text() == WHERE_LINE
+    assert window.where.failure is None and window.where.settled  # said, not failed: --screenshot waits no more
+    assert window.where.test_pass is None and window.where.points is None
+    digits = window.where.worker.digits
+    images = digits.images.astype(np.float32) / 255.0
+    cache = tmp_path_factory.getbasetemp() / "where_cache"
+    for path in (cache_path(window.inspector, images, digits.labels, cache),
+                 map_path(window.inspector, images, digits.labels, cache)):
+        assert not path.exists()
+    window.load_sample(0)  # the window stays usable; the drawing gets no neighbours of NaN
+    qtbot.waitUntil(lambda: window.last_update is not None
+                    and window.last_update.drawing is window.canvas.drawing, timeout=MODEL_TIMEOUT_MS)
+    assert view.neighbours.shown == () and view.neighbours.message == WHERE_LINE
+    assert view.map.drawing_xy is None
 
 
 def test_a_drawing_the_model_computes_nan_for_gets_no_neighbours_and_no_star(qtbot, window):

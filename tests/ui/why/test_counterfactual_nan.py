@@ -12,28 +12,20 @@ from tests.ui.conftest import MODEL_TIMEOUT_MS
 
 
 @pytest.mark.parametrize("target", [0, 3])  # 0: NaN's argmax, which would read "already a 0: nothing to change"
-def test_the_why_tabs_search_says_the_model_computes_nan(qtbot, store, nan_model, target):
-    from guiapp.ui import MainWindow
-
-    window = MainWindow(nan_model, settings=store)
-    qtbot.addWidget(window)
-    window.show()
-    try:
-        qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)
-        assert window.show_why() is None
-        window.load_sample(0)
-        qtbot.waitUntil(lambda: window.why_view.summary.text() == NAN_ANSWER, timeout=MODEL_TIMEOUT_MS)
-        view = window.why_view.counterfactual
-        failures: list[str] = []
-        window.worker.counterfactualFailed.connect(failures.append)
-        view.set_target(target)
-        view.find_button.click()
-        qtbot.waitUntil(lambda: bool(failures), timeout=MODEL_TIMEOUT_MS)
-        assert failures == [NAN_ANSWER] and view.result_text.text() == NAN_ANSWER
-        assert view.found is None and not view.show_button.isEnabled()
-        assert view.find_button.isEnabled()  # the panel stays usable (another model may come)
-    finally:
-        window.shutdown()
+def test_the_why_tabs_search_says_the_model_computes_nan(qtbot, nan_window, target):
+    window = nan_window
+    assert window.show_why() is None
+    window.load_sample(0)
+    qtbot.waitUntil(lambda: window.why_view.summary.text() == NAN_ANSWER, timeout=MODEL_TIMEOUT_MS)
+    view = window.why_view.counterfactual
+    failures: list[str] = []
+    window.worker.counterfactualFailed.connect(failures.append)
+    view.set_target(target)
+    view.find_button.click()
+    qtbot.waitUntil(lambda: bool(failures), timeout=MODEL_TIMEOUT_MS)
+    assert failures == [NAN_ANSWER] and view.result_text.text() == NAN_ANSWER
+    assert view.found is None and not view.show_button.isEnabled()
+    assert view.find_button.isEnabled()  # the panel stays usable (another model may come)
 
 
 def test_a_screenshot_asked_to_make_it_a_three_says_the_model_computes_nan(qtbot, nan_model, tmp_path, capsys):
