@@ -19,6 +19,11 @@ from typing import Any, Self
 
 from guiapp.core.errors import GuiappError, OutputExistsError, file_problem
 
+__all__ = [
+    "CommittedInterrupt", "CommittedTermination", "Terminated", "atomic_path", "atomic_paths", "check_output_path",
+    "check_writable_folder", "refuse_overwrite", "terminate_as_interrupt", "uninterrupted", "write_text_atomic",
+]
+
 
 NAME_MAX = 255  # bytes in one file name on every file system guiapp writes to (ext4, APFS, NTFS in UTF-16 units)
 TEMPORARY_OVERHEAD = 32  # what a temporary name adds around the target's: ".NAME.k2j4x9_a.tmp.keras"

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = [
+    "ArchitectureError", "DataFileError", "GuiappError", "ImageFileError", "ModelFileError", "OutputExistsError",
+    "UnsafeModelError", "file_problem", "short_reason",
+]
+
 
 class GuiappError(Exception):
     """A problem with the user's input; its message is one line, fit to print as is."""

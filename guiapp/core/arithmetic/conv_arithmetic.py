@@ -11,6 +11,11 @@ import math
 from dataclasses import dataclass
 from typing import Union
 
+__all__ = [
+    "MINUS", "TIMES", "AxisArithmetic", "Padding", "conv_axes", "conv_axis", "conv_output_shape", "conv_output_size",
+    "pair", "same_padding", "spatial_formulas", "zero_padding_sides",
+]
+
 Padding = Union[int, str]  # an explicit number of rows/columns per side, or "valid" / "same"
 
 MINUS = "−"

@@ -19,6 +19,11 @@ from guiapp.core.arithmetic.conv_arithmetic import (
     spatial_formulas,
 )
 
+__all__ = [
+    "EXAMPLES", "INPUT", "PADDING", "UNVISITED", "ConvGrid", "Example", "Misfit", "conv_grid", "misfit",
+    "parse_padding",
+]
+
 PADDING, INPUT, UNVISITED = 0, 1, 2  # the kinds of cell in ConvGrid.cell_kinds()
 
 

@@ -20,6 +20,11 @@ from guiapp.core.arithmetic.conv_arithmetic import (
     zero_padding_sides,
 )
 
+__all__ = [
+    "IDENTITY_KINDS", "LayerArithmetic", "Shape", "UnsupportedLayer", "explain_layer", "normalization_axes",
+    "shape_text",
+]
+
 Shape = tuple[int, ...]
 IDENTITY_KINDS = {
     "Dropout": "dropout",

@@ -15,6 +15,8 @@ from typing import Any
 from guiapp.core.arithmetic.layer_formulas import Shape, UnsupportedLayer, explain_layer
 from guiapp.core.model.architectures import Architecture
 
+__all__ = ["NO_FORMULA", "Ledger", "LedgerRow", "explained_row", "ledger_for_architecture", "ledger_for_model"]
+
 NO_FORMULA = "no formula — shape and parameter count as Keras reports them"
 
 

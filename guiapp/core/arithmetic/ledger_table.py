@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from guiapp.core.arithmetic.ledger import Ledger, LedgerRow
 
+__all__ = ["keras_shape", "render_table", "share_text"]
+
 NAME_WIDTH = 34
 SHAPE_WIDTH = 22
 PARAM_WIDTH = 11

@@ -17,6 +17,11 @@ from typing import Any
 from guiapp.core.arithmetic.conv_arithmetic import conv_axis, pair, zero_padding_sides
 from guiapp.core.arithmetic.layer_formulas import IDENTITY_KINDS
 
+__all__ = [
+    "POOL_KINDS", "ChainStop", "Field", "LayerInfo", "Window", "chain_stop", "field_of", "read_field", "spatial_chains",
+    "window_of",
+]
+
 Shape = tuple[int, ...]
 CONV_KINDS = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D")  # a separable conv's window is its depthwise one
 POOL_KINDS = ("MaxPooling2D", "AveragePooling2D")

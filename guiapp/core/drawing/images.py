@@ -25,7 +25,11 @@ from PIL import Image, UnidentifiedImageError
 
 from guiapp.core.errors import ImageFileError, file_problem, short_reason
 from guiapp.core.files import FileRefused, open_regular
-from guiapp.core.model.limits import LUMA  # noqa: F401 — picture.py and tests take it from here
+from guiapp.core.model.limits import LUMA  # re-exported (see __all__): picture.py and tests take it from here
+
+__all__ = [
+    "HINT", "LUMA", "MAX_PIXELS", "MAX_WORKING_SIDE", "as_picture", "load_digit_image", "load_picture", "save_picture",
+]
 
 MAX_MEGAPIXELS = 50  # larger pictures are refused unread: no camera photo needs more to show a model 512 pixels
 MAX_PIXELS = MAX_MEGAPIXELS * 1_000_000

@@ -29,6 +29,11 @@ from PIL import Image
 from guiapp.core.drawing.images import LUMA, as_picture
 from guiapp.core.drawing.preprocess import Stages, preprocess_stages
 
+__all__ = [
+    "FITS", "PictureRecipe", "PictureStages", "border_colour", "default_recipe", "digit_stages", "fit_crop", "fit_pad",
+    "is_blank", "picture_stages", "resize", "to_channels", "white_on_black",
+]
+
 Fit = Literal["pad", "crop", "digit"]
 FITS: tuple[str, ...] = get_args(Fit)
 BLANK_SPREAD = 2 / 255  # a picture whose pixels all lie within this of each other is one colour: blank

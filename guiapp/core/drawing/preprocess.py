@@ -19,6 +19,12 @@ from PIL import Image
 if TYPE_CHECKING:
     from guiapp.core.drawing.strokes import Drawing
 
+__all__ = [
+    "MNIST_FRAME", "Placement", "PreprocessOptions", "Stages", "box_for", "center_of_mass", "centre_by_mass",
+    "drawing_stages", "drawing_to_network_input", "fit_into_box", "ink_bounding_box", "mnist_preprocess",
+    "mnist_preprocess_placed", "preprocess_stages",
+]
+
 FRAME = 28  # MNIST's input size
 BOX = 20  # MNIST digits are scaled to fit this box
 MNIST_FRAME = (FRAME, FRAME)

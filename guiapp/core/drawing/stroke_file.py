@@ -37,6 +37,11 @@ from guiapp.core.drawing.strokes import (
 from guiapp.core.errors import GuiappError, file_problem
 from guiapp.core.files import FileRefused, human_size, open_regular
 
+__all__ = [
+    "HINT", "Line", "StrokeFileError", "drawing_from_json", "drawing_to_json", "export_png", "load_drawing",
+    "read_drawings", "save_drawing",
+]
+
 FORMAT = "guiapp-drawing"
 MAX_CANVAS = 4096
 MAX_POINTS = 100_000  # per drawing

@@ -22,6 +22,11 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "CANVAS_SIZE", "DEFAULT_PEN_WIDTH", "MAX_PEN_WIDTH", "MAX_RASTER_WORK", "MIN_PEN_WIDTH", "MIN_WORKING_SIZE",
+    "Drawing", "IncrementalRasterizer", "Stroke", "raster_work", "rasterize", "stroke_coverage",
+]
+
 CANVAS_SIZE = 280  # logical pixels; ten canvas pixels per network pixel
 DEFAULT_PEN_WIDTH = 20.0
 MIN_PEN_WIDTH = 4.0

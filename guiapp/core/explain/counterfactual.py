@@ -19,6 +19,8 @@ from guiapp.core.explain.attribution import as_batch, check_classes, is_blank
 from guiapp.core.explain.gradients import GradientSource
 from guiapp.core.model.numpy_engine import softmax
 
+__all__ = ["CHANGED", "NOTHING_TO_CHANGE", "ComputesNaN", "Counterfactual", "make_it"]
+
 STEP = 0.05  # the largest pixel change of one step (0..1 pixels)
 START_BOUND = 0.1  # the first L∞ bound on the change
 BOUND_GROWTH = 0.1  # added to the bound after each round k has not won

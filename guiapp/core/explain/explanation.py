@@ -16,6 +16,12 @@ import numpy as np
 
 from guiapp.core.model.numpy_engine import softmax
 
+__all__ = [
+    "AT_REST_METHODS", "BLANK_RANGE", "GRADCAM", "GRADIENT", "GRADIENT_INPUT", "INTEGRATED", "LIVE_METHODS", "METHODS",
+    "NOTHING_TO_EXPLAIN", "OCCLUSION", "TITLES", "Attribution", "Completeness", "Explanation", "as_batch",
+    "batch_chunk", "check_classes", "failed", "is_blank", "seed",
+]
+
 GRADIENT, GRADIENT_INPUT, GRADCAM, INTEGRATED, OCCLUSION = "gradient", "gradient-input", "gradcam", "ig", "occlusion"
 METHODS = (GRADIENT, GRADIENT_INPUT, GRADCAM, INTEGRATED, OCCLUSION)
 LIVE_METHODS = (GRADIENT, GRADIENT_INPUT, GRADCAM)  # one gradient call: on every update while drawing

@@ -23,6 +23,11 @@ from guiapp.core.atomic import atomic_path
 from guiapp.core.cache_file import CheckedNpz, NotOurs, read_cache
 from guiapp.core.model.fingerprint import fingerprint
 
+__all__ = [
+    "BATCH", "TOP_K", "Cancelled", "FilterPatches", "LayerPatches", "cache_key", "compute_filter_patches",
+    "conv_layers", "load_or_compute", "load_patches", "save_patches",
+]
+
 FORMAT_VERSION = 1
 TOP_K = 9
 BATCH = 64  # digits per model call: the live drawing waits for at most one batch

@@ -10,6 +10,8 @@ import numpy as np
 
 from guiapp.core.arithmetic.receptive_field import Window, field_of
 
+__all__ = ["grad_cam_maps", "to_input_grid", "unit_centres"]
+
 
 def grad_cam_maps(conv: np.ndarray, conv_grad: np.ndarray) -> np.ndarray:
     """ReLU(Σₖ αₖ·Aₖ) with αₖ = mean over positions of ∂y/∂Aₖ, for each image: (N, h, w)."""

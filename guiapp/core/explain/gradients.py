@@ -29,6 +29,8 @@ import numpy as np
 from guiapp.core.model.inference import Inspector
 from guiapp.core.model.numpy_engine import NotSupported
 
+__all__ = ["GradientSource", "Gradients", "conv_layers", "gradient_source", "rest_source", "source_for"]
+
 #: Layer kinds Grad-CAM can weigh (their outputs are (h, w, channels) maps).
 CONV_KINDS = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D")
 

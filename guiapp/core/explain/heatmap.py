@@ -198,9 +198,21 @@ def heatmap_png(path: Path | str, image: np.ndarray, attribution: Attribution, t
 
 
 __all__ = [
+    "BAR_WIDTH",
+    "GAP",
+    "MARGIN",
+    "MAX_ALPHA",
+    "MAX_SIDE",
+    "PAPER_INK",
     "colour_bar_rgba",
     "diverging_rgba",
+    "drawable",
+    "grey_of",
     "heatmap_png",
     "heatmap_title",
+    "limit_label",
+    "on_white",
     "overlay_on",
+    "png_scale",
+    "upscaled",
 ]

@@ -20,6 +20,8 @@ from guiapp.core.explain.explanation import (
 )
 from guiapp.core.explain.gradients import GradientSource
 
+__all__ = ["IG_MAX_GAP_PERCENT", "IG_MAX_STEPS", "IG_STEPS", "integrated_gradients"]
+
 IG_STEPS = 64
 IG_MAX_STEPS = 512
 IG_MAX_GAP_PERCENT = 5.0  # Sundararajan et al.: a larger completeness gap means too few steps

@@ -19,6 +19,8 @@ from guiapp.core.model.inference import Inspector
 from guiapp.core.model.keras_engine import reads_in_chain
 from guiapp.core.model.numpy_engine import NotSupported
 
+__all__ = ["KerasGradients"]
+
 _SOFTMAX_LAYERS = ("Softmax",)
 
 

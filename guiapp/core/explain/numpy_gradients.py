@@ -16,6 +16,8 @@ from guiapp.core.model.inference import NUMPY_BATCH_SIZE, Inspector
 from guiapp.core.model.numpy_backward import backward_step
 from guiapp.core.model.numpy_engine import NotSupported
 
+__all__ = ["NumpyGradients"]
+
 Array = np.ndarray
 
 

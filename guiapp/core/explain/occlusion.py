@@ -18,6 +18,8 @@ from guiapp.core.explain.explanation import (
 )
 from guiapp.core.explain.gradients import GradientSource
 
+__all__ = ["occlusion", "occlusion_geometry", "occlusion_images"]
+
 OCCLUSION_PATCH, OCCLUSION_STRIDE, OCCLUSION_FILL = 4, 2, 0.5  # on a 28-pixel side; larger inputs scale both
 MNIST_SIDE = 28
 

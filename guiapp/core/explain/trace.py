@@ -33,6 +33,11 @@ from guiapp.core.model.numpy_engine import (
     elementwise_function,
 )
 
+__all__ = [
+    "INPUT", "Contribution", "ConvTrace", "DenseTrace", "PassTrace", "PoolTrace", "Tracer", "UnitTrace",
+    "apply_activation",
+]
+
 TOP_CONTRIBUTIONS = 8  # dense inputs listed per traced unit
 INPUT = "input"  # the name used for the network's input image
 # Value-by-value layers whose arithmetic the trace shows from their settings alone.

@@ -22,6 +22,11 @@ from guiapp.core.explain.trace import (
     UnitTrace,
 )
 
+__all__ = [
+    "CONTRIBUTION_COLOUR", "TRACED_COLOUR", "activation_name", "conv_html", "dense_html", "grid_html", "pass_html",
+    "pool_html", "trace_html", "trace_outlines", "trace_summary", "where",
+]
+
 TRACED_COLOUR = "#ffb000"  # the traced unit and its receptive field (the app's highlight colour)
 CONTRIBUTION_COLOUR = "#4fc3f7"  # receptive fields of a dense unit's largest inputs
 POSITIVE, NEGATIVE = (214, 96, 77), (67, 147, 195)  # the kernel colours: red positive, blue negative

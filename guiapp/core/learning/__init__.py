@@ -1,1 +1,7 @@
 """Data and training: MNIST and drawn-digit data, training and evaluation."""
+
+# The package's modules; each names what it exports in its own __all__.
+__all__ = [
+    "callbacks", "data", "drawn_data", "evaluation", "history", "history_writer", "pace", "pendigits",
+    "trainer_process", "training",
+]

@@ -19,6 +19,11 @@ from guiapp.core.errors import GuiappError
 if TYPE_CHECKING:
     from guiapp.core.learning.history_writer import HistoryWriter
 
+__all__ = [
+    "CLIMB_PATIENCE", "CLIMB_WINDOW", "DivergenceWatch", "TrainingDiverged", "TrainingProgress", "batch_loss",
+    "divergence_guard", "history_callback", "progress_callback", "stepping_callback", "weights_finite",
+]
+
 
 class TrainingProgress(Protocol):
     """What a caller can observe while training runs (e.g. a progress bar)."""

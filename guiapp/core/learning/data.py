@@ -18,6 +18,11 @@ from guiapp import paths
 from guiapp.core.errors import DataFileError, file_problem, short_reason
 from guiapp.core.files import FileRefused, open_regular
 
+__all__ = [
+    "MNIST_KEYS", "NUM_CLASSES", "LabelledDigits", "MnistData", "Samples", "load_mnist", "load_mnist_npz",
+    "load_mnist_test", "load_samples", "read_npz_arrays", "shipped_mnist", "to_network_input",
+]
+
 IMAGE_SIZE = 28
 NUM_CLASSES = 10
 MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")

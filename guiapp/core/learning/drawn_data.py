@@ -22,6 +22,8 @@ from guiapp.core.drawing.strokes import rasterize
 from guiapp.core.learning.data import MnistData
 from guiapp.core.learning.pendigits import pendigit_drawing
 
+__all__ = ["Augmentation", "augment_mnist", "drawings_training_data", "render_pendigits"]
+
 
 @dataclass(frozen=True)
 class Augmentation:

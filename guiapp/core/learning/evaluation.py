@@ -8,6 +8,8 @@ import numpy as np
 
 from guiapp.core.learning.data import NUM_CLASSES
 
+__all__ = ["Evaluation", "evaluate_probabilities"]
+
 EPSILON = 1e-7  # Keras clips probabilities the same way in categorical cross-entropy
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
+__all__ = ["WINDOW", "RunPace", "duration_text"]
+
 WINDOW = 50  # batches the rate is measured over: recent enough to follow a busy host, long enough to be steady
 
 

@@ -17,6 +17,8 @@ from guiapp.core.drawing.strokes import CANVAS_SIZE, DEFAULT_PEN_WIDTH, Drawing,
 from guiapp.core.errors import DataFileError, file_problem, short_reason
 from guiapp.core.files import FileRefused, read_regular
 
+__all__ = ["load_pendigits", "pendigit_drawing", "pendigit_points"]
+
 POINTS = 8
 MARGIN = 40  # canvas pixels left free on each side: the digit spans 200 of the 280
 SPAN = 100.0  # pendigits coordinates run 0..100

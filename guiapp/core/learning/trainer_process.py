@@ -37,6 +37,8 @@ from guiapp.core.errors import GuiappError, short_reason
 from guiapp.core.learning.callbacks import stepping_callback
 from guiapp.core.learning.training import TrainingConfig
 
+__all__ = ["RunRequest", "TrainerProcess", "run"]
+
 # The live view's refresh while training. Each refresh costs the window a redraw of the kernels and of the
 # drawing's maps, and the trainer a copy of every weight: twice a second kept training at 76–82% of plain
 # model.fit on two cores, once a second at 85–90% (benchmarks/training.py).

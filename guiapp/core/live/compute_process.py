@@ -33,6 +33,8 @@ from guiapp.core.live.live_update import Source, Update, WhyRequest
 if TYPE_CHECKING:
     from guiapp.core.explain.counterfactual import Counterfactual
 
+__all__ = ["ComputeProcess", "ComputeProcessError", "RemoteComputeError", "limit_blas_threads"]
+
 START_TIMEOUT_S = 60.0  # a fresh interpreter importing NumPy on a slow, busy host
 # One drawing takes milliseconds; a child silent this long is stuck: the worker computes in its own
 # thread from then on, rather than the live view waiting for ever.

@@ -13,6 +13,8 @@ import numpy as np
 
 from guiapp.core.live.mosaic import Grid, grid_for, nice_levels, scale_per_map, tile
 
+__all__ = ["MAP_COLUMNS", "PER_MAP", "SHARED", "STRIP_WRAP", "LayerPicture", "colourise", "layer_picture", "layout"]
+
 MAP_COLUMNS = 8  # feature maps per mosaic row
 STRIP_WRAP = 128  # units per strip row (a flatten of 9216 values wraps into 72 rows)
 SHARED, PER_MAP = "shared", "per_map"

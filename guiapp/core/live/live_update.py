@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from guiapp.core.explain.attribution import Explanation
     from guiapp.core.explain.counterfactual import Counterfactual
 
+__all__ = [
+    "AS_IT_IS", "NAN_ANSWER", "NAN_ANSWER_FOR", "PictureInput", "Source", "Update", "WhyRequest", "compute_update",
+    "computes_nan", "counterfactual", "explain", "nan_problem", "network_input", "shown_as_copy",
+]
+
 
 @dataclass(frozen=True, eq=False)
 class PictureInput:

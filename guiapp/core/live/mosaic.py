@@ -11,6 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = [
+    "Grid", "colour_kernels", "grid_for", "nice_ceiling", "nice_levels", "scale_per_map", "symmetric_levels", "tile",
+    "tile_rgb", "value_levels",
+]
+
 GAP = 1  # pixels of separation between tiles (NaN: drawn transparent)
 
 

@@ -1,1 +1,7 @@
 """The model: reading it, running it (NumPy or TensorFlow engine), its card and the architectures we build."""
+
+# The package's modules; each names what it exports in its own __all__.
+__all__ = [
+    "arch_edit", "architectures", "backend", "class_names", "fingerprint", "inference", "keras_engine", "keras_file",
+    "limits", "model_check", "modelcard", "numpy_backward", "numpy_engine", "param_count",
+]

@@ -34,6 +34,12 @@ from guiapp.core.model.architectures import (
 )
 from guiapp.core.model.limits import CHANNELS, MAX_PARAMS, MAX_SIDE, MIN_SIDE
 
+__all__ = [
+    "MAX_ARCHITECTURE_BYTES", "PALETTE", "SETTINGS", "Setting", "architecture_from_dict", "architecture_named",
+    "base_name", "default_file_name", "insert_layer", "load_architecture", "move_layer", "remove_layer",
+    "save_architecture", "set_setting", "setting_value", "suggested_model_path", "training_problem", "unique_name",
+]
+
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh", "elu", "softmax")
 PADDINGS = ("valid", "same")
 

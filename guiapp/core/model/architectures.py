@@ -14,6 +14,11 @@ from typing import Any
 
 from guiapp.core.errors import ArchitectureError
 
+__all__ = [
+    "ARCHITECTURES", "DEFAULT_ARCHITECTURE", "MNIST_INPUT_SHAPE", "NUM_CLASSES", "Architecture", "LayerSpec",
+    "build_model", "get_architecture",
+]
+
 MNIST_INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
 

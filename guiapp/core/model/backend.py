@@ -14,6 +14,8 @@ import sys
 import threading
 from types import ModuleType
 
+__all__ = ["keras", "tensorflow", "versions"]
+
 _lock = threading.Lock()
 _keras: ModuleType | None = None
 

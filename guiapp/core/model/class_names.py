@@ -13,6 +13,8 @@ from pathlib import Path
 from guiapp.core.errors import GuiappError, file_problem
 from guiapp.core.files import FileRefused, read_regular
 
+__all__ = ["HINT", "ClassNamesError", "read_class_names"]
+
 MAX_BYTES = 1_000_000  # a million bytes is ~50,000 names: more than any classifier guiapp explains
 MAX_NAME = 80  # characters shown of one name
 HINT = "give a text file with one class name per line, or a JSON list of names, one per model output"

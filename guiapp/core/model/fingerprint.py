@@ -11,6 +11,8 @@ import numpy as np
 from guiapp.core.files import FileRefused, open_regular
 from guiapp.core.model.keras_file import MAX_MODEL_BYTES
 
+__all__ = ["fingerprint"]
+
 CHUNK_BYTES = 1 << 20  # hashed a megabyte at a time: a model file is never held whole for its key
 
 

@@ -40,6 +40,11 @@ from guiapp.core.model.model_check import check_model_file
 from guiapp.core.model.modelcard import card_classes, card_input_range, card_notes, read_card
 from guiapp.core.model.numpy_engine import Layer, NotSupported, NumpyNetwork, softmax
 
+__all__ = [
+    "BYTE_RANGE", "INPUT_SHAPE", "NUMPY_BATCH_SIZE", "UNIT_RANGE", "Engine", "InferenceResult", "Inspector",
+    "LayerState", "LayerWeights", "NumpyEngine", "as_network_image",
+]
+
 BATCH_SIZE = 500  # images per call of a batch pass (TensorFlow engine)
 NUMPY_BATCH_SIZE = 64  # the NumPy engine unrolls conv windows: keep each batch's copy in the tens of MB
 EngineChoice = Literal["auto", "numpy", "tensorflow"]

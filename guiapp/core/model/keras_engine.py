@@ -23,6 +23,8 @@ from guiapp.core.errors import (
 )
 from guiapp.core.model.model_check import MODEL_HINT, check_model_file
 
+__all__ = ["MODEL_HINT", "KerasEngine", "load_keras_model", "reads_in_chain"]
+
 UNSAFE_REASON = "contains Python code (a Lambda layer) that would run as the model loads, so it was not loaded"
 UNSAFE_HINT = "load it only if you trust where it came from"
 # What Keras says, in safe mode, of a file whose layers carry code (.keras and .h5 alike).

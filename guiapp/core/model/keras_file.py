@@ -27,6 +27,11 @@ import numpy as np
 from guiapp.core.files import open_regular
 from guiapp.core.model.numpy_engine import Layer, NotSupported
 
+__all__ = [
+    "CONFIG_MEMBER", "MAX_CONFIG_BYTES", "MAX_MODEL_BYTES", "MAX_WEIGHTS_BYTES", "WEIGHTS_MEMBER", "SavedChain",
+    "archive_problem", "member_bytes", "read_chain",
+]
+
 MAX_CONFIG_BYTES = 16 * 2**20  # an architecture's JSON; the shipped one is 5.5 KB
 MAX_WEIGHTS_BYTES = 1 * 2**30  # all weights together (the shipped model: 4.8 MB)
 MAX_OTHER_BYTES = 1 * 2**20  # anything else in the archive (metadata.json: a few hundred bytes)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "BYTE_RANGE", "CHANNELS", "INPUT_SHAPE", "LUMA", "MAX_CLASSES", "MAX_INPUT_MAGNITUDE", "MAX_PARAMS", "MAX_SIDE",
+    "MIN_SIDE", "UNIT_RANGE",
+]
+
 INPUT_SHAPE = (28, 28, 1)  # MNIST's, the shipped digit models'
 MIN_SIDE, MAX_SIDE = 8, 512  # an image input's height and width, each
 CHANNELS = (1, 3)  # grey or RGB

@@ -18,6 +18,11 @@ from guiapp.core.errors import file_problem
 from guiapp.core.files import FileRefused, read_regular
 from guiapp.core.model.limits import MAX_INPUT_MAGNITUDE
 
+__all__ = [
+    "card_accuracy", "card_classes", "card_input_range", "card_notes", "card_path_for", "card_text", "describe",
+    "read_card", "write_card",
+]
+
 CARD_FORMAT = "guiapp-model-card/1"
 MAX_CARD_BYTES = 4 * 2**20  # the shipped cards are a few KB; a training history of thousands of epochs fits
 MAX_NAME = 80  # characters kept of one class name

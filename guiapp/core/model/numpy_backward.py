@@ -27,6 +27,8 @@ from guiapp.core.model.numpy_engine import (
     _same_padding,
 )
 
+__all__ = ["backward_step"]
+
 Array = np.ndarray
 Step = Callable[[Array, Array, Array], Array]  # (∂y/∂output, input, output) → ∂y/∂input
 LEAKY_SLOPE = 0.2  # Keras 3's leaky_relu activation

@@ -23,6 +23,11 @@ from numpy.lib.stride_tricks import sliding_window_view
 from guiapp.core.arithmetic.conv_arithmetic import pair, zero_padding_sides
 from guiapp.core.arithmetic.layer_formulas import normalization_axes
 
+__all__ = [
+    "ACTIVATIONS", "IDENTITY_AT_INFERENCE", "Layer", "NotSupported", "NumpyNetwork", "activation",
+    "elementwise_function", "softmax",
+]
+
 Array = np.ndarray
 SHIFTED_MIN_CHANNELS = 8  # from this many input channels per group, accumulate per kernel position
 IDENTITY_AT_INFERENCE = ("Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianDropout", "GaussianNoise",

@@ -18,6 +18,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+__all__ = [
+    "EXAGGERATION_ITERATIONS", "ITERATIONS", "METHOD", "PERPLEXITY", "PLACEMENT", "Stopped", "fit_map",
+    "label_agreement", "place",
+]
+
 PERPLEXITY = 30.0  # openTSNE's default: each digit's ~90 nearest neighbours shape its place
 EXAGGERATION_ITERATIONS, ITERATIONS = 250, 500  # openTSNE's defaults: the two phases of the fit
 REPORT_EVERY = 25  # iterations between progress reports (and chances to stop)

@@ -26,6 +26,11 @@ from guiapp.core.where.atlas import (
 from guiapp.core.where.embedding import TestPass, embedding_layer, run_test_pass
 from guiapp.core.where.layers import PROJECTED_DIMS, PROJECTION_SEED
 
+__all__ = [
+    "cache_path", "layer_map_path", "load_layer_map", "load_map", "load_or_compute_layer_map", "load_or_fit_map",
+    "load_or_run", "load_pass", "map_path",
+]
+
 FORMAT = "where v1"
 MAX_CACHE_BYTES = 256 * 1024 * 1024  # 10,000 digits' pass is 5.6 MB: a file, or its arrays, this large is not ours
 MAP_FORMAT = f"where map v1: {METHOD}, perplexity {PERPLEXITY:g}, {EXAGGERATION_ITERATIONS}+{ITERATIONS} iterations"

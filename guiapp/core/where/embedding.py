@@ -16,6 +16,11 @@ import numpy as np
 from guiapp.core.live.live_update import nan_problem
 from guiapp.core.model.inference import Inspector
 
+__all__ = [
+    "NOT_LEARNED", "PASS_CHUNK", "ComputesNaN", "Neighbours", "NoEmbedding", "TestPass", "embedding_layer",
+    "refuse_nan", "run_test_pass",
+]
+
 MAX_FEATURES = 4096  # wider than this, 10,000 digits' features take > 160 MB: refused with a message
 PASS_CHUNK = 500  # digits a batch of the pass (and between two progress reports)
 # Layers that pass the classifier's input through unchanged at inference: looked through on the way back.

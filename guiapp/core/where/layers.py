@@ -27,6 +27,11 @@ from guiapp.core.where.embedding import (
     refuse_nan,
 )
 
+__all__ = [
+    "PROJECTED_DIMS", "PROJECTION_SEED", "LayerMap", "layer_features", "layer_size", "map_layers", "project",
+    "projection",
+]
+
 PROJECTED_DIMS = 256  # wider layers are projected to this many values per digit
 PROJECTION_SEED = 20261128  # the projection is part of the map's cache key: fixed
 

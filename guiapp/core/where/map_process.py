@@ -26,6 +26,8 @@ from guiapp.core.errors import short_reason
 from guiapp.core.where.atlas import Stopped, fit_map
 from guiapp.core.where.embedding import NoEmbedding, TestPass
 
+__all__ = ["FEATURES", "MAP", "MapFailed", "fit_in_process", "layer_map_in_process", "where_in_process"]
+
 WHERE_NICENESS = 10  # as the trainer: the pen and the live view first
 POLL_S = 0.1  # how often the waiting thread checks should_stop
 FIT_JOBS = 2  # both cores: niced, the fit yields them to the pen and the live loop

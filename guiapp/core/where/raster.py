@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
+__all__ = ["disc_offsets", "point_pixels", "rasterise"]
+
 Colours = np.ndarray  # (N, 4) uint8 RGBA
 View = tuple[float, float, float, float]  # x_min, y_min, x_max, y_max in data units
 
