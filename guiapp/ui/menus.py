@@ -4,7 +4,7 @@ Every QAction comes from :func:`make_action` (text, slot, shortcuts, tooltip wit
 keys). The menus are tables of sections (a separator between two), so adding a command
 is adding a row. The window builds one :class:`WindowMenus`, handing it the sections
 other objects own (the drawing files, the picture intake, the class names), and connects
-the few signals that come back (the pen width, the colour mode, the model shown).
+the few signals that come back (the pen width, the colour mode, the model shown, Reset layout).
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class WindowMenus(QObject):
     """
 
     colourModeChosen = Signal(str)  # SHARED or PER_MAP
+    resetLayoutRequested = Signal()  # View → Reset layout
 
     def __init__(self, window: QMainWindow, canvas: DrawingCanvas, file_actions: Section,
                  load_model: Callable[[Path], None], open_model: Callable[[], None],
@@ -105,6 +106,9 @@ class WindowMenus(QObject):
         for action, mode in ((self.shared, SHARED), (self.per_map, PER_MAP)):
             colours.addAction(action)
             action.triggered.connect(lambda _=False, m=mode: self.colourModeChosen.emit(m))
+        self.reset_layout = make_action(window, "Reset layout", lambda _=False: self.resetLayoutRequested.emit(),
+                                        ("Ctrl+Shift+R",), "The live page's columns and the window at their "
+                                        "designed sizes; the saved ones are forgotten")
         # The drawing's keys act only on the live page (the explorer has its own undo and keys).
         self.drawing_actions = [self.undo, self.redo, self.clear, self.thinner, self.thicker, self.eraser,
                                 self.previous, self.next, self.random]
@@ -133,7 +137,7 @@ class WindowMenus(QObject):
         self.model_menu = add_menu(window, "&Model", (list(self.model_actions.values()), [self.open_model],
                                                       model_extras))
         add_menu(window, "&Edit", ([self.undo, self.redo, self.clear, self.eraser, self.thinner, self.thicker],))
-        add_menu(window, "&View", (self.pages, [self.shared, self.per_map]))
+        add_menu(window, "&View", (self.pages, [self.shared, self.per_map], [self.reset_layout]))
         add_menu(window, "&Samples", ([self.previous, self.next, self.random],))
 
     def _model_action(self, path: Path) -> QAction:

@@ -7,7 +7,13 @@ from PySide6.QtCore import QSettings
 
 from guiapp import paths
 from guiapp.core.drawing.strokes import DEFAULT_PEN_WIDTH, MAX_PEN_WIDTH
-from guiapp.ui.settings import load_settings
+from guiapp.ui.settings import (
+    COLUMNS,
+    OLD_SPLITTER,
+    Settings,
+    load_settings,
+    save_settings,
+)
 from tests.ui.conftest import MODEL_TIMEOUT_MS
 
 BAD_VALUES = [
@@ -19,6 +25,12 @@ BAD_VALUES = [
 ]
 
 
+def _ini(tmp_path, lines: str) -> QSettings:
+    ini = tmp_path / "guiapp.ini"
+    ini.write_text("[General]\n" + lines)
+    return QSettings(str(ini), QSettings.Format.IniFormat)
+
+
 @pytest.mark.parametrize("key, value, expected", BAD_VALUES)
 def test_bad_numbers_become_usable_ones(tmp_path, key, value, expected):
     ini = tmp_path / "guiapp.ini"
@@ -26,15 +38,29 @@ def test_bad_numbers_become_usable_ones(tmp_path, key, value, expected):
     assert load_settings(QSettings(str(ini), QSettings.Format.IniFormat)).pen_width == expected
 
 
+HIDING = ["1231, 0, 0", "0, 0, 1500", "300, 5, 900", "300, 640", "300, 640, 560, 10", "nan, 640, 560",
+          "1e400, 640, 560", "-300, 640, 560", "300, 640, 999999999"]
+
+
+@pytest.mark.parametrize("columns", HIDING)
+def test_saved_widths_that_would_hide_or_crush_a_column_are_not_read(tmp_path, columns):
+    assert load_settings(_ini(tmp_path, f"{COLUMNS}={columns}\n")).columns is None
+
+
+def test_usable_saved_widths_are_read(tmp_path):
+    assert load_settings(_ini(tmp_path, f"{COLUMNS}=300, 900, 700\n")).columns == (300, 900, 700)
+
+
 def test_the_window_opens_on_a_settings_file_full_of_nonsense(qtbot, tmp_path):
     from guiapp.ui import MainWindow
 
     ini = tmp_path / "guiapp.ini"
     ini.write_text("[General]\npen_width=nan\ncolour_mode=rainbow\nmodel_path=" + "x" * 5000 + "\n"
-                   "geometry=@ByteArray(not a geometry)\nsplitter=@ByteArray(\\0\\0)\n")
+                   "geometry=@ByteArray(not a geometry)\nsplitter=@ByteArray(\\0\\0)\nlive_columns=1e400, nan, -5\n")
     store = QSettings(str(ini), QSettings.Format.IniFormat)
     settings = load_settings(store)
     assert (settings.pen_width, settings.colour_mode, settings.model_path) == (DEFAULT_PEN_WIDTH, "shared", "")
+    assert settings.columns is None  # (the geometry is checked as the window restores it)
     window = MainWindow(settings=store)
     qtbot.addWidget(window)
     window.show()
@@ -53,3 +79,12 @@ def test_a_model_path_no_file_system_accepts_falls_back_to_the_shipped_model(qtb
     qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)
     assert window.inspector.path == paths.DEFAULT_MODEL
     window.shutdown()
+
+
+def test_saving_writes_the_columns_and_drops_the_old_splitter_state(tmp_path):
+    store = _ini(tmp_path, "splitter=@ByteArray(\\0\\0)\n")
+    save_settings(store, Settings(columns=(300, 900, 700)))
+    text = (tmp_path / "guiapp.ini").read_text()
+    assert f"{COLUMNS}=300, 900, 700" in text and f"{OLD_SPLITTER}=" not in text
+    again = QSettings(str(tmp_path / "guiapp.ini"), QSettings.Format.IniFormat)
+    assert load_settings(again).columns == (300, 900, 700)
