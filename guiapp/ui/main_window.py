@@ -17,8 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QRectF, QSettings, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -40,7 +40,15 @@ from guiapp.core.model.class_names import read_class_names
 from guiapp.core.model.inference import InferenceResult, Inspector
 from guiapp.core.model.modelcard import card_accuracy, read_card
 from guiapp.ui.frame_pacer import FramePacer
-from guiapp.ui.layout import explorer_page, live_splitter, playground_page
+from guiapp.ui.layout import (
+    COLUMN_WIDTHS,
+    default_geometry,
+    explorer_page,
+    live_splitter,
+    playground_page,
+    usable_columns,
+    usable_geometry,
+)
 from guiapp.ui.lazy_page import LazyPage
 from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.live.drawing_files import DrawingFiles
@@ -53,12 +61,7 @@ from guiapp.ui.live.worker import Update, start_worker_thread
 from guiapp.ui.menus import WindowMenus, make_action
 from guiapp.ui.model_banner import ModelBanner
 from guiapp.ui.plotting import ACTIVATION_LUT
-from guiapp.ui.settings import (
-    default_store,
-    load_settings,
-    save_settings,
-    trained_models_dir,
-)
+from guiapp.ui.settings import default_store, forget_layout, load_settings, save_settings, trained_models_dir
 from guiapp.ui.tabs.filter_patches_view import SEARCHED_SHAPE
 from guiapp.ui.tabs.kernels import KernelView
 from guiapp.ui.tabs.ledger_view import LedgerView
@@ -211,6 +214,7 @@ class MainWindow(QMainWindow):
             self.patch_worker.failed.connect(self._on_compute_failed)
         self.canvas.penWidthChanged.connect(self._on_pen_width_changed)
         self.menus.colourModeChosen.connect(self._on_colour_mode_chosen)
+        self.menus.resetLayoutRequested.connect(self.reset_layout)
         self.ledger_view.layerSelected.connect(self.feature_maps.highlight_layer)
         self.feature_maps.mapClicked.connect(self._on_map_clicked)
         self.feature_maps.unitClicked.connect(self._on_unit_clicked)
@@ -220,9 +224,12 @@ class MainWindow(QMainWindow):
         self.preprocess_view.recipeChanged.connect(self._on_picture_recipe)
         self.pages.currentChanged.connect(self._on_page_changed)
         # The Why tab: explained only while on screen; a probability bar or a layer's maps choose what.
-        self.why = WhyWiring(self.why_page, self.tabs, self.worker, self.canvas,
+        self.why = WhyWiring(self.why_page, self.tabs, self.pages, self.worker, self.canvas,
                              lambda message: self.statusBar().showMessage(message, MESSAGE_MS))
+        # A tab or a page shown may bring the Why tab on screen or take it away (the request changes only then;
+        # after _on_page_changed, which docks the canvas on the Training page or gives it back).
         self.tabs.currentChanged.connect(self._on_why_request)
+        self.pages.currentChanged.connect(self._on_why_request)
         self.tabs.currentChanged.connect(self.where.tab_changed)
         self.probabilities.classClicked.connect(self.why.class_clicked)
         self.worker.counterfactualReady.connect(self.why.counterfactual_found)
@@ -547,21 +554,38 @@ class MainWindow(QMainWindow):
 
     def _restore(self) -> None:
         s = self._settings
-        if s.geometry is not None:
-            self.restoreGeometry(s.geometry)
-        else:  # first run: the designed size, but never larger than the screen (a 1366×768 laptop)
-            screen = self.screen().availableGeometry()
-            self.resize(min(1560, int(screen.width() * 0.95)), min(940, int(screen.height() * 0.92)))
-        if s.splitter is not None:
-            self.splitter.restoreState(s.splitter)
+        screens = [screen.availableGeometry() for screen in QGuiApplication.screens()]
+        # A saved window too small, or off every screen (one since unplugged), is not restored: the designed one is.
+        if s.geometry is None or not self.restoreGeometry(s.geometry) or not usable_geometry(self.frameGeometry(),
+                                                                                             screens):
+            self._designed_geometry()
+        if s.columns is not None:  # only widths that show every column are read (load_settings)
+            self.splitter.setSizes(list(s.columns))
         self.canvas.set_pen_width(s.pen_width)
         self._on_pen_width_changed(self.canvas.pen_width())
         self.menus.show_colour_mode(PER_MAP if s.colour_mode == PER_MAP else s.colour_mode)
         self.feature_maps.set_colour_mode(s.colour_mode)
         self.worker.colour_mode = self.feature_maps.colour_mode
 
+    def _designed_geometry(self) -> None:
+        """First run, or Reset layout: the designed size, but never larger than the screen (a 1366×768 laptop)."""
+        self.setWindowState(Qt.WindowState.WindowNoState)
+        self.setGeometry(default_geometry(self.screen().availableGeometry()))
+
+    def reset_layout(self) -> None:
+        """View → Reset layout: the live page with its columns and the window at their designed sizes; the saved
+        layout is forgotten (what is saved at quit is this one, unless the user changes it)."""
+        self.pages.setCurrentIndex(0)  # the columns the Training page borrows come back first
+        self.splitter.setSizes(list(COLUMN_WIDTHS))
+        self._designed_geometry()
+        self._remember(geometry=None, columns=None)
+        forget_layout(self._store)
+
     def save_settings(self) -> None:
-        self._remember(geometry=self.saveGeometry(), splitter=self.splitter.saveState())
+        # The columns as they are on the live page, not as a page borrowing two of them left it; only usable ones.
+        columns = tuple(self.splitter.live_sizes())
+        self._remember(geometry=self.saveGeometry(),
+                       columns=columns if usable_columns(columns) else self._settings.columns)
         save_settings(self._store, self._settings)
 
     def _remember(self, **changes: object) -> None:

@@ -13,7 +13,9 @@ For the seed's 12 epochs of ``mnist_cnn`` (469 batches each) that is 21 snapshot
 
 The folder also keeps the network as built (``model.keras``, batch 0's weights), so a history opens
 without TensorFlow (any snapshot is that model with other weights), and every batch's loss and
-accuracy (the ``curve``: 12 × 469 batches are 160 kB of the index).
+accuracy (the ``curve``: 12 × 469 batches are 160 kB of the index). Since the index has a ``settings``
+object, it also records how the run was asked to train (epochs, batch size, optimizer, learning rate, seed,
+training digits), so the Training page shows a replayed run's own settings; older histories have none.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import math
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,11 @@ import numpy as np
 
 from guiapp.core.errors import DataFileError, file_problem
 from guiapp.core.files import FileRefused, open_regular, read_regular
+
+__all__ = [
+    "FORMAT", "INDEX", "MAX_CURVE", "MAX_STEP", "MODEL", "RunSettings", "Snapshot", "TrainingHistory",
+    "holds_history", "snapshot_limit", "snapshot_steps",
+]
 
 INDEX = "history.json"
 MODEL = "model.keras"
@@ -43,6 +50,9 @@ MAX_ARRAYS = 1_000  # weight arrays in a network (mnist_cnn has 8)
 MAX_DIMENSIONS = 8  # of one weight array (a Conv3D kernel has 5)
 MAX_STEP = 10**9  # batches in a run: far more than any, and within Qt's 32-bit progress bar and slider
 MAX_METRIC = 1e12  # a loss or accuracy beyond this is no measurement: left out, like the NaN the writer leaves out
+MAX_SEED = 2**63 - 1  # numpy's generators take any non-negative integer; Keras' seeds fit in 64 bits
+MAX_LEARNING_RATE = 1e6  # far beyond any that trains (the form offers up to 100)
+MAX_NAME = 40  # characters of an optimizer's key ("adadelta")
 NPY_HEADER_MAX = 4_096  # an .npy member's header (numpy writes 128 bytes for a snapshot's)
 ZIP_ENTRY_MAX = 1_024  # a member's local and central zip headers with its name (the writer's take ~100 bytes)
 ZIP_END_MAX = 66_000  # the zip's end record, with the longest comment it may carry (64 kB)
@@ -160,6 +170,40 @@ def holds_history(folder: Path) -> bool:
 
 
 @dataclass(frozen=True)
+class RunSettings:
+    """How a run was asked to train, as its history records it (``train_samples``: the digits it trained on)."""
+
+    epochs: int
+    batch_size: int
+    optimizer: str  # a key of training.OPTIMIZERS in guiapp's own histories; a stranger's may hold another
+    learning_rate: float
+    seed: int
+    train_samples: int
+
+    def to_index(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_index(cls, value: Any) -> RunSettings | None:
+        """The index's ``settings``, every number range-checked; None when the index has none (an older history)."""
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise TypeError("settings are not an object")
+        optimizer = value["optimizer"]
+        if not isinstance(optimizer, str) or not 0 < len(optimizer) <= MAX_NAME or not optimizer.isidentifier():
+            raise ValueError(f"optimizer {_short(optimizer)} is not a name")
+        rate = value["learning_rate"]
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate <= MAX_LEARNING_RATE:
+            raise ValueError(f"learning rate {_short(rate)} is not a number from 0 to {MAX_LEARNING_RATE:g}")
+        return cls(epochs=_integer(value["epochs"], "epochs", 1, MAX_STEP),
+                   batch_size=_integer(value["batch_size"], "batch size", 1, MAX_STEP),
+                   optimizer=optimizer, learning_rate=float(rate),
+                   seed=_integer(value["seed"], "seed", 0, MAX_SEED),
+                   train_samples=_integer(value["train_samples"], "training digits", 1, MAX_STEP))
+
+
+@dataclass(frozen=True)
 class TrainingHistory:
     """A history folder, opened: its snapshots in order; :meth:`weights` reads one."""
 
@@ -169,6 +213,7 @@ class TrainingHistory:
     shapes: tuple[tuple[int, ...], ...]
     snapshots: tuple[Snapshot, ...]
     curve: np.ndarray  # (batches, 3): step, loss, accuracy (NaN where not finite)
+    settings: RunSettings | None = None  # how the run was asked to train; None in a history older than the field
 
     @property
     def model_path(self) -> Path:
@@ -250,7 +295,8 @@ class TrainingHistory:
                                                        for point in _items(index.get("curve", []), "curve points",
                                                                            MAX_CURVE))],
                          dtype=np.float64).reshape(-1, 3)
-        return cls(folder, architecture, batches, shapes, tuple(snapshots), curve)
+        return cls(folder, architecture, batches, shapes, tuple(snapshots), curve,
+                   RunSettings.from_index(index.get("settings")))
 
     def weights(self, index: int) -> list[np.ndarray]:
         """Snapshot ``index``'s weight arrays: the file opened only if it is a regular file no larger than its

@@ -35,6 +35,7 @@ from guiapp.core.learning.history import (
     INDEX,
     MAX_CURVE,
     MODEL,
+    RunSettings,
     Snapshot,
     holds_history,
     snapshot_steps,
@@ -124,10 +125,13 @@ class HistoryWriter:
     already holds a history (``force``) is not touched until :meth:`commit`: the new history is written in a
     hidden folder beside it (:attr:`writing`), which takes the old one's place at the end; :meth:`discard`
     removes it and leaves the old history whole.
+
+    ``settings``: how the run was asked to train, recorded in the index for whoever replays it.
     """
 
     def __init__(self, folder: Path, architecture: Mapping[str, Any], batches_per_epoch: int, epochs: int,
-                 *, force: bool = False, on_saved: Callable[[Snapshot], None] | None = None) -> None:
+                 *, force: bool = False, on_saved: Callable[[Snapshot], None] | None = None,
+                 settings: RunSettings | None = None) -> None:
         self.folder = Path(folder)
         check_history_output(self.folder, force=force)
         self.replacing = holds_history(self.folder)
@@ -137,6 +141,7 @@ class HistoryWriter:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.writing = self.folder
         self.architecture = dict(architecture)
+        self.settings = settings
         self.batches_per_epoch = batches_per_epoch
         self.schedule = snapshot_steps(batches_per_epoch, epochs)
         self.snapshots: list[Snapshot] = []
@@ -244,4 +249,6 @@ class HistoryWriter:
         index = {"format": FORMAT, "architecture": self.architecture, "batches_per_epoch": self.batches_per_epoch,
                  "model": MODEL, "shapes": self.shapes, "snapshots": [asdict(s) for s in self.snapshots],
                  "curve": self.curve}
+        if self.settings is not None:
+            index["settings"] = self.settings.to_index()
         return json.dumps(index, indent=1)

@@ -27,6 +27,7 @@ from guiapp.core.learning.callbacks import (
     progress_callback,
 )
 from guiapp.core.learning.data import NUM_CLASSES, MnistData, to_network_input
+from guiapp.core.learning.history import RunSettings
 from guiapp.core.learning.history_writer import HistoryWriter, check_history_output
 from guiapp.core.model.architectures import (
     DEFAULT_ARCHITECTURE,
@@ -35,6 +36,12 @@ from guiapp.core.model.architectures import (
     get_architecture,
 )
 from guiapp.core.model.modelcard import card_path_for, card_text
+
+__all__ = [
+    "DEFAULT_LEARNING_RATES", "OPTIMIZERS", "OUT_HINT", "TrainingConfig", "TrainingResult", "check_output",
+    "keras2_categorical_crossentropy", "make_optimizer", "run_settings", "save_model_and_card", "train",
+    "training_count", "training_subset",
+]
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,12 @@ def training_subset(data: MnistData, config: TrainingConfig) -> tuple[np.ndarray
         return data.x_train, data.y_train
     chosen = np.sort(np.random.default_rng(config.seed).permutation(count)[: config.train_size])
     return data.x_train[chosen], data.y_train[chosen]
+
+
+def run_settings(config: TrainingConfig, train_samples: int) -> RunSettings:
+    """What a history records of ``config``: the settings the Training page's form shows when it is replayed."""
+    return RunSettings(epochs=config.epochs, batch_size=config.batch_size, optimizer=config.optimizer,
+                       learning_rate=config.learning_rate, seed=config.seed, train_samples=train_samples)
 
 
 @dataclass(frozen=True)
@@ -224,7 +237,8 @@ def train(
                               batch_size=config.batch_size, classes=NUM_CLASSES)]
     if progress:
         every.append(progress_callback(k, progress, config.epochs, batches))
-    writer = (HistoryWriter(history, arch.to_dict(), batches, config.epochs, force=force, on_saved=on_snapshot)
+    writer = (HistoryWriter(history, arch.to_dict(), batches, config.epochs, force=force, on_saved=on_snapshot,
+                            settings=run_settings(config, len(x_train)))
               if history is not None else None)
     # The writer's end: an old history is replaced once the model and card are written, else left whole.
     with writer if writer is not None else contextlib.nullcontext():

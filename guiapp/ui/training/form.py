@@ -1,12 +1,18 @@
 """What a run trains and how: the network, epochs, batch size, optimizer and learning rate, data, seed.
 
 The defaults are the seed's recipe (``mnist_cnn``, 12 epochs of 128, Adadelta at 1.0, all 60,000
-digits). Choosing an optimizer puts its usual learning rate in the box.
+digits). Choosing an optimizer puts its usual learning rate in the box. A replayed history's own
+settings are put in the form (:meth:`TrainingForm.show_run`), with a line saying whose they are — or, for
+a history that does not record them, that the form holds the settings for a new run.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -16,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from guiapp.core.learning.history import RunSettings
 from guiapp.core.learning.training import (
     DEFAULT_LEARNING_RATES,
     OPTIMIZERS,
@@ -40,6 +47,12 @@ class TrainingForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._explorer: Architecture | None = None
+        self._applying = False  # a history's settings are being put in the form: not the user's edit
+        #: Whose settings the form shows ("" once the user edits them, or for a new run).
+        self.origin = QLabel()
+        self.origin.setTextFormat(Qt.TextFormat.PlainText)  # a stranger's network name is not markup
+        self.origin.setWordWrap(True)
+        self.origin.hide()
         self.arch_box = QComboBox()
         self.arch_box.addItems(list(ARCHITECTURES))
         self.arch_box.setCurrentText(DEFAULT_ARCHITECTURE)
@@ -63,6 +76,7 @@ class TrainingForm(QWidget):
         self.note.setWordWrap(True)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.origin)
         for label, widget in (("Network", self.arch_box), ("Epochs", self.epochs), ("Batch size", self.batch),
                               ("Optimizer", self.optimizer), ("Learning rate", self.rate),
                               ("Training digits", self.size), ("Seed", self.seed)):
@@ -70,7 +84,7 @@ class TrainingForm(QWidget):
         form.addRow(self.note)
         self.optimizer.currentIndexChanged.connect(self._on_optimizer)
         for signal in (self.arch_box.currentIndexChanged, self.epochs.valueChanged, self.batch.valueChanged,
-                       self.rate.valueChanged, self.size.valueChanged):
+                       self.rate.valueChanged, self.size.valueChanged, self.seed.valueChanged):
             signal.connect(self._on_changed)
         self._on_changed()
 
@@ -81,6 +95,54 @@ class TrainingForm(QWidget):
             self.arch_box.addItem(FROM_EXPLORER)
         self.arch_box.setCurrentText(FROM_EXPLORER)
         self._on_changed()
+
+    def show_run(self, settings: RunSettings | None, architecture: Mapping[str, Any], name: str) -> None:
+        """Put a replayed run's settings in the form (Start would train it again) and say so; a history that does
+        not record them leaves the form as it is, saying these are the settings for a new run."""
+        if settings is None:
+            self._set_origin(f"The history of {name} does not record its settings: these are the settings for "
+                             "a new run.")
+            return
+        unlike = []  # what the form cannot show as the run had it
+        self._applying = True
+        try:
+            network = next((text for text, arch in self._networks() if _same(arch, architecture)), None)
+            if network is None:
+                unlike.append("the network is not one this form offers")
+            else:
+                self.arch_box.setCurrentText(network)
+            position = self.optimizer.findData(settings.optimizer)
+            if position < 0:
+                unlike.append(f"optimizer {settings.optimizer!r} is not one this form offers")
+            else:
+                self.optimizer.setCurrentIndex(position)  # its usual learning rate first, then the run's
+            for label, box, value in (("epochs", self.epochs, settings.epochs),
+                                      ("batch size", self.batch, settings.batch_size),
+                                      ("training digits", self.size, settings.train_samples),
+                                      ("seed", self.seed, settings.seed)):
+                box.setValue(min(max(value, box.minimum()), box.maximum()))
+                if box.value() != value:
+                    unlike.append(f"{label} {value:,} is outside this form's {box.minimum():,}–{box.maximum():,}")
+            self.rate.setValue(settings.learning_rate)
+            if abs(self.rate.value() - settings.learning_rate) > 1e-9 * max(1.0, settings.learning_rate):
+                unlike.append(f"learning rate {settings.learning_rate:g} does not fit this form's box")
+        finally:
+            self._applying = False
+        self._on_changed()
+        self._set_origin(f"The settings {name} was trained with" + (f" ({'; '.join(unlike)})" if unlike else "")
+                         + ": Start trains a new network with them.")
+
+    def clear_origin(self) -> None:
+        """The form holds the user's settings (a new run starts, or they were edited)."""
+        self._set_origin("")
+
+    def _set_origin(self, text: str) -> None:
+        self.origin.setText(text)
+        self.origin.setVisible(bool(text))
+
+    def _networks(self) -> list[tuple[str, Architecture]]:
+        named = list(ARCHITECTURES.items())
+        return named + ([(FROM_EXPLORER, self._explorer)] if self._explorer is not None else [])
 
     def architecture(self) -> Architecture:
         name = self.arch_box.currentText()
@@ -108,6 +170,10 @@ class TrainingForm(QWidget):
         self.rate.setValue(DEFAULT_LEARNING_RATES[str(self.optimizer.currentData())])
 
     def _on_changed(self, *_args: object) -> None:
+        if self._applying:
+            return
+        if self.origin.text():  # a replayed run's setting was changed: no longer the run's
+            self.clear_origin()
         config = self.config()
         problem = self.problem()
         count = config.train_size or MNIST_TRAIN
@@ -116,6 +182,11 @@ class TrainingForm(QWidget):
                           f"{batches:,} batches an epoch × {config.epochs} = {batches * config.epochs:,} steps; "
                           "validated on the 10,000 test digits after each epoch")
         self.changed.emit()
+
+
+def _same(arch: Architecture, recorded: Mapping[str, Any]) -> bool:
+    """``recorded`` (a history's JSON) describes ``arch``."""
+    return json.loads(json.dumps(arch.to_dict())) == recorded
 
 
 def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:

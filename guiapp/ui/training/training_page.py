@@ -3,7 +3,9 @@
 While a run goes, the page shows conv 1's and conv 2's kernels (and their last update), the loss and
 accuracy curves and the time left; the window docks the live drawing column beside them, so the
 user's own drawing goes through the newest weights (:class:`~guiapp.ui.training.training_wiring.TrainingWiring`).
-Every snapshot the run saves can be brought back with the history bar (:mod:`.history_bar`).
+That is the page's preview, not the live model: a finished run's model joins the Model menu and is offered
+with "Use this model"; the live view changes only when the user takes it. Every snapshot the run saves can
+be brought back with the history bar (:mod:`.history_bar`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from guiapp.ui.training.history_bar import HistoryBar
 from guiapp.ui.training.kernel_board import KernelBoard
 from guiapp.ui.training.run import TrainingRun
 
+USE_MODEL = "Use this model"
 COLUMN_WIDTHS = (340, 500, 720)  # settings and curves · kernels · the docked drawing column and maps
 TEXT_EVERY_S = 0.5  # the progress bar and text, while a run goes
 NAME_SHOWN = 60  # characters of a history's network name in the status line
@@ -54,7 +57,8 @@ class TrainingPage(QWidget):
 
     showWeights = Signal(str, object)  # the network as built (a .keras path), its weights to show now
     modelTrained = Signal(str, float)  # the model written (with its card), its test accuracy
-    runEnded = Signal(str)  # stopped or failed: one line; the live view goes back to the model it had
+    useModel = Signal(str)  # the user chose the model just trained for the live view ("Use this model")
+    runEnded = Signal(str)  # stopped or failed: one line
     message = Signal(str)  # a line for the status bar
 
     def __init__(self, folder: Path, data: Path | None = None, parent: QWidget | None = None) -> None:
@@ -71,6 +75,8 @@ class TrainingPage(QWidget):
         self._latest: tuple[int, list[np.ndarray], object] | None = None
         #: Why the snapshot chosen last could not be shown (its file is damaged), in one line; None once shown.
         self.snapshot_problem: str | None = None
+        self.trained: Path | None = None  # the model the last run wrote, offered with "Use this model"
+        self._trained_head = self._trained_line = ""  # the status line that offers it (replaced once it is taken)
 
         self.form = TrainingForm()
         self.start_button = QPushButton("Start")
@@ -87,6 +93,10 @@ class TrainingPage(QWidget):
         self.progress.setFormat("%p%")
         self.status = QLabel("Not started. The defaults are the seed's recipe: 12 epochs reach about 99.1%.")
         self.status.setWordWrap(True)
+        self.use_button = QPushButton(USE_MODEL)
+        self.use_button.setToolTip("Draw with the model this run trained: the live view switches to it, and it "
+                                   "opens at the next launch (Model menu: any other)")
+        self.use_button.hide()  # until a run has written a model
         self.curves = TrainingCurves()
         self.kernels = KernelBoard()
         self.history_bar = HistoryBar()
@@ -98,6 +108,7 @@ class TrainingPage(QWidget):
         left.addLayout(buttons)
         left.addWidget(self.progress)
         left.addWidget(self.status)
+        left.addWidget(self.use_button)
         left.addWidget(self.curves, 1)
         #: The window puts the drawing column and the feature maps here while the page is shown.
         self.dock = QSplitter(Qt.Orientation.Horizontal)
@@ -112,6 +123,7 @@ class TrainingPage(QWidget):
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
+        self.use_button.clicked.connect(self._on_use_clicked)
         self.form.changed.connect(self._refresh_buttons)
         self.history_bar.snapshotChosen.connect(self.show_snapshot)
         self.history_bar.followRequested.connect(self.follow)
@@ -158,6 +170,8 @@ class TrainingPage(QWidget):
         self.run.stopped.connect(self._on_stopped)
         self.run.failed.connect(self._on_failed)
         self.history, self._conv, self._latest, self.snapshot_problem = None, [], None, None
+        self._offer(None)
+        self.form.clear_origin()  # the form holds this run's settings, the user's
         self.following = True
         self.pace = RunPace(0, config.batch_size)  # its steps are known once the run has started
         self.history_bar.clear()
@@ -238,10 +252,37 @@ class TrainingPage(QWidget):
 
     def _on_finished(self, path: str, accuracy: float) -> None:
         self.curves.refresh()
-        self._say(f"Finished: {accuracy:.2%} test accuracy. Saved {path} with its card; it is open in the live "
-                  "view and in the Model menu.")
+        self._offer(Path(path))
+        # Bold: rich text, so the escaped name shows as it is (an explorer's network may be named anything).
+        self._trained_head = f"Trained: <b>{html.escape(Path(path).stem)}</b>, {accuracy:.2%} on the test digits"
+        self._trained_line = f"{self._trained_head} — {USE_MODEL} to draw with it (it is in the Model menu too)."
+        self._say(self._trained_line)
+        self.status.setToolTip(f"Saved with its card in {path}")
         self.modelTrained.emit(path, accuracy)
         self._ended()
+
+    def show_in_use(self, model: Path | None) -> None:
+        """The live view now draws with ``model``: "Use this model" is offered while that is another."""
+        if self.trained is None:
+            return
+        taken = model is not None and model.resolve() == self.trained.resolve()
+        self.use_button.setEnabled(not taken)
+        self.use_button.setText(f"{USE_MODEL} (in use)" if taken else USE_MODEL)
+        if taken and self.status.text() == self._trained_line:  # the offer is no longer true
+            self._trained_line = f"{self._trained_head} — the live view draws with it."
+            self._say(self._trained_line)
+
+    def _offer(self, model: Path | None) -> None:
+        """Offer ``model`` with "Use this model" (None: nothing to offer)."""
+        self.trained, self._trained_head, self._trained_line = model, "", ""
+        self.use_button.setVisible(model is not None)
+        self.use_button.setEnabled(model is not None)
+        self.use_button.setText(USE_MODEL)
+        self.status.setToolTip("")
+
+    def _on_use_clicked(self) -> None:
+        if self.trained is not None:
+            self.useModel.emit(str(self.trained))
 
     def _on_stopped(self, step: int) -> None:
         self._say(f"Stopped after batch {step:,}: no model was written; the history so far stays in "
@@ -274,6 +315,8 @@ class TrainingPage(QWidget):
             self._say(str(exc))
             return False
         self.history, self.run, self._latest = history, None, None
+        self._offer(None)
+        self.form.show_run(history.settings, history.architecture, self._network_name())
         self._conv = history.conv_kernels()
         self.kernels.set_layers((self._conv[0][0], self._conv[1][0] if len(self._conv) > 1 else None)
                                 if self._conv else ("", None))
@@ -317,9 +360,14 @@ class TrainingPage(QWidget):
     def _history_line(self) -> str:
         history = self.history
         assert history is not None
-        name = str(history.architecture.get("name", "a network"))[:NAME_SHOWN]  # a stranger's may be very long
-        return (f"History of {name}: {len(history.snapshots)} snapshots over {history.epochs:g} epochs. "
+        name = self._network_name()
+        epochs = f"{history.epochs:g} epoch" + ("" if history.epochs == 1 else "s")
+        return (f"History of {name}: {len(history.snapshots)} snapshots over {epochs}. "
                 "Drag the bar or press Play.")
+
+    def _network_name(self) -> str:
+        assert self.history is not None
+        return str(self.history.architecture.get("name", "a network"))[:NAME_SHOWN]  # a stranger's may be very long
 
     def show_current(self) -> None:
         """Show again what the page shows (the page came back on screen, the drawing column with it)."""
@@ -342,11 +390,11 @@ class TrainingPage(QWidget):
             second = weights[self._conv[1][1]] if len(self._conv) > 1 else None
             update_pair = (updates[0], updates[1] if len(updates) > 1 else None) if updates else None
             self.kernels.set_kernels(first, second, update_pair)
-        model = self._model_path()
+        model = self.network_path()
         if model is not None:
             self.showWeights.emit(str(model), list(weights))
 
-    def _model_path(self) -> Path | None:
+    def network_path(self) -> Path | None:
         """The network as built, in the history folder (written before the first batch)."""
         folder = self.history.folder if self.history is not None else (
             self.run.request.history if self.run is not None else None)

@@ -1,13 +1,17 @@
 """What the window does for the Training page: lend it the drawing, run the drawing through the weights
-the page shows, and take the trained model in when a run finishes.
+the page shows, and list the trained model when a run finishes.
 
 The drawing column (canvas, network input, probabilities) and the feature maps are the live page's
 widgets; while the Training page is on screen they are docked in it (moved, not copied: one canvas,
 one drawing, one undo stack) and go back when the page is left. The weights the page shows — the
 run's newest, or a snapshot picked on the history bar — go to the live worker, which runs the same
 network with them: the history folder's ``model.keras`` is loaded first if the live view shows
-another network. That model is a moment of training, not a file the user chose: it is not
-remembered as the last model, and no filter-patch search runs on it.
+another network. That model is the page's preview, a moment of training, not a file the user chose:
+it is not remembered as the last model, no filter-patch search runs on it, and when the page is left
+the live view goes back to the model the user chose (:attr:`TrainingWiring.chosen`).
+
+A finished run's model joins the Model menu and the page offers "Use this model": the live model (and
+the one remembered for the next launch) changes only when the user takes it, there or from the menu.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ DOCK_WIDTHS = (300, 420)  # the drawing column · the feature maps, on the Train
 
 class TrainingWiring(QObject):
     """The page's side of the window. ``load_model(path)`` loads in the live view; ``add_model(path)`` adds
-    to the Model menu; ``say`` writes the status bar."""
+    to the Model menu; ``say`` writes the status bar. The window tells it of every model loaded
+    (:meth:`model_loaded`)."""
 
     def __init__(self, page: LazyPage, pages: QTabWidget, live_splitter: QSplitter, worker: InferenceWorker,
                  canvas: DrawingCanvas, load_model: Callable[[Path], None], add_model: Callable[[Path], None],
@@ -44,10 +49,10 @@ class TrainingWiring(QObject):
         self.load_model, self.add_model, self.say = load_model, add_model, say
         self._docked: list[QWidget] = []
         self._sizes: list[int] = []
-        self.live_path: Path | None = None  # the model the live view shows (once loaded)
-        self._loading: Path | None = None  # a history's network being loaded to show weights with
-        self._pending: tuple[Path, list[np.ndarray]] | None = None  # weights waiting for that load
-        self._before: Path | None = None  # the model shown before a run took the live view
+        self.live_path: Path | None = None  # the model the worker runs (once loaded): the user's, or the page's
+        self.chosen: Path | None = None  # the model the user chose for the live view: the last one not transient
+        self._loading: Path | None = None  # a model this wiring asked for and that has not arrived
+        self._pending: tuple[Path, list[np.ndarray]] | None = None  # weights waiting for a history's network
         self._same_network: dict[Path, Path] = {}  # trained model → the history's network it was trained from
         self.transient: set[Path] = set()  # histories' networks: not remembered as the last model
         self._replaced = False  # the worker runs weights other than its model file's
@@ -71,6 +76,7 @@ class TrainingWiring(QObject):
         page = TrainingPage(folder)
         page.showWeights.connect(self.show_weights)
         page.modelTrained.connect(self.model_trained)
+        page.useModel.connect(self.use_model)
         page.runEnded.connect(self.run_ended)
         page.message.connect(self.say)
         return page
@@ -113,17 +119,26 @@ class TrainingWiring(QObject):
         view.show_current()  # the snapshot or the run's weights the page shows, through the drawing again
 
     def undock(self) -> None:
-        """Put them back in the live page, where they were."""
+        """Put them back in the live page, where they were; the live page shows the user's model again."""
         if not self._docked:
             return
         for index, widget in enumerate(self._docked):
             self.splitter.insertWidget(index, widget)
         self._docked = []
         self.splitter.setSizes(self._sizes)
-        if self._replaced and self.live_path not in self.transient:
+        if self.live_path in self.transient or self._loading in self.transient:
+            self._restore_chosen()  # the page's preview stays on the page
+        elif self._replaced:
             # A snapshot was shown through a model file: the live page shows the file's own weights again.
             self.worker.set_weights(None, self.canvas.drawing)
         self._replaced = False
+
+    def _restore_chosen(self) -> None:
+        """The live view goes back to the model the user chose (none yet: it keeps what it shows)."""
+        self._pending = None
+        if self.chosen is not None and self._loading != self.chosen:
+            self._loading = self.chosen
+            self.load_model(self.chosen)
 
     # ------------------------------------------------------------------ weights
 
@@ -132,47 +147,58 @@ class TrainingWiring(QObject):
         network = Path(model)
         if not self._docked:  # the page is off screen: the live view keeps what it shows (even a model chosen
             return            # meanwhile); the page shows its weights again when it comes back (dock)
-        if self.live_path is not None and (self.live_path == network or self._same_network.get(self.live_path)
-                                           == network):
+        if self._loading is None and self.live_path is not None and (
+                self.live_path == network or self._same_network.get(self.live_path) == network):
             self.worker.set_weights(weights, self.canvas.drawing)
             self._replaced = True
             return
         self._pending = (network, weights)
         if self._loading != network:
-            if self._before is None and self.live_path not in self.transient:
-                self._before = self.live_path
             self._loading = network
             self.transient.add(network)
             self.load_model(network)
 
     def model_loaded(self, inspector: Inspector) -> None:
-        """The live view now shows ``inspector``; weights waiting for it are applied."""
-        self.live_path = inspector.path
-        self._loading = None
-        if self._pending is not None and self._pending[0] == inspector.path:
+        """The worker now runs ``inspector``: the user's choice (unless it is a history's network), or the
+        page's preview, which gets the weights waiting for it — or, if the page was left meanwhile, gives the
+        live view back to the user's model."""
+        path = inspector.path
+        self.live_path = path
+        if path == self._loading:
+            self._loading = None
+        view = self.view
+        if path not in self.transient:
+            self.chosen = path
+            if view is not None:
+                view.show_in_use(path)
+        if self._pending is not None and self._pending[0] == path:
             _, weights = self._pending
             self._pending = None
             self.worker.set_weights(weights, self.canvas.drawing)
             self._replaced = True
+        elif path in self.transient and not self._docked:
+            self._restore_chosen()
+        elif self._docked and view is not None and path is not None and view.network_path() is not None \
+                and self._same_network.get(path) == view.network_path():
+            view.show_current()  # the model the page trained, taken: the page's snapshot through it again
 
     def model_trained(self, path: str, accuracy: float) -> None:
-        """A run wrote ``path``: it joins the Model menu and the live view switches to it."""
+        """A run wrote ``path``: it joins the Model menu; the page offers it ("Use this model")."""
         model = Path(path)
         view = self.view
         if view is not None and view.history is not None:
             self._same_network[model] = view.history.model_path
-        self._before = None
         self.add_model(model)
-        self.load_model(model)
-        self.say(f"trained {model.name}: {accuracy:.2%} test accuracy")
+        self.say(f"trained {model.name}: {accuracy:.2%} test accuracy — the Training page's \"Use this model\" "
+                 "draws with it")
+
+    def use_model(self, path: str) -> None:
+        """The user takes the model just trained: the live view (and the next launch) uses it."""
+        self.load_model(Path(path))
 
     def run_ended(self, message: str) -> None:
-        """Stopped or failed: the live view goes back to the model it showed before the run."""
+        """Stopped or failed: said. The page keeps its preview; the live page shows the user's model."""
         self.say(message)
-        self._pending = None
-        before, self._before = self._before, None
-        if before is not None and (self.live_path in self.transient or self._loading is not None):
-            self.load_model(before)
 
     # ------------------------------------------------------------------ closing
 

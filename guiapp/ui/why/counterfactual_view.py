@@ -19,6 +19,7 @@ from guiapp.core.explain.counterfactual import Counterfactual
 from guiapp.core.explain.heatmap import diverging_rgba
 from guiapp.core.model.inference import Inspector
 from guiapp.ui.plotting import GREY_CMAP
+from guiapp.ui.why.heat_panel import PIXEL_LEVELS
 
 STEPS = ("input", "change", "changed")
 
@@ -101,7 +102,8 @@ class CounterfactualView(QWidget):
         change = found.change if found.change.ndim == 2 else found.change.sum(axis=-1)
         self._images["input"].setImage(found.original, levels=(0.0, 1.0), autoLevels=False)
         # Coloured to the largest change, so a faint change is seen (its size is in the text).
-        self._images["change"].setImage(diverging_rgba(change, max(found.largest_change, 1e-6)), autoLevels=False)
+        self._images["change"].setImage(diverging_rgba(change, max(found.largest_change, 1e-6)),
+                                        levels=PIXEL_LEVELS, autoLevels=False)
         self._images["changed"].setImage(found.changed, levels=(0.0, 1.0), autoLevels=False)
         top = np.argsort(found.probabilities)[::-1][:3]
         odds = ", ".join(f"{self.class_names[k] if k < len(self.class_names) else k} "

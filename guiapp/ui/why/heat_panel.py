@@ -11,6 +11,10 @@ from guiapp.ui.plotting import GREY_CMAP, image_view
 
 # The colour bar's colours, as diverging_rgba paints them over black (its ends and its transparent middle).
 BAR_CMAP = pg.ColorMap([0.0, 0.5, 1.0], [(40, 90, 255), (0, 0, 0), (255, 50, 40)])
+# A map is finished uint8 RGB, already coloured to ±limit: shown as it is. Said with every map, because the
+# image item keeps the last levels it was given, and a cleared panel's 0..1 input would turn it to silhouettes.
+PIXEL_LEVELS = (0.0, 255.0)
+INPUT_LEVELS = (0.0, 1.0)  # the bare input (no map), 0..1
 
 
 class HeatPanel(QWidget):
@@ -19,11 +23,11 @@ class HeatPanel(QWidget):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(f"<b>{title}</b>")
-        self.plot, self._image, self._bar = image_view(GREY_CMAP, colour_bar=True, link_bar=False)
-        assert self._bar is not None
-        self._bar.setColorMap(BAR_CMAP)
+        self.plot, self.image, self.bar = image_view(GREY_CMAP, colour_bar=True, link_bar=False)
+        assert self.bar is not None
+        self.bar.setColorMap(BAR_CMAP)
         # The bar changes only at rest: painted from a cached pixmap, not re-rendered (ticks, text) every frame.
-        self._bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.setMinimumSize(150, 130)
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -43,7 +47,8 @@ class HeatPanel(QWidget):
         """``values`` (H, W) over ``image`` (H, W[, 3]) in 0..1, coloured to ±``limit``."""
         self.values, self.limit, self._input = values, limit, image
         # One picture, composed here (28×28: microseconds): a second image item on top cost a paint of its own.
-        self._image.setImage(overlay_on(image, diverging_rgba(values, limit), paper=False), autoLevels=False)
+        self.image.setImage(overlay_on(image, diverging_rgba(values, limit), paper=False),
+                            levels=PIXEL_LEVELS, autoLevels=False)
         self.set_note(note)
         if not moving:
             self.settle()
@@ -52,7 +57,7 @@ class HeatPanel(QWidget):
         """No map (not computed yet, or it does not apply) over ``image``: say why."""
         shown = image if image is not None else self._input
         if shown is not None and (image is not None or self.values is not None):  # the old map goes
-            self._image.setImage(shown, levels=(0.0, 1.0), autoLevels=False)
+            self.image.setImage(shown, levels=INPUT_LEVELS, autoLevels=False)
             self._input = shown
         self.values = None
         self.set_note(note)
@@ -65,6 +70,6 @@ class HeatPanel(QWidget):
         """The bar's numbers (re-laying out the axis costs milliseconds: not at pointer rate)."""
         limit = self.limit if self.limit > 0 else 1.0
         if abs(limit - self._shown_limit) > 1e-9:
-            assert self._bar is not None
-            self._bar.setLevels((-limit, limit))
+            assert self.bar is not None
+            self.bar.setLevels((-limit, limit))
             self._shown_limit = limit

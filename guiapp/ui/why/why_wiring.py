@@ -27,16 +27,17 @@ if TYPE_CHECKING:
 
 
 class WhyWiring(QObject):
-    """The Why tab's side of the window: ``tabs`` holds ``page``; ``say`` puts a line in the status bar.
+    """The Why tab's side of the window: ``tabs`` holds ``page``, and ``pages`` the page that holds ``tabs``;
+    ``say`` puts a line in the status bar.
 
     A QObject living in the GUI thread, so the worker's signals connected to its methods are queued
     here (a plain Python object's methods would run in the worker's thread, touching widgets there).
     """
 
-    def __init__(self, page: LazyPage, tabs: QTabWidget, worker: InferenceWorker, canvas: DrawingCanvas,
-                 say: Callable[[str], None]) -> None:
+    def __init__(self, page: LazyPage, tabs: QTabWidget, pages: QTabWidget, worker: InferenceWorker,
+                 canvas: DrawingCanvas, say: Callable[[str], None]) -> None:
         super().__init__(tabs)
-        self.page, self.tabs, self.worker, self.canvas, self.say = page, tabs, worker, canvas, say
+        self.page, self.tabs, self.pages, self.worker, self.canvas, self.say = page, tabs, pages, worker, canvas, say
         self._pending: tuple[int | None, int | None] | None = None  # asked for before a model was loaded
 
     @property
@@ -46,12 +47,21 @@ class WhyWiring(QObject):
 
     @property
     def on_screen(self) -> bool:
-        return self.tabs.currentWidget() is self.page
+        """The tab is the open one, on the page shown. The Training page borrows the canvas but not the tabs:
+        there the Why tab may still be the open one, but nothing of it is on screen (no maps, no overlay)."""
+        if self.tabs.currentWidget() is not self.page:
+            return False
+        shown_page = self.pages.currentWidget()
+        return shown_page is not None and shown_page.isAncestorOf(self.tabs)
 
     def request_changed(self, *_args: object) -> None:
-        """The tab came on screen or went, or its choices changed: tell the worker (None: not shown)."""
+        """A tab or a page came on screen, or the tab's choices changed: tell the worker what to explain
+        (None: the tab is not shown) — only when that changed, since the worker computes the drawing again
+        (switching Ledger → Kernels asks nothing new)."""
         view = self.view if self.on_screen else None
-        self.worker.set_why(view.request if view is not None else None, self.canvas.drawing)
+        request = view.request if view is not None else None
+        if request != self.worker.why:
+            self.worker.set_why(request, self.canvas.drawing)
 
     def show(self, inspector: Inspector | None, target: int | None = None, contrast: int | None = None) -> str | None:
         """The tab on screen, explaining ``target`` (None: the answer) against ``contrast``; a class the model

@@ -83,7 +83,7 @@ def test_a_damaged_last_snapshot_keeps_its_line_on_screen(page, tmp_path):
     assert page.snapshot_problem == line
     page.history_bar.choose(1)  # a whole one: the line is no longer true
     assert page.snapshot_problem is None
-    assert page.status.text() == "History of tiny: 4 snapshots over 1 epochs. Drag the bar or press Play."
+    assert page.status.text() == "History of tiny: 4 snapshots over 1 epoch. Drag the bar or press Play."
 
 
 @pytest.mark.parametrize("big", [1e308, -1e308, 1e200])

@@ -22,7 +22,8 @@ def test_the_why_tabs_search_says_the_model_computes_nan(qtbot, nan_window, targ
     window.worker.counterfactualFailed.connect(failures.append)
     view.set_target(target)
     view.find_button.click()
-    qtbot.waitUntil(lambda: bool(failures), timeout=MODEL_TIMEOUT_MS)
+    # ``failures`` fills in the worker's thread; the panel hears of it through the GUI thread's queue: both.
+    qtbot.waitUntil(lambda: bool(failures) and view.find_button.isEnabled(), timeout=MODEL_TIMEOUT_MS)
     assert failures == [NAN_ANSWER] and view.result_text.text() == NAN_ANSWER
     assert view.found is None and not view.show_button.isEnabled()
     assert view.find_button.isEnabled()  # the panel stays usable (another model may come)
