@@ -100,6 +100,7 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
     run until it is closed."""
     from guiapp.core.errors import GuiappError
     from guiapp.ui.main_window import MainWindow
+    from guiapp.ui.paths import WindowPaths
 
     problem = display_problem()
     if problem:
@@ -108,7 +109,7 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
     # Ctrl-C in the terminal (or SIGTERM) closes the window as its close button does, from here on: one
     # that comes while the window is being built closes it as soon as it is up.
     with CloseOnSignal() as closer:
-        window = MainWindow(model, trust_model=trust, class_names=classes)
+        window = MainWindow(model, paths=WindowPaths.from_environment(), trust_model=trust, class_names=classes)
         closer.close = window.close_without_asking
         window.show()
         if picture is not None:
@@ -219,12 +220,14 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
 
     from guiapp.core.atomic import atomic_path
     from guiapp.ui.main_window import MainWindow
+    from guiapp.ui.paths import WindowPaths
 
     app = _application()
     with tempfile.TemporaryDirectory(prefix="guiapp-") as scratch:
         # A screenshot is not a session: it neither reads nor changes the user's saved layout.
         store = QSettings(str(Path(scratch) / "screenshot.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(model, settings=store, trust_model=trust, class_names=classes)
+        window = MainWindow(model, settings=store, paths=WindowPaths.from_environment(), trust_model=trust,
+                            class_names=classes)
         # Nobody is there to answer a question: a model that runs code is refused (--trust-model loads it).
         window.model_banner.confirm_trust = lambda _path: False
         counterfactual_failure = None

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from guiapp import paths
+from guiapp import paths as shipped
 from guiapp.core.drawing.picture import PictureRecipe
 from guiapp.core.drawing.preprocess import PreprocessOptions
 from guiapp.core.errors import GuiappError
@@ -54,14 +54,16 @@ from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.live.drawing_files import DrawingFiles
 from guiapp.ui.live.feature_maps import FeatureMapsView
 from guiapp.ui.live.input_view import NetworkInputView
-from guiapp.ui.live.patch_worker import default_cache_dir, start_patch_thread
+from guiapp.ui.live.patch_worker import start_patch_thread
 from guiapp.ui.live.picture_intake import PictureIntake
 from guiapp.ui.live.probabilities import ProbabilityView
 from guiapp.ui.live.worker import Update, start_worker_thread
 from guiapp.ui.menus import WindowMenus, make_action
 from guiapp.ui.model_banner import ModelBanner
+from guiapp.ui.paths import WindowPaths
 from guiapp.ui.plotting import ACTIVATION_LUT
-from guiapp.ui.settings import default_store, forget_layout, load_settings, save_settings, trained_models_dir
+from guiapp.ui.settings import default_store, forget_layout, load_settings, save_settings
+from guiapp.ui.state import WindowState
 from guiapp.ui.tabs.filter_patches_view import SEARCHED_SHAPE
 from guiapp.ui.tabs.kernels import KernelView
 from guiapp.ui.tabs.ledger_view import LedgerView
@@ -70,7 +72,6 @@ from guiapp.ui.tabs.preprocess_view import PreprocessView
 from guiapp.ui.tabs.unit_trace import UnitTraceView
 from guiapp.ui.training.training_wiring import TrainingWiring
 from guiapp.ui.where.where_wiring import WhereWiring
-from guiapp.ui.where.where_worker import default_where_cache
 from guiapp.ui.why.why_wiring import WhyWiring
 
 if TYPE_CHECKING:
@@ -86,11 +87,6 @@ MESSAGE_MS, ERROR_MESSAGE_MS = 6000, 8000  # how long the status bar keeps a mes
 TRAINING_PAGE = 3
 
 
-def where_data() -> Path | None:
-    """The test digits the Where tab compares with: None, the MNIST copy shipped with guiapp (tests: a slice)."""
-    return None
-
-
 def _is_file(path: Path) -> bool:
     """``path.is_file()``, False for a path the file system refuses (too long, a NUL byte)."""
     try:
@@ -100,17 +96,22 @@ def _is_file(path: Path) -> bool:
 
 
 class MainWindow(QMainWindow):
-    """The live inspector. ``MainWindow()`` opens the shipped model (or the last one used)."""
+    """The live inspector. ``MainWindow()`` opens the shipped model (or the last one used).
+
+    ``paths``: where its caches and trained models go and which digits the Where tab reads (default: the user's).
+    """
 
     resultShown = Signal(object)  # the Update every panel now shows
 
     def __init__(self, model_path: Path | str | None = None, settings: QSettings | None = None, *,
-                 trust_model: bool = False, class_names: Path | None = None) -> None:
+                 paths: WindowPaths | None = None, trust_model: bool = False,
+                 class_names: Path | None = None) -> None:
         super().__init__()
         self.setWindowTitle("guiapp — watch a convolutional network think")
         self._store = settings if settings is not None else default_store()
         self._settings = load_settings(self._store)
-        self.inspector: Inspector | None = None
+        self.paths = paths if paths is not None else WindowPaths.default()
+        self.state = WindowState(self)  # the model and its class names: the views follow it
         self.last_update: Update | None = None
         self.filter_patches: FilterPatches | None = None
         self._requested_model: Path | None = None
@@ -120,7 +121,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._closing_unasked = False  # close_without_asking: a signal closes without the training question
         try:
-            self.samples = load_samples(paths.MNIST_SAMPLES)
+            self.samples = load_samples(shipped.MNIST_SAMPLES)
         except GuiappError:
             self.samples = None
         self.sample_index = -1
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         # Where the drawing stands among the test digits: its pass starts when the tab is first opened.
         self.where = WhereWiring(self.tabs, self.canvas, lambda message: self.statusBar().showMessage(
-            message, MESSAGE_MS), default_where_cache(), where_data())
+            message, MESSAGE_MS), self.paths.where_cache, self.paths.where_digits, state=self.state)
         for panel, title in ((self.ledger_view, "Ledger"), (self.why_page, "Why"), (self.where.page, "Where"),
                              (self.trace_view, "Trace unit"),
                              (self.kernel_view, "Kernels"), (self.map_detail, "Selected map"),
@@ -153,7 +154,7 @@ class MainWindow(QMainWindow):
         # built (and their modules imported) when first opened — start-up pays only for the live page.
         self._playground_page, self._explorer_page = playground_page(), explorer_page(
             lambda arch: self.training.train_architecture(arch))
-        self.trained_folder = trained_models_dir()
+        self.trained_folder = self.paths.trained_models
         self.training_page = LazyPage(lambda: self.training.build_page(self.trained_folder))
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
@@ -163,7 +164,7 @@ class MainWindow(QMainWindow):
         self.pages.addTab(self._explorer_page, "Architecture explorer")
         self.pages.addTab(self.training_page, "Training")
         self.setCentralWidget(self.pages)
-        # Everything that shows the model: each gets the new one through show_model(inspector).
+        # Everything that shows the model: each gets the new one through show_model(inspector), from the state.
         self._model_views = (self.input_view, self.probabilities, self.feature_maps, self.ledger_view,
                              self.kernel_view, self.map_detail, self.trace_view, self.preprocess_view,
                              self.why_page, self._explorer_page)
@@ -208,7 +209,7 @@ class MainWindow(QMainWindow):
         self.patch_worker = None
         self._patches_due: Inspector | None = None  # searched once the pointer first rests on this model
         if self.samples is not None:  # what each filter looks for, searched once per model in its own thread
-            self.patch_worker, self._patch_thread = start_patch_thread(self, self.samples, default_cache_dir())
+            self.patch_worker, self._patch_thread = start_patch_thread(self, self.samples, self.paths.filter_patches)
             self.patch_worker.progress.connect(self.kernel_view.set_patch_progress)
             self.patch_worker.ready.connect(self._on_patches_ready)
             self.patch_worker.failed.connect(self._on_compute_failed)
@@ -225,7 +226,12 @@ class MainWindow(QMainWindow):
         self.pages.currentChanged.connect(self._on_page_changed)
         # The Why tab: explained only while on screen; a probability bar or a layer's maps choose what.
         self.why = WhyWiring(self.why_page, self.tabs, self.pages, self.worker, self.canvas,
-                             lambda message: self.statusBar().showMessage(message, MESSAGE_MS))
+                             lambda message: self.statusBar().showMessage(message, MESSAGE_MS), state=self.state)
+        # The state tells each view a new model and new class names (the Why and Where tabs: their wiring).
+        self.state.classNamesChanged.connect(self.probabilities.set_class_names)
+        self.state.classNamesChanged.connect(self.preprocess_view.set_class_names)
+        for view in self._model_views:
+            self.state.inspectorChanged.connect(view.show_model)
         # A tab or a page shown may bring the Why tab on screen or take it away (the request changes only then;
         # after _on_page_changed, which docks the canvas on the Training page or gives it back).
         self.tabs.currentChanged.connect(self._on_why_request)
@@ -240,14 +246,19 @@ class MainWindow(QMainWindow):
                                        lambda message: self.statusBar().showMessage(message, MESSAGE_MS))
 
         self._restore()
-        chosen = model_path or self._settings.model_path or paths.DEFAULT_MODEL
+        chosen = model_path or self._settings.model_path or shipped.DEFAULT_MODEL
         if model_path is None and not _is_file(Path(chosen)):
-            chosen = paths.DEFAULT_MODEL
+            chosen = shipped.DEFAULT_MODEL
         # Reading the model (and, for a model only Keras runs, TensorFlow's import) waits for the first paint.
         limit_blas_threads()  # this process' numpy work is small; the other core is the compute process'
         self.status_model.setText(f"loading {chosen}")
         self._initial_model: Path | None = Path(chosen)
         QTimer.singleShot(MODEL_LOAD_DELAY_MS, self._load_initial_model)
+
+    @property
+    def inspector(self) -> Inspector | None:
+        """The loaded model (None before one loads): the state's."""
+        return self.state.inspector
 
     @property
     def playground(self) -> ConvPlayground:
@@ -272,7 +283,7 @@ class MainWindow(QMainWindow):
         self.worker.load(Path(path), trust)
 
     def open_model_dialog(self) -> None:
-        start = str(self._requested_model.parent if self._requested_model else paths.MODELS_DIR)
+        start = str(self._requested_model.parent if self._requested_model else shipped.MODELS_DIR)
         name, _ = QFileDialog.getOpenFileName(self, "Open a Keras model", start, "Keras models (*.keras *.h5)")
         if name:
             self.load_model(Path(name))
@@ -280,13 +291,13 @@ class MainWindow(QMainWindow):
     def _on_model_loaded(self, inspector: Inspector) -> None:
         if self._closed:  # a signal queued before the window closed
             return
-        self.inspector = inspector
         self.model_banner.loaded(inspector.card_notes)  # a card field ignored: said above the maps, not in a dialog
-        if self._class_names_file is not None:
-            names, self._class_names_file = self._class_names_file, None
-            self.set_class_names_from(names, announce=False)
-        for view in self._model_views:
-            view.show_model(inspector)
+        if self._class_names_file is not None:  # named before any view shows the model
+            path, self._class_names_file = self._class_names_file, None
+            names = self._read_class_names(path, inspector)
+            if names is not None:
+                inspector.set_class_names(names)
+        self.state.inspector = inspector  # every view in _model_views, then its class names
         self.filter_patches = None
         # The search for each filter's top patches takes a second or two of a slow host's CPU: it waits
         # until the first prediction is on screen and the pointer rests. It reads the MNIST test digits,
@@ -301,7 +312,7 @@ class MainWindow(QMainWindow):
         self.status_model.setText(f"model: {inspector.path}{accuracy}" if not in_training else
                                   f"model: {inspector.ledger.name} as it trains ({inspector.path.parent.name})")
         self.menus.show_model_path(inspector.path)
-        is_default = inspector.path is not None and inspector.path.resolve() == paths.DEFAULT_MODEL.resolve()
+        is_default = inspector.path is not None and inspector.path.resolve() == shipped.DEFAULT_MODEL.resolve()
         if not in_training:
             self._remember(model_path="" if is_default else str(inspector.path))
         self.worker.submit(self.canvas.drawing)
@@ -332,25 +343,27 @@ class MainWindow(QMainWindow):
         if name:
             self.set_class_names_from(Path(name))
 
-    def set_class_names_from(self, path: Path, announce: bool = True) -> bool:
-        """Name the classes from ``path``; a message in the status bar says what is wrong."""
-        if self.inspector is None:
+    def set_class_names_from(self, path: Path) -> bool:
+        """Name the classes from ``path`` (every view follows the state); the status bar says what is wrong."""
+        names = self._read_class_names(path, self.inspector) if self.inspector is not None else None
+        if names is None:
             return False
-        try:
-            self.inspector.set_class_names(read_class_names(path, self.inspector.num_classes))
-        except GuiappError as exc:
-            self.class_names_error = str(exc)
-            self._on_compute_failed(str(exc))
-            return False
-        self.class_names_error = None
-        if not announce:
-            return True
-        for view in (self.probabilities, self.preprocess_view, self.trace_view):
-            view.show_model(self.inspector)
+        self.state.class_names = names
         if self.last_update is not None:
             self._show_update(self.last_update)
         self.statusBar().showMessage(f"class names from {path}", MESSAGE_MS)
         return True
+
+    def _read_class_names(self, path: Path, inspector: Inspector) -> tuple[str, ...] | None:
+        """The names in ``path`` for ``inspector``'s classes; None (said in the status bar) when refused."""
+        try:
+            names = read_class_names(path, inspector.num_classes)
+        except GuiappError as exc:
+            self.class_names_error = str(exc)
+            self._on_compute_failed(str(exc))
+            return None
+        self.class_names_error = None
+        return names
 
     def open_picture(self, path: Path) -> bool:
         """Show the picture at ``path`` in place of the drawing (File → Open image…)."""
@@ -477,6 +490,7 @@ class MainWindow(QMainWindow):
         view.counterfactual.findRequested.connect(
             lambda target: self.worker.request_counterfactual(self.canvas.drawing, target))
         view.counterfactual.showRequested.connect(self.why.show_counterfactual)
+        self.why.dress(view)
         return view
 
     def _on_why_request(self, *_args: object) -> None:

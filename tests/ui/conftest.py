@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
+from guiapp.ui.paths import WHERE_DIGITS_ENV, WindowPaths
+
 MODEL_TIMEOUT_MS = 120_000
 WHERE_DIGITS = 1000
 
@@ -23,12 +25,6 @@ def patch_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("filter_patches")
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache(monkeypatch, patch_cache):
-    """The filter-patch cache goes to one temporary folder per test session, never to the user's."""
-    monkeypatch.setattr("guiapp.ui.main_window.default_cache_dir", lambda: patch_cache)
-
-
 @pytest.fixture(scope="session")
 def where_digits(mnist, tmp_path_factory):
     """The Where tab's test digits in window tests: 1,000 of MNIST's (its map fits in seconds, not a minute)."""
@@ -37,18 +33,26 @@ def where_digits(mnist, tmp_path_factory):
     return path
 
 
-@pytest.fixture(autouse=True)
-def _isolated_where(monkeypatch, where_digits, tmp_path_factory):
-    """The Where tab reads a slice of MNIST and caches into one temporary folder per session."""
-    cache = tmp_path_factory.getbasetemp() / "where_cache"
-    monkeypatch.setattr("guiapp.ui.main_window.default_where_cache", lambda: cache)
-    monkeypatch.setattr("guiapp.ui.main_window.where_data", lambda: where_digits)
+@pytest.fixture(scope="session")
+def where_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("where_cache")
+
+
+@pytest.fixture()
+def window_paths(patch_cache, where_cache, where_digits, tmp_path) -> WindowPaths:
+    """A window's caches (one per session: a model's patches and Where pass are computed once), the 1,000
+    digits, and the test's own folder for what the Training page writes: never the user's."""
+    return WindowPaths(filter_patches=patch_cache, where_cache=where_cache, where_digits=where_digits,
+                       trained_models=tmp_path / "trained")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_trained_models(monkeypatch, tmp_path):
-    """Models and histories the Training page writes go to the test's folder, never to the user's."""
-    monkeypatch.setattr("guiapp.ui.main_window.trained_models_dir", lambda: tmp_path / "trained")
+def _isolated_defaults(monkeypatch, where_digits, tmp_path_factory, tmp_path):
+    """A window built with the default paths (``guiapp --screenshot`` run in-process, ``MainWindow()``) finds
+    them in temporary folders too: Qt's cache and data folders follow XDG_*, the Where digits the variable."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg_cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg_data"))
+    monkeypatch.setenv(WHERE_DIGITS_ENV, str(where_digits))
 
 
 @pytest.fixture()
@@ -56,11 +60,11 @@ def store(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "guiapp.ini"), QSettings.Format.IniFormat)
 
 
-def _opened(qtbot, store, model=None):
+def _opened(qtbot, store, paths, model=None):
     """The window on ``model`` (the shipped one by default), shown, its model loaded; shut down after."""
     from guiapp.ui import MainWindow
 
-    win = MainWindow(model, settings=store)
+    win = MainWindow(model, settings=store, paths=paths)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.inspector is not None, timeout=MODEL_TIMEOUT_MS)
@@ -72,8 +76,8 @@ def _opened(qtbot, store, model=None):
 
 
 @pytest.fixture()
-def window(qtbot, store):
-    yield from _opened(qtbot, store)
+def window(qtbot, store, window_paths):
+    yield from _opened(qtbot, store, window_paths)
 
 
 def draw(qtbot, canvas, points, button=Qt.MouseButton.LeftButton) -> None:
@@ -111,6 +115,6 @@ def nan_model(tmp_path_factory):
 
 
 @pytest.fixture()
-def nan_window(qtbot, store, nan_model):
+def nan_window(qtbot, store, window_paths, nan_model):
     """The window on :func:`nan_model`."""
-    yield from _opened(qtbot, store, nan_model)
+    yield from _opened(qtbot, store, window_paths, nan_model)

@@ -112,6 +112,7 @@ def test_probabilities_name_the_classes_and_a_hundred_stay_legible(qtbot, rgb):
 
     view = ProbabilityView()
     qtbot.addWidget(view)
+    view.set_class_names(rgb.class_names)  # the window's state gives them
     view.show_model(rgb)
     probabilities = np.full(100, 0.5 / 98, np.float32)
     probabilities[[42, 7]] = [0.3, 0.2]
@@ -130,6 +131,7 @@ def test_probabilities_of_ten_classes_keep_the_class_order(qtbot, grey):
 
     view = ProbabilityView()
     qtbot.addWidget(view)
+    view.set_class_names(grey.class_names)  # the window's state gives them
     view.show_model(grey)
     result = grey.run(np.ones(grey.image_shape, np.float32))
     view.show_result(result)
@@ -214,7 +216,7 @@ def test_the_explorer_starts_from_the_opened_models_architecture(qtbot, model):
     assert explorer.architecture == explorer.opened and explorer.undo_stack.count() == 2
 
 
-def test_the_window_fans_an_rgb_hundred_class_model_out_to_every_panel(qtbot, store, tmp_path):
+def test_the_window_fans_an_rgb_hundred_class_model_out_to_every_panel(qtbot, store, window_paths, tmp_path):
     from guiapp.ui import MainWindow
     from guiapp.ui.tabs.filter_patches_view import NOT_SEARCHED
     from tests.ui.conftest import (
@@ -225,7 +227,7 @@ def test_the_window_fans_an_rgb_hundred_class_model_out_to_every_panel(qtbot, st
     )
 
     path = make_model(tmp_path, RGB_64x48, 100, classes_names=RGB_CLASSES)
-    window = MainWindow(path, settings=store)
+    window = MainWindow(path, settings=store, paths=window_paths)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)

@@ -59,12 +59,13 @@ def _direct_conv(image: np.ndarray, kernel: np.ndarray, bias: np.ndarray, y: int
 
 
 @pytest.mark.parametrize("name", list(MODELS))
-def test_every_panel_for_a_generated_model_and_predict_agrees(qtbot, store, tmp_path, capsys, made, name):
+def test_every_panel_for_a_generated_model_and_predict_agrees(qtbot, store, window_paths, tmp_path, capsys, made,
+                                                              name):
     from guiapp.ui import MainWindow
 
     paths, picture = made
     shape, classes, rescaling = MODELS[name]
-    window = MainWindow(paths[name], settings=store)
+    window = MainWindow(paths[name], settings=store, paths=window_paths)
     qtbot.addWidget(window)
     window.resize(1560, 940)
     window.show()

@@ -12,14 +12,14 @@ HUGE = "1" + "0" * 400  # a 400-digit integer: float() of it raises OverflowErro
 NOTE = '"input_range" is not two numbers low < high within ±1,000,000 — ignored: the model is used without it'
 
 
-def test_a_card_field_that_is_nonsense_is_noted_and_the_model_answers(qtbot, store, tmp_path):
+def test_a_card_field_that_is_nonsense_is_noted_and_the_model_answers(qtbot, store, window_paths, tmp_path):
     from guiapp.ui import MainWindow
 
     model = tmp_path / "digits.keras"
     shutil.copy(paths.DEFAULT_MODEL, model)
     card = model.with_suffix(".json")
     card.write_text(f'{{"input_range": [0, {HUGE}]}}', encoding="utf-8")  # by hand: json.dumps has no such number
-    window = MainWindow(model, settings=store)
+    window = MainWindow(model, settings=store, paths=window_paths)
     qtbot.addWidget(window)
     window.show()
     try:

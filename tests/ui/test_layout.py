@@ -18,17 +18,18 @@ from guiapp.ui.layout import (
     default_geometry,
     usable_geometry,
 )
+from guiapp.ui.paths import WindowPaths
 from guiapp.ui.settings import COLUMNS, GEOMETRY, OLD_SPLITTER, load_settings
 
 PAGES = ("Live network", "Conv arithmetic", "Architecture explorer", "Training")
 WIDE = QSize(1900, 900)  # room for the columns to differ (the offscreen screen's 800 px leave none to spare)
 
 
-def _launch(qtbot, store: QSettings):
+def _launch(qtbot, store: QSettings, paths: WindowPaths):
     """A window on ``store``, shown, as a user's next launch (no model needed to lay it out)."""
     from guiapp.ui import MainWindow
 
-    window = MainWindow(settings=store)
+    window = MainWindow(settings=store, paths=paths)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -50,12 +51,12 @@ def _assert_live_page_whole(window) -> None:
 
 
 @pytest.mark.parametrize("page", range(len(PAGES)), ids=PAGES)
-def test_quit_on_any_page_and_the_next_launch_shows_every_column(qtbot, store, page):
-    window = _launch(qtbot, store)
+def test_quit_on_any_page_and_the_next_launch_shows_every_column(qtbot, store, window_paths, page):
+    window = _launch(qtbot, store, window_paths)
     window.pages.setCurrentIndex(page)  # the Training page borrows the canvas column and the maps
     qtbot.waitUntil(lambda: window.pages.currentWidget().isVisible())
     assert window.close()
-    _assert_live_page_whole(_launch(qtbot, store))
+    _assert_live_page_whole(_launch(qtbot, store, window_paths))
 
 
 def _ini(tmp_path, lines: str) -> QSettings:
@@ -74,10 +75,10 @@ def _old_splitter_state(*sizes: int) -> QByteArray:
     return splitter.saveState()
 
 
-def _designed_columns(qtbot, folder) -> list[int]:
+def _designed_columns(qtbot, folder, paths: WindowPaths) -> list[int]:
     """The columns' widths in a window at :data:`WIDE` with no layout saved."""
     folder.mkdir()
-    reference = _launch(qtbot, _ini(folder, ""))
+    reference = _launch(qtbot, _ini(folder, ""), paths)
     reference.resize(WIDE)
     qtbot.waitUntil(lambda: reference.size() == WIDE)
     sizes = reference.splitter.sizes()
@@ -85,11 +86,11 @@ def _designed_columns(qtbot, folder) -> list[int]:
     return sizes
 
 
-def test_a_saved_layout_with_zero_widths_is_ignored(qtbot, tmp_path):
-    designed = _designed_columns(qtbot, tmp_path / "fresh")
+def test_a_saved_layout_with_zero_widths_is_ignored(qtbot, tmp_path, window_paths):
+    designed = _designed_columns(qtbot, tmp_path / "fresh", window_paths)
     store = _ini(tmp_path, f"{COLUMNS}=1231, 0, 0\n")
     store.setValue(OLD_SPLITTER, _old_splitter_state(840))  # the old key, as quitting on the Training page left it
-    window = _launch(qtbot, store)
+    window = _launch(qtbot, store, window_paths)
     _assert_live_page_whole(window)
     window.resize(WIDE)
     qtbot.waitUntil(lambda: window.size() == WIDE)
@@ -99,22 +100,23 @@ def test_a_saved_layout_with_zero_widths_is_ignored(qtbot, tmp_path):
     assert load_settings(store).columns == tuple(designed)
 
 
-def test_a_saved_window_too_small_gets_the_designed_geometry(qtbot, store):
+def test_a_saved_window_too_small_gets_the_designed_geometry(qtbot, store, window_paths):
     from guiapp.ui import MainWindow
 
     tiny = QWidget()
     tiny.resize(MIN_WINDOW_SIZE.width() // 2, MIN_WINDOW_SIZE.height() // 2)
     store.setValue(GEOMETRY, tiny.saveGeometry())
-    window = MainWindow(settings=store)
+    window = MainWindow(settings=store, paths=window_paths)
     qtbot.addWidget(window)
     assert window.geometry() == default_geometry(window.screen().availableGeometry())
     window.shutdown()
 
 
-def test_reset_layout_brings_back_the_designed_columns_and_window_and_forgets_the_saved_ones(qtbot, tmp_path):
-    designed = _designed_columns(qtbot, tmp_path / "fresh")
+def test_reset_layout_brings_back_the_designed_columns_and_window_and_forgets_the_saved_ones(qtbot, tmp_path,
+                                                                                             window_paths):
+    designed = _designed_columns(qtbot, tmp_path / "fresh", window_paths)
     store = _ini(tmp_path, f"{COLUMNS}=300, 1400, 300\n")  # usable, but not the designed widths
-    window = _launch(qtbot, store)
+    window = _launch(qtbot, store, window_paths)
     window.resize(WIDE)
     qtbot.waitUntil(lambda: window.size() == WIDE)
     assert window.splitter.sizes() != designed

@@ -12,13 +12,13 @@ from tests.ui.conftest import MODEL_TIMEOUT_MS, VERTICAL_BAR_POINTS, draw
     ("content", "message"),
     [(None, "no such model file"), ("not a model", "neither a .keras archive (zip) nor an HDF5 .h5 file")],
 )
-def test_bad_model_keeps_the_window_usable(qtbot, tmp_path, store, content, message):
+def test_bad_model_keeps_the_window_usable(qtbot, tmp_path, store, window_paths, content, message):
     from guiapp.ui import MainWindow
 
     path = tmp_path / "model.keras"
     if content is not None:
         path.write_text(content)
-    window = MainWindow(path, settings=store)
+    window = MainWindow(path, settings=store, paths=window_paths)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.model_error is not None, timeout=MODEL_TIMEOUT_MS)
@@ -35,16 +35,16 @@ def test_bad_model_keeps_the_window_usable(qtbot, tmp_path, store, content, mess
     window.shutdown()
 
 
-def test_settings_persist_across_runs(qtbot, store):
+def test_settings_persist_across_runs(qtbot, store, window_paths):
     from guiapp.ui import MainWindow
 
-    first = MainWindow(settings=store)
+    first = MainWindow(settings=store, paths=window_paths)
     qtbot.addWidget(first)
     first.canvas.set_pen_width(31)
     first.menus.per_map.trigger()
     first.resize(734, 576)  # the offscreen screen is 800×800: stay inside it
     first.close()
-    second = MainWindow(settings=store)
+    second = MainWindow(settings=store, paths=window_paths)
     qtbot.addWidget(second)
     assert second.canvas.pen_width() == 31 and second.menus.pen_slider.value() == 31
     assert second.feature_maps.colour_mode == "per_map"

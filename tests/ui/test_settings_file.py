@@ -51,7 +51,7 @@ def test_usable_saved_widths_are_read(tmp_path):
     assert load_settings(_ini(tmp_path, f"{COLUMNS}=300, 900, 700\n")).columns == (300, 900, 700)
 
 
-def test_the_window_opens_on_a_settings_file_full_of_nonsense(qtbot, tmp_path):
+def test_the_window_opens_on_a_settings_file_full_of_nonsense(qtbot, tmp_path, window_paths):
     from guiapp.ui import MainWindow
 
     ini = tmp_path / "guiapp.ini"
@@ -61,7 +61,7 @@ def test_the_window_opens_on_a_settings_file_full_of_nonsense(qtbot, tmp_path):
     settings = load_settings(store)
     assert (settings.pen_width, settings.colour_mode, settings.model_path) == (DEFAULT_PEN_WIDTH, "shared", "")
     assert settings.columns is None  # (the geometry is checked as the window restores it)
-    window = MainWindow(settings=store)
+    window = MainWindow(settings=store, paths=window_paths)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)
@@ -69,12 +69,12 @@ def test_the_window_opens_on_a_settings_file_full_of_nonsense(qtbot, tmp_path):
     window.shutdown()
 
 
-def test_a_model_path_no_file_system_accepts_falls_back_to_the_shipped_model(qtbot, tmp_path):
+def test_a_model_path_no_file_system_accepts_falls_back_to_the_shipped_model(qtbot, tmp_path, window_paths):
     from guiapp.ui import MainWindow
 
     ini = tmp_path / "guiapp.ini"
     ini.write_text("[General]\nmodel_path=/tmp/" + "y" * 300 + "/m.keras\n")  # a name longer than 255 bytes
-    window = MainWindow(settings=QSettings(str(ini), QSettings.Format.IniFormat))
+    window = MainWindow(settings=QSettings(str(ini), QSettings.Format.IniFormat), paths=window_paths)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)
     assert window.inspector.path == paths.DEFAULT_MODEL

@@ -73,13 +73,13 @@ def test_pictures_are_pasted_and_undone(window, qtbot, tmp_path):
     assert not isinstance(window.canvas.drawing, PictureInput)
 
 
-def test_class_names_from_a_file_reach_the_probabilities(qtbot, store, tmp_path):
+def test_class_names_from_a_file_reach_the_probabilities(qtbot, store, window_paths, tmp_path):
     from guiapp.ui import MainWindow
 
     model = make_model(tmp_path, RGB_32, 3)
     names = tmp_path / "names.txt"
     names.write_text("cat\ndog\nbird\n", encoding="utf-8")
-    window = MainWindow(model, settings=store)
+    window = MainWindow(model, settings=store, paths=window_paths)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.inspector is not None, timeout=MODEL_TIMEOUT_MS)

@@ -109,9 +109,13 @@ class ProbabilityView(QWidget):
         self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._plot.setToolTip("Click a bar to ask the Why tab why (or why not) this class")
 
+    def set_class_names(self, names: tuple[str, ...]) -> None:
+        """The classes, named (the window's state says so: a new model, or Model → Class names…)."""
+        self._set_classes(names)
+
     def show_model(self, inspector: Inspector) -> None:
-        """A newly loaded model: its classes, named."""
-        self._set_classes(inspector.class_names)
+        """A newly loaded model: no answer yet (its classes came by :meth:`set_class_names`, before this)."""
+        self._set_classes(self.class_names)
 
     def _set_classes(self, names: tuple[str, ...]) -> None:
         self.class_names = tuple(names)

@@ -146,10 +146,13 @@ class PreprocessView(QWidget):
 
     # ----------------------------------------------------------------- the model, the recipe, the range
 
+    def set_class_names(self, names: tuple[str, ...]) -> None:
+        """The classes, named (the window's state says so: a new model, or Model → Class names…)."""
+        self.class_names = tuple(names)
+
     def show_model(self, inspector: Inspector) -> None:
-        """Frame, class names, default fit and value range of a newly loaded model."""
+        """Frame, default fit and value range of a newly loaded model (its class names: :meth:`set_class_names`)."""
         self.frame = inspector.input_shape[:2]
-        self.class_names = inspector.class_names
         self.model_range = inspector.input_range
         for label, text in zip(self.titles, _titles(self.frame), strict=True):
             label.setText(text)

@@ -153,23 +153,28 @@ class MapView(QWidget):
         return inset
 
     # ---- data -----------------------------------------------------------------------------------------
+    def set_class_names(self, names: tuple[str, ...]) -> None:
+        """The classes, named: the legend and the hover text say them."""
+        self.class_names = tuple(names)
+        self.legend.setText("&nbsp;&nbsp; ".join(
+            f'<span style="color:{label_colour(i)}; font-size:15px">■</span>&nbsp;{name}'
+            for i, name in enumerate(self.class_names)))
+        self._show_markers_legend()
+        self._hide_inset()
+
     def set_map(self, points: np.ndarray, labels: np.ndarray, predicted: np.ndarray, images: np.ndarray,
-                class_names: tuple[str, ...], method: str) -> None:
+                method: str) -> None:
         """A new map (a model or its embedding changed): rebuilds the picture, the picking tree, the legend."""
         self.points = np.asarray(points, np.float32).reshape(-1, 2)
         self.labels = np.asarray(labels, np.int64)
         self.predicted = np.asarray(predicted, np.int64)
         self.images = np.asarray(images, np.uint8)
-        self.class_names = tuple(class_names)
         self.order = np.random.default_rng(ORDER_SEED).permutation(len(self.points))
         self._ordered_points = self.points[self.order]
         self._ordered_colours = label_rgba(self.labels)[self.order]
         self._tree = cKDTree(self.points) if len(self.points) else None
         self.mistake_marker.setData(pos=self.points[self.labels != self.predicted])
-        self.legend.setText("&nbsp;&nbsp; ".join(
-            f'<span style="color:{label_colour(i)}; font-size:15px">■</span>&nbsp;{name}'
-            for i, name in enumerate(self.class_names)))
-        self._show_markers_legend()
+        self.set_class_names(self.class_names)
         self.method.setText(method)
         self._hide_inset()
         self._stack.setCurrentWidget(self._map_page)

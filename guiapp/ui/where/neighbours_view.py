@@ -80,11 +80,18 @@ class NeighboursView(QWidget):
         self._bold_font.setBold(True)
 
     # --- data -----------------------------------------------------------------------------------------------
-    def set_digits(self, images: np.ndarray, labels: np.ndarray, class_names: tuple[str, ...]) -> None:
+    def set_digits(self, images: np.ndarray, labels: np.ndarray) -> None:
         """The test set the indices refer to; references only, thumbnails are made when first shown."""
-        self._images, self._labels, self._names = images, np.asarray(labels), tuple(class_names)
+        self._images, self._labels = images, np.asarray(labels)
         self._cache.clear()
         self.show_message("")
+
+    def set_class_names(self, names: tuple[str, ...]) -> None:
+        """The classes, named: the verdict on screen is said again with them."""
+        self._names = tuple(names)
+        if self._vote is not None and self._answer is not None:
+            self._verdict, self._agree = self._verdict_text(self._vote, self._answer, len(self._shown))
+        self.update()
 
     def show_neighbours(self, indices: np.ndarray, distances: np.ndarray, vote: tuple[int, int],
                         answer: int) -> None:

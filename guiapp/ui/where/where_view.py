@@ -147,10 +147,23 @@ class WhereView(QWidget):
         self.progress.setValue(done)
         self.progress.show()
 
-    def show_pass(self, found: TestPass, digits: LabelledDigits, class_names: tuple[str, ...]) -> None:
+    def set_class_names(self, names: tuple[str, ...]) -> None:
+        """The classes, named (from the window's state: a new model, or Model → Class names…): every part
+        of the tab that says them says them again."""
+        self.class_names = tuple(names)
+        self.neighbours.set_class_names(self.class_names)
+        self.map.set_class_names(self.class_names)
+        if self.test_pass is not None and len(self.test_pass.confusion) == len(self.class_names):
+            self.confusion.set_matrix(self.test_pass.confusion, self.class_names)
+            if self.confusion.selected is not None and self.cells.shown and self.digits is not None:
+                true, answered = self.confusion.selected
+                self.cells.show_cell(true, answered, self.test_pass.cell(true, answered), self.digits.images,
+                                     self.test_pass.probabilities, self.class_names)
+
+    def show_pass(self, found: TestPass, digits: LabelledDigits) -> None:
         """The model's view of the digits: neighbours and mistakes can be shown from now on."""
-        self.test_pass, self.digits, self.class_names = found, digits, tuple(class_names)
-        self.neighbours.set_digits(digits.images, found.labels, self.class_names)
+        self.test_pass, self.digits = found, digits
+        self.neighbours.set_digits(digits.images, found.labels)
         self.neighbours.show_message("Draw a digit: its nearest test digits in the network's view appear here.")
         self.confusion.set_matrix(found.confusion, self.class_names)
         self.cells.clear()
@@ -162,8 +175,7 @@ class WhereView(QWidget):
     def show_map(self, points: np.ndarray, method: str) -> None:
         if self.test_pass is None or self.digits is None:
             return
-        self.map.set_map(points, self.test_pass.labels, self.test_pass.predicted, self.digits.images,
-                         self.class_names, method)
+        self.map.set_map(points, self.test_pass.labels, self.test_pass.predicted, self.digits.images, method)
         self.status.setText(self.summary)
         self.progress.hide()
 

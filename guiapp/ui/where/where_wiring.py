@@ -37,6 +37,7 @@ from guiapp.ui.where.where_worker import FEATURES, start_where_thread
 
 if TYPE_CHECKING:
     from guiapp.core.learning.data import LabelledDigits
+    from guiapp.ui.state import WindowState
     from guiapp.ui.where.where_view import WhereView
 
 SHOWN_NEIGHBOURS = 8
@@ -46,15 +47,17 @@ TRAINING_NOTE = ("This network is the Training page's, with weights that change 
 
 
 class WhereWiring(QObject):
-    """The Where tab's side of the window. ``tabs`` gets the tab; ``say`` puts a line in the status bar.
+    """The Where tab's side of the window. ``tabs`` gets the tab; ``say`` puts a line in the status bar;
+    ``state`` names the classes (the tab follows it).
 
     A QObject in the GUI thread, so the worker's signals connected to its slots are queued here.
     """
 
     def __init__(self, tabs: QTabWidget, canvas: DrawingCanvas, say: Callable[[str], None],
-                 cache_dir: Path | None, data: Path | None = None) -> None:
+                 cache_dir: Path | None, data: Path | None = None, *, state: WindowState) -> None:
         super().__init__(tabs)
-        self.tabs, self.canvas, self.say = tabs, canvas, say
+        self.tabs, self.canvas, self.say, self.state = tabs, canvas, say, state
+        state.classNamesChanged.connect(self._on_class_names)
         self.page = LazyPage(self._build)
         self.worker, self._thread = start_where_thread(self, cache_dir)
         self.worker.data = data  # None: the MNIST copy shipped with guiapp
@@ -135,6 +138,7 @@ class WhereWiring(QObject):
         from guiapp.ui.where.where_view import WhereView
 
         view = WhereView()
+        view.set_class_names(self.state.class_names)
         view.digitChosen.connect(self.load_digit)
         view.layerChosen.connect(self.choose_layer)
         if self._note is not None:
@@ -142,6 +146,10 @@ class WhereWiring(QObject):
         return view
 
     # ----------------------------------------------------------------- the model
+
+    def _on_class_names(self, names: tuple[str, ...]) -> None:
+        if self.view is not None:
+            self.view.set_class_names(names)
 
     def model_loaded(self, inspector: Inspector, training: bool = False) -> None:
         """A new model: forget the last one's pass; start this one's if the tab has been opened."""
@@ -183,7 +191,7 @@ class WhereWiring(QObject):
         self.test_pass, self.digits = found, digits
         self.neighbours = Neighbours(found.features, found.labels)
         view = cast("WhereView", self.page.content())
-        view.show_pass(found, digits, inspector.class_names)
+        view.show_pass(found, digits)
         self.chosen = found.layer
         view.set_layers([(layer, layer_size(inspector, layer)) for layer in map_layers(inspector)], found.layer)
         self._open_cell()
@@ -301,7 +309,7 @@ class WhereWiring(QObject):
         if self.digits is None or self.test_pass is None:
             return
         label, answered = int(self.test_pass.labels[index]), int(self.test_pass.predicted[index])
-        names = self.inspector.class_names if self.inspector is not None else ()
+        names = self.state.class_names
         name = lambda k: names[k] if k < len(names) else str(k)
         read = f", read as {name(answered)}" if answered != label else ""
         text = f"test digit {index} (a {name(label)}{read})"

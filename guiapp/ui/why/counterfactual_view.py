@@ -68,11 +68,20 @@ class CounterfactualView(QWidget):
         self.find_button.clicked.connect(self._on_find)
         self.show_button.clicked.connect(lambda: self.showRequested.emit(self.found))
 
-    def show_model(self, inspector: Inspector) -> None:
-        self.class_names = inspector.class_names
+    def set_class_names(self, names: tuple[str, ...]) -> None:
+        """The classes to choose from, named; the chosen one stays chosen while the model has it."""
+        chosen = self.target_box.currentData()
+        self.class_names = tuple(names)
         self.target_box.clear()
         for k, name in enumerate(self.class_names):
             self.target_box.addItem(name, k)
+        self.target_box.setCurrentIndex(max(0, self.target_box.findData(chosen)))
+        if self.found is not None:  # its text names the classes
+            self.show_counterfactual(self.found)
+
+    def show_model(self, inspector: Inspector) -> None:
+        """A new model: back to its first class; a counterfactual of the last one no longer applies."""
+        self.target_box.setCurrentIndex(0)
         self._forget("choose a class and press Find")
 
     def show_input(self, image: np.ndarray, explanation: Explanation) -> None:

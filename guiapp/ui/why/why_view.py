@@ -91,17 +91,32 @@ class WhyView(QWidget):
 
     # ----------------------------------------------------------------- model and choices
 
-    def show_model(self, inspector: Inspector) -> None:
-        """A newly loaded model: its classes and convolution layers; the target goes back to the answer."""
+    def set_class_names(self, names: tuple[str, ...]) -> None:
+        """The classes, named (the window's state says so: on a new model, and on Model → Class names…);
+        the classes chosen stay chosen while the model has them."""
+        request = self.request
         self._quiet = True
-        self.class_names = inspector.class_names
-        self.target_box.clear()
-        self.target_box.addItem(ANSWER, None)
-        self.contrast_box.clear()
-        self.contrast_box.addItem(NO_CONTRAST, None)
-        for k, name in enumerate(self.class_names):
-            self.target_box.addItem(name, k)
-            self.contrast_box.addItem(name, k)
+        self.class_names = tuple(names)
+        for box, first in ((self.target_box, ANSWER), (self.contrast_box, NO_CONTRAST)):
+            chosen = box.currentData()
+            box.clear()
+            box.addItem(first, None)
+            for k, name in enumerate(self.class_names):
+                box.addItem(name, k)
+            box.setCurrentIndex(max(0, box.findData(chosen)))
+        self.counterfactual.set_class_names(self.class_names)
+        self._quiet = False
+        if self.explanation is not None:
+            self.summary.setText(self._summary(self.explanation))
+        if self.request != request:
+            self.requestChanged.emit(self.request)
+
+    def show_model(self, inspector: Inspector) -> None:
+        """A newly loaded model: its convolution layers; the target goes back to the answer (its classes come
+        by :meth:`set_class_names`, before this)."""
+        self._quiet = True
+        self.target_box.setCurrentIndex(0)
+        self.contrast_box.setCurrentIndex(0)
         self.layer_box.clear()
         layers = conv_layers(inspector)
         for name in reversed(layers):  # the last first: Grad-CAM's usual layer

@@ -3,8 +3,8 @@ the canvas, turn a clicked probability bar into a target, put a counterfactual o
 
 The tab is built the first time it is shown (a :class:`~guiapp.ui.lazy_page.LazyPage`: its five
 maps cost the start-up 0.3 s otherwise); until then every call here is a no-op or a note for later.
-The window makes the connections (every one in ``main_window.py``); this object holds the few
-decisions behind them, so the window does not reach into the tab.
+The window makes the connections (all but the class names', which this object takes from the window's
+state); this object holds the few decisions behind them, so the window does not reach into the tab.
 """
 
 from __future__ import annotations
@@ -23,21 +23,24 @@ from guiapp.ui.live.worker import InferenceWorker
 
 if TYPE_CHECKING:
     from guiapp.core.explain.counterfactual import Counterfactual
+    from guiapp.ui.state import WindowState
     from guiapp.ui.why.why_view import WhyView
 
 
 class WhyWiring(QObject):
     """The Why tab's side of the window: ``tabs`` holds ``page``, and ``pages`` the page that holds ``tabs``;
-    ``say`` puts a line in the status bar.
+    ``say`` puts a line in the status bar; ``state`` names the classes (the tab follows it).
 
     A QObject living in the GUI thread, so the worker's signals connected to its methods are queued
     here (a plain Python object's methods would run in the worker's thread, touching widgets there).
     """
 
     def __init__(self, page: LazyPage, tabs: QTabWidget, pages: QTabWidget, worker: InferenceWorker,
-                 canvas: DrawingCanvas, say: Callable[[str], None]) -> None:
+                 canvas: DrawingCanvas, say: Callable[[str], None], *, state: WindowState) -> None:
         super().__init__(tabs)
         self.page, self.tabs, self.pages, self.worker, self.canvas, self.say = page, tabs, pages, worker, canvas, say
+        self.state = state
+        state.classNamesChanged.connect(self._on_class_names)
         self._pending: tuple[int | None, int | None] | None = None  # asked for before a model was loaded
 
     @property
@@ -79,6 +82,14 @@ class WhyWiring(QObject):
         if target is not None:
             view.counterfactual.set_target(target)
         return None
+
+    def dress(self, view: WhyView) -> None:
+        """The tab just built: the classes named as the state names them now (it follows them from here)."""
+        view.set_class_names(self.state.class_names)
+
+    def _on_class_names(self, names: tuple[str, ...]) -> None:
+        if self.view is not None:
+            self.view.set_class_names(names)
 
     def model_loaded(self, inspector: Inspector) -> None:
         if self._pending is not None:
@@ -136,7 +147,7 @@ class WhyWiring(QObject):
 
     def show_counterfactual(self, found: Counterfactual) -> None:
         """The changed input in every panel, as the network takes it, until the next stroke (Ctrl+Z: back)."""
-        names = self.view.class_names if self.view is not None else ()
+        names = self.state.class_names
         name = f"what would make it a {names[found.target] if found.target < len(names) else found.target}"
         self.canvas.show_picture(PictureInput(found.changed, name, recipe=AS_IT_IS), "Show the change")
         self.say(f"{name}: every panel shows the changed input · Ctrl+Z goes back")

@@ -45,8 +45,8 @@ def page(qtbot, tmp_path):
 
 
 @pytest.fixture()
-def other_window(qtbot, store):
-    yield from _opened(qtbot, store, OTHER_MODEL)
+def other_window(qtbot, store, window_paths):
+    yield from _opened(qtbot, store, window_paths, OTHER_MODEL)
 
 
 def _saved_model(window, store) -> str:

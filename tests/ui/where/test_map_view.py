@@ -45,7 +45,8 @@ def view(qtbot, digits, layout):
     widget.resize(560, 700)
     widget.show()
     qtbot.waitExposed(widget)
-    widget.set_map(points, labels, predicted, images, NAMES, "t-SNE of the dense layer; the drawing by neighbours")
+    widget.set_class_names(NAMES)
+    widget.set_map(points, labels, predicted, images, "t-SNE of the dense layer; the drawing by neighbours")
     return widget
 
 
@@ -170,5 +171,5 @@ def test_a_message_hides_the_map_until_the_next_map(view, digits, layout):
     assert view.digit_at(*LONE_XY) == LONE  # the data stay; only the view is covered
     images, labels = digits
     points, predicted = layout
-    view.set_map(points, labels, predicted, images, NAMES, "again")
+    view.set_map(points, labels, predicted, images, "again")
     assert view.plot.isVisible() and not view.message.isVisible() and view.method.text() == "again"

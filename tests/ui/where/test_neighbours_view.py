@@ -24,7 +24,8 @@ def digits(mnist_npz):
 def view(qtbot, digits):
     widget = NeighboursView()
     qtbot.addWidget(widget)
-    widget.set_digits(*digits, NAMES)
+    widget.set_digits(*digits)
+    widget.set_class_names(NAMES)
     widget.resize(widget.sizeHint())
     widget.show()
     return widget
@@ -58,7 +59,8 @@ def test_agreeing_vote(view, digits):
 
 
 def test_disagreeing_vote_uses_class_names(view, digits):
-    view.set_digits(*digits, tuple(f"digit {i}" for i in range(10)))
+    view.set_digits(*digits)
+    view.set_class_names(tuple(f"digit {i}" for i in range(10)))
     indices = np.concatenate([_of(digits[1], 4, 5), _of(digits[1], 9, 3)])
     view.show_neighbours(indices, np.linspace(0.05, 0.2, 8), (4, 5), 9)
     assert view.verdict == ("The network says digit 9, but its nearest test digits say digit 4 (5 of 8): "

@@ -5,13 +5,14 @@ from __future__ import annotations
 from PIL import Image
 
 from guiapp.cli import main
+from guiapp.ui.paths import WHERE_DIGITS_ENV
 
 
 def test_a_where_tab_that_cannot_read_its_digits_fails_the_screenshot_with_its_line(qtbot, tmp_path, capsys,
                                                                                      monkeypatch):
     broken = tmp_path / "digits.npz"
     broken.write_bytes(b"PK\x03\x04 not a zip archive")
-    monkeypatch.setattr("guiapp.ui.main_window.where_data", lambda: broken)
+    monkeypatch.setenv(WHERE_DIGITS_ENV, str(broken))  # the command line's window reads these digits
     shot = tmp_path / "where.png"
     assert main(["--screenshot", str(shot), "--where"]) == 2
     out, err = capsys.readouterr()

@@ -178,7 +178,7 @@ def test_the_training_pages_network_gets_a_message_not_a_pass(qtbot, window):
     assert window.where.settled and window.where.test_pass is None
 
 
-def test_closing_the_window_while_the_pass_runs_ends_its_process(qtbot, store, tmp_path):
+def test_closing_the_window_while_the_pass_runs_ends_its_process(qtbot, store, window_paths, tmp_path):
     import multiprocessing
     import time
 
@@ -186,7 +186,7 @@ def test_closing_the_window_while_the_pass_runs_ends_its_process(qtbot, store, t
     from tests.models import make_model
 
     fresh = make_model(tmp_path, (28, 28, 1), 10, name="closing")  # never cached: its pass is computed
-    win = MainWindow(fresh, settings=store)
+    win = MainWindow(fresh, settings=store, paths=window_paths)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.inspector is not None, timeout=MODEL_TIMEOUT_MS)
