@@ -21,6 +21,15 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 PENDIGITS = TEST_DATA / "pendigits_2000.tra"  # the first 2,000 pen-drawn digits of UCI pendigits (CC BY 4.0)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_folders(monkeypatch, tmp_path_factory, tmp_path):
+    """Nothing a test runs, in-process or as a child process, reads or writes the user's own folders: caches
+    (one per session, so the filter patches are searched once), data (trained models) and settings."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg_cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg_data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg_config"))
+
+
 @pytest.fixture(scope="session")
 def mnist_npz() -> Path:
     """The MNIST that ships with guiapp, once its sha256 is checked."""

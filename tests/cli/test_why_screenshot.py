@@ -10,13 +10,15 @@ from PIL import Image
 from guiapp import paths
 from tests.cli.test_cli import guiapp_process
 
-OFFSCREEN = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def offscreen() -> dict[str, str]:
+    """The environment as the test has it now (its temporary XDG folders included), with Qt offscreen."""
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 SEVEN = paths.RESOURCES_DIR / "drawn_seven.json"
 
 
 def test_a_drawn_seven_explained_against_a_one_with_a_counterfactual(tmp_path):
     shot = tmp_path / "why.png"
-    done = guiapp_process("--screenshot", shot, "--drawing", SEVEN, "--why", "7:1", "--make-it", "1", env=OFFSCREEN)
+    done = guiapp_process("--screenshot", shot, "--drawing", SEVEN, "--why", "7:1", "--make-it", "1", env=offscreen())
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"wrote {shot}"
     pixels = np.asarray(Image.open(shot).convert("RGB")).astype(int)
@@ -27,17 +29,17 @@ def test_a_drawn_seven_explained_against_a_one_with_a_counterfactual(tmp_path):
 
 
 def test_a_class_the_model_does_not_have_is_one_line(tmp_path):
-    done = guiapp_process("--screenshot", tmp_path / "x.png", "--drawing", SEVEN, "--why", "12", env=OFFSCREEN)
+    done = guiapp_process("--screenshot", tmp_path / "x.png", "--drawing", SEVEN, "--why", "12", env=offscreen())
     assert done.returncode == 2
     assert done.stderr.strip() == "guiapp: class 12 is out of range: this model has classes 0 to 9"
-    bad = guiapp_process("--screenshot", tmp_path / "y.png", "--why", "seven", env=OFFSCREEN)
+    bad = guiapp_process("--screenshot", tmp_path / "y.png", "--why", "seven", env=offscreen())
     assert bad.returncode == 2 and "expected CLASS or CLASS:CONTRAST" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_a_broken_drawing_file_is_one_line_before_any_window(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"strokes": [[[1, 2], [3, "x"]]]')
-    done = guiapp_process("--screenshot", tmp_path / "z.png", "--drawing", broken, env=OFFSCREEN)
+    done = guiapp_process("--screenshot", tmp_path / "z.png", "--drawing", broken, env=offscreen())
     assert done.returncode == 2 and "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and str(broken) in lines[0]

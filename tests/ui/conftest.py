@@ -47,11 +47,10 @@ def window_paths(patch_cache, where_cache, where_digits, tmp_path) -> WindowPath
 
 
 @pytest.fixture(autouse=True)
-def _isolated_defaults(monkeypatch, where_digits, tmp_path_factory, tmp_path):
+def _isolated_defaults(monkeypatch, where_digits):
     """A window built with the default paths (``guiapp --screenshot`` run in-process, ``MainWindow()``) finds
-    them in temporary folders too: Qt's cache and data folders follow XDG_*, the Where digits the variable."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg_cache"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg_data"))
+    them in temporary folders too: Qt's cache and data folders follow XDG_* (tests/conftest.py sets them for
+    every test), the Where digits this variable."""
     monkeypatch.setenv(WHERE_DIGITS_ENV, str(where_digits))
 
 
