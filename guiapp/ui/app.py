@@ -100,7 +100,7 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
     run until it is closed."""
     from guiapp.core.errors import GuiappError
     from guiapp.ui.main_window import MainWindow
-    from guiapp.ui.paths import WindowPaths
+    from guiapp.ui.window_paths import WindowPaths
 
     problem = display_problem()
     if problem:
@@ -220,7 +220,7 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
 
     from guiapp.core.atomic import atomic_path
     from guiapp.ui.main_window import MainWindow
-    from guiapp.ui.paths import WindowPaths
+    from guiapp.ui.window_paths import WindowPaths
 
     app = _application()
     with tempfile.TemporaryDirectory(prefix="guiapp-") as scratch:

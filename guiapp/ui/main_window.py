@@ -60,7 +60,7 @@ from guiapp.ui.live.probabilities import ProbabilityView
 from guiapp.ui.live.worker import Update, start_worker_thread
 from guiapp.ui.menus import WindowMenus, make_action
 from guiapp.ui.model_banner import ModelBanner
-from guiapp.ui.paths import WindowPaths
+from guiapp.ui.window_paths import WindowPaths
 from guiapp.ui.plotting import ACTIVATION_LUT
 from guiapp.ui.settings import default_store, forget_layout, load_settings, save_settings
 from guiapp.ui.state import WindowState

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
-from guiapp.ui.paths import WHERE_DIGITS_ENV, WindowPaths
+from guiapp.ui.window_paths import WHERE_DIGITS_ENV, WindowPaths
 
 MODEL_TIMEOUT_MS = 120_000
 WHERE_DIGITS = 1000

@@ -18,7 +18,7 @@ from guiapp.ui.layout import (
     default_geometry,
     usable_geometry,
 )
-from guiapp.ui.paths import WindowPaths
+from guiapp.ui.window_paths import WindowPaths
 from guiapp.ui.settings import COLUMNS, GEOMETRY, OLD_SPLITTER, load_settings
 
 PAGES = ("Live network", "Conv arithmetic", "Architecture explorer", "Training")

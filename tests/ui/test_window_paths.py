@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from guiapp.ui.main_window import TRAINING_PAGE
-from guiapp.ui.paths import WHERE_DIGITS_ENV, WindowPaths
+from guiapp.ui.window_paths import WHERE_DIGITS_ENV, WindowPaths
 from tests.models import make_model
 from tests.ui.conftest import MODEL_TIMEOUT_MS, WHERE_DIGITS
 

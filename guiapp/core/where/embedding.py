@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guiapp.core.live.live_update import nan_problem
+from guiapp.core.live.live_update import computes_nan, nan_problem
 from guiapp.core.model.inference import Inspector
 
 __all__ = [
@@ -42,7 +42,7 @@ class ComputesNaN(NoEmbedding):
 
 def refuse_nan(inspector: Inspector, *arrays: np.ndarray) -> None:
     """:class:`ComputesNaN`, in one line naming the likely cause, when any of ``arrays`` is not all finite."""
-    if not all(np.isfinite(array).all() for array in arrays):
+    if any(computes_nan(array) for array in arrays):
         raise ComputesNaN(nan_problem(inspector, TEST_DIGITS))
 
 

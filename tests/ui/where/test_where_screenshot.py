@@ -5,7 +5,7 @@ from __future__ import annotations
 from PIL import Image
 
 from guiapp.cli import main
-from guiapp.ui.paths import WHERE_DIGITS_ENV
+from guiapp.ui.window_paths import WHERE_DIGITS_ENV
 
 
 def test_a_where_tab_that_cannot_read_its_digits_fails_the_screenshot_with_its_line(qtbot, tmp_path, capsys,
