@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 from guiapp import paths
-from guiapp.core.learning.data import load_samples
+from guiapp.core.training.data import load_samples
 from guiapp.core.model.inference import Inspector
 
 assert "site-packages" in str(paths.PACKAGE_DIR), f"not the installed package: {paths.PACKAGE_DIR}"

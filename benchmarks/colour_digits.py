@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from calibration import calibration_line  # noqa: E402
 
-from guiapp.core.learning.data import load_mnist  # noqa: E402
+from guiapp.core.training.data import load_mnist  # noqa: E402
 
 SIDE = 32
 CLASSES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from guiapp import paths  # noqa: E402
 from guiapp.core.drawing.preprocess import PreprocessOptions, mnist_preprocess  # noqa: E402
 from guiapp.core.drawing.strokes import rasterize  # noqa: E402
-from guiapp.core.learning.pendigits import load_pendigits, pendigit_drawing  # noqa: E402
+from guiapp.core.training.pendigits import load_pendigits, pendigit_drawing  # noqa: E402
 from guiapp.core.model.inference import Inspector  # noqa: E402
 
 VARIANTS = (

@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
 
-from guiapp.core.learning.data import load_mnist  # noqa: E402
-from guiapp.core.learning.drawn_data import drawings_training_data, render_pendigits  # noqa: E402
-from guiapp.core.learning.pendigits import load_pendigits  # noqa: E402
-from guiapp.core.learning.training import TrainingConfig, train  # noqa: E402
+from guiapp.core.training.data import load_mnist  # noqa: E402
+from guiapp.core.training.drawn_data import drawings_training_data, render_pendigits  # noqa: E402
+from guiapp.core.training.pendigits import load_pendigits  # noqa: E402
+from guiapp.core.training.training import TrainingConfig, train  # noqa: E402
 from guiapp.core.model.inference import Inspector  # noqa: E402
 
 

@@ -58,7 +58,7 @@ def _methods(model: Path, samples: int) -> None:
     from guiapp.core.explain import attribution as why
     from guiapp.core.explain.counterfactual import make_it
     from guiapp.core.explain.gradients import conv_layers, source_for
-    from guiapp.core.learning.data import load_mnist_test
+    from guiapp.core.training.data import load_mnist_test
     from guiapp.core.live.compute_process import limit_blas_threads
     from guiapp.core.model.inference import Inspector
 

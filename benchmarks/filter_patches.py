@@ -22,7 +22,7 @@ from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.p
 
 from guiapp import paths  # noqa: E402
 from guiapp.core.explain import filter_patches as fp  # noqa: E402
-from guiapp.core.learning.data import load_samples  # noqa: E402
+from guiapp.core.training.data import load_samples  # noqa: E402
 from guiapp.core.model.inference import Inspector  # noqa: E402
 
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
 
 from guiapp import paths  # noqa: E402
-from guiapp.core.learning.data import load_samples  # noqa: E402
+from guiapp.core.training.data import load_samples  # noqa: E402
 from guiapp.core.model.inference import Inspector  # noqa: E402
 
 

@@ -50,8 +50,8 @@ TEST_DIGITS = 1000  # validated after the epoch, outside the timed batches: kept
 def _plain_fit(data: str, batch_size: int, queue) -> None:
     """In a fresh process, as the trainer is: model.fit and nothing else; puts the batch-end times."""
     sys.path.insert(0, str(ROOT))
-    from guiapp.core.learning.data import NUM_CLASSES, load_mnist, to_network_input
-    from guiapp.core.learning.training import (
+    from guiapp.core.training.data import NUM_CLASSES, load_mnist, to_network_input
+    from guiapp.core.training.training import (
         TrainingConfig,
         keras2_categorical_crossentropy,
         make_optimizer,
@@ -172,7 +172,7 @@ def main() -> int:
                         help="keep N busy processes running for the whole measurement (default 0)")
     args = parser.parse_args()
     print(calibration_line(), flush=True)
-    from guiapp.core.learning.data import load_mnist
+    from guiapp.core.training.data import load_mnist
 
     mnist = load_mnist(None)
     count = args.batches * args.batch_size

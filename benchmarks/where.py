@@ -32,7 +32,7 @@ from live_loop import measure
 
 
 def _pass(model: Path, cache: Path) -> None:
-    from guiapp.core.learning.data import load_mnist_test
+    from guiapp.core.training.data import load_mnist_test
     from guiapp.core.live.compute_process import limit_blas_threads
     from guiapp.core.model.inference import Inspector
     from guiapp.core.where.atlas import label_agreement, place

@@ -33,14 +33,14 @@ def _no_user_folders(monkeypatch, tmp_path_factory, tmp_path):
 @pytest.fixture(scope="session")
 def mnist_npz() -> Path:
     """The MNIST that ships with guiapp, once its sha256 is checked."""
-    from guiapp.core.learning.data import shipped_mnist
+    from guiapp.core.training.data import shipped_mnist
 
     return shipped_mnist()
 
 
 @pytest.fixture(scope="session")
 def mnist(mnist_npz):
-    from guiapp.core.learning.data import load_mnist_npz
+    from guiapp.core.training.data import load_mnist_npz
 
     return load_mnist_npz(mnist_npz)
 
@@ -48,7 +48,7 @@ def mnist(mnist_npz):
 @pytest.fixture(scope="session")
 def pendigits():
     """(points (2000, 8, 2), labels (2000,)): real pen-drawn digits, read as the app reads them."""
-    from guiapp.core.learning.pendigits import load_pendigits
+    from guiapp.core.training.pendigits import load_pendigits
 
     return load_pendigits(PENDIGITS)
 

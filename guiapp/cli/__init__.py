@@ -69,7 +69,7 @@ def _open_app(args: argparse.Namespace) -> int:
 
         load_drawing(args.drawing)
     if args.history is not None:  # a folder that is not a history is one line and exit 2, before any window
-        from guiapp.core.learning.history import TrainingHistory
+        from guiapp.core.training.history import TrainingHistory
 
         count = len(TrainingHistory.open(args.history).snapshots)
         if args.snapshot is not None and not 0 <= args.snapshot < count:

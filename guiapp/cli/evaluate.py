@@ -10,8 +10,8 @@ import numpy as np
 
 from guiapp.cli.common import add_model_option, load_inspector
 from guiapp.core.errors import GuiappError
-from guiapp.core.learning.data import NUM_CLASSES, load_mnist_test
-from guiapp.core.learning.evaluation import Evaluation, evaluate_probabilities
+from guiapp.core.training.data import NUM_CLASSES, load_mnist_test
+from guiapp.core.training.evaluation import Evaluation, evaluate_probabilities
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

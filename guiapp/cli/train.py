@@ -11,13 +11,13 @@ from guiapp import paths
 from guiapp.cli.progress import EpochProgressBar
 from guiapp.core.atomic import CommittedInterrupt, Terminated, terminate_as_interrupt
 from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
-from guiapp.core.learning.callbacks import TrainingDiverged
-from guiapp.core.learning.data import load_mnist
-from guiapp.core.learning.drawn_data import drawings_training_data
-from guiapp.core.learning.history import holds_history
-from guiapp.core.learning.history_writer import check_history_output
-from guiapp.core.learning.pendigits import load_pendigits
-from guiapp.core.learning.training import (
+from guiapp.core.training.callbacks import TrainingDiverged
+from guiapp.core.training.data import load_mnist
+from guiapp.core.training.drawn_data import drawings_training_data
+from guiapp.core.training.history import holds_history
+from guiapp.core.training.history_writer import check_history_output
+from guiapp.core.training.pendigits import load_pendigits
+from guiapp.core.training.training import (
     DEFAULT_LEARNING_RATES,
     OPTIMIZERS,
     TrainingConfig,

@@ -32,7 +32,7 @@ from guiapp.core.drawing.preprocess import PreprocessOptions
 from guiapp.core.errors import GuiappError
 from guiapp.core.explain.trace import UnitTrace
 from guiapp.core.explain.trace_text import trace_outlines, trace_summary
-from guiapp.core.learning.data import load_samples
+from guiapp.core.training.data import load_samples
 from guiapp.core.live.compute_process import limit_blas_threads
 from guiapp.core.live.layer_picture import PER_MAP
 from guiapp.core.live.live_update import PictureInput, computes_nan, nan_problem
@@ -54,7 +54,7 @@ from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.live.drawing_files import DrawingFiles
 from guiapp.ui.live.feature_maps import FeatureMapsView
 from guiapp.ui.live.input_view import NetworkInputView
-from guiapp.ui.live.patch_worker import start_patch_thread
+from guiapp.ui.kernels.patch_worker import start_patch_thread
 from guiapp.ui.live.picture_intake import PictureIntake
 from guiapp.ui.live.probabilities import ProbabilityView
 from guiapp.ui.live.worker import Update, start_worker_thread
@@ -64,15 +64,15 @@ from guiapp.ui.window_paths import WindowPaths
 from guiapp.ui.plotting import ACTIVATION_LUT
 from guiapp.ui.settings import default_store, forget_layout, load_settings, save_settings
 from guiapp.ui.state import WindowState
-from guiapp.ui.tabs.filter_patches_view import SEARCHED_SHAPE
-from guiapp.ui.tabs.kernels import KernelView
-from guiapp.ui.tabs.ledger_view import LedgerView
-from guiapp.ui.tabs.map_detail import MapDetailView
-from guiapp.ui.tabs.preprocess_view import PreprocessView
-from guiapp.ui.tabs.unit_trace import UnitTraceView
+from guiapp.ui.kernels.filter_patches_view import SEARCHED_SHAPE
+from guiapp.ui.kernels.kernels import KernelView
+from guiapp.ui.ledger.ledger_view import LedgerView
+from guiapp.ui.map_detail.map_detail import MapDetailView
+from guiapp.ui.preprocess.preprocess_view import PreprocessView
+from guiapp.ui.trace.unit_trace import UnitTraceView
 from guiapp.ui.training.training_wiring import TrainingWiring
 from guiapp.ui.where.where_wiring import WhereWiring
-from guiapp.ui.why.why_wiring import WhyWiring
+from guiapp.ui.explain.explain_wiring import ExplainWiring
 
 if TYPE_CHECKING:
     from guiapp.core.drawing.strokes import Drawing
@@ -80,7 +80,7 @@ if TYPE_CHECKING:
     from guiapp.ui.explorer.explorer import ArchitectureExplorer
     from guiapp.ui.playground.playground import ConvPlayground
     from guiapp.ui.training.training_page import TrainingPage
-    from guiapp.ui.why.why_view import WhyView
+    from guiapp.ui.explain.explain_view import ExplainView
 
 MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before the model is read
 MESSAGE_MS, ERROR_MESSAGE_MS = 6000, 8000  # how long the status bar keeps a message
@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
         self.preprocess_view.recipeChanged.connect(self._on_picture_recipe)
         self.pages.currentChanged.connect(self._on_page_changed)
         # The Why tab: explained only while on screen; a probability bar or a layer's maps choose what.
-        self.why = WhyWiring(self.why_page, self.tabs, self.pages, self.worker, self.canvas,
+        self.why = ExplainWiring(self.why_page, self.tabs, self.pages, self.worker, self.canvas,
                              lambda message: self.statusBar().showMessage(message, MESSAGE_MS), state=self.state)
         # The state tells each view a new model and new class names (the Why and Where tabs: their wiring).
         self.state.classNamesChanged.connect(self.probabilities.set_class_names)
@@ -476,15 +476,15 @@ class MainWindow(QMainWindow):
             self.kernel_view.show_filter(layer, index)
 
     @property
-    def why_view(self) -> WhyView:
+    def why_view(self) -> ExplainView:
         """The Why tab (built now if it was not yet)."""
-        return cast("WhyView", self.why_page.content())
+        return cast("ExplainView", self.why_page.content())
 
-    def _build_why(self) -> WhyView:
+    def _build_why(self) -> ExplainView:
         """The Why tab, when first shown, and its connections."""
-        from guiapp.ui.why.why_view import WhyView
+        from guiapp.ui.explain.explain_view import ExplainView
 
-        view = WhyView()
+        view = ExplainView()
         view.requestChanged.connect(self._on_why_request)
         view.canvasMethodChanged.connect(lambda _method: self.why.show_canvas_heat(self.last_update))
         view.counterfactual.findRequested.connect(

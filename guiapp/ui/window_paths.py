@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from guiapp.ui.live.patch_worker import default_cache_dir
+from guiapp.ui.kernels.patch_worker import default_cache_dir
 from guiapp.ui.settings import trained_models_dir
 from guiapp.ui.where.where_worker import default_where_cache
 

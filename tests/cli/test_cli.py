@@ -332,7 +332,7 @@ def test_predict_strokes_one_line_per_drawing_with_per_line_errors(tmp_path, cap
 
 def test_predict_strokes_thousands_of_drawings_in_one_batch_path(tmp_path, capsys, pendigits):
     from guiapp.core.drawing.stroke_file import drawing_to_json
-    from guiapp.core.learning.pendigits import pendigit_drawing
+    from guiapp.core.training.pendigits import pendigit_drawing
 
     points, labels = pendigits
     path = tmp_path / "pen.jsonl"

@@ -7,7 +7,7 @@ import zipfile
 import numpy as np
 
 from guiapp.cli import main
-from tests.core.learning.test_npz_limits import (
+from tests.core.training.test_npz_limits import (
     HUGE_BYTES,
     _claim_unpacked_size,
     _good_members,

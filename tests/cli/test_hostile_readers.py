@@ -13,7 +13,7 @@ import pytest
 
 from guiapp.core.drawing import images
 from guiapp.core.drawing import stroke_file as sf
-from guiapp.core.learning import data, pendigits
+from guiapp.core.training import data, pendigits
 from tests.hostile_files import not_a_file
 
 TIMEOUT_SECONDS = 120  # generous for a slow machine; a refusal takes about a second (Python's start)

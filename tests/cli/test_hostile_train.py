@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from guiapp.cli import main
-from guiapp.core.learning import training
-from guiapp.core.learning.training import TrainingResult, save_model_and_card
+from guiapp.core.training import training
+from guiapp.core.training.training import TrainingResult, save_model_and_card
 from guiapp.core.model.modelcard import card_path_for
 
 NEW_MODEL = b"new model bytes"
@@ -268,7 +268,7 @@ def test_the_card_may_not_replace_the_architecture_file_it_was_trained_from(tmp_
 ])
 def test_a_history_folder_that_cannot_be_written_is_refused_before_training(tmp_path, capsys, monkeypatch, small_npz,
                                                                           layout, message):
-    from tests.core.learning.test_history_hostile import make_history
+    from tests.core.training.test_history_hostile import make_history
 
     history = {"through a file": tmp_path / "not-a-folder" / "h", "into /proc": Path("/proc/guiapp-history"),
                "too long": tmp_path / ("h" * 300), "a stranger's file in it": tmp_path / "h"}[layout]
@@ -288,8 +288,8 @@ def test_a_history_folder_that_cannot_be_written_is_refused_before_training(tmp_
 
 
 def test_a_whole_run_replaces_the_old_history_and_leaves_nothing_beside_it(tmp_path, capsys, small_npz):
-    from guiapp.core.learning.history import TrainingHistory
-    from tests.core.learning.test_history_hostile import make_history
+    from guiapp.core.training.history import TrainingHistory
+    from tests.core.training.test_history_hostile import make_history
 
     make_history(tmp_path / "h", (0, 1, 2, 5, 10, 20))
     code = main(["train", "--data", str(small_npz), "--epochs", "1", "--batch-size", "256", "--out",
@@ -308,7 +308,7 @@ def test_a_whole_run_replaces_the_old_history_and_leaves_nothing_beside_it(tmp_p
 STOPPING_RUN = """
 import sys, time
 from guiapp.cli import main
-from guiapp.core.learning import history_writer, training
+from guiapp.core.training import history_writer, training
 
 moment, argv = sys.argv[1], sys.argv[2:]
 
@@ -346,8 +346,8 @@ def test_a_signal_during_a_replacing_run_leaves_the_old_files_whole_and_no_tempo
     import sys
     import time
 
-    from guiapp.core.learning.history import TrainingHistory
-    from tests.core.learning.test_history_hostile import make_history
+    from guiapp.core.training.history import TrainingHistory
+    from tests.core.training.test_history_hostile import make_history
 
     folder = make_history(tmp_path / "h", (0, 1, 2, 5, 10, 20))
     for name, content in OLD.items():

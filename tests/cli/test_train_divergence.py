@@ -1,7 +1,7 @@
 """``guiapp train`` with a learning rate no network survives: one line naming it, exit 2, no model written.
 
 On one CPU this loss becomes NaN; on another (AVX-512) Keras' clipping keeps it finite near 14: the guard
-stops both (its logic is tested on made-up curves in tests/core/learning/test_divergence.py).
+stops both (its logic is tested on made-up curves in tests/core/training/test_divergence.py).
 """
 
 from __future__ import annotations

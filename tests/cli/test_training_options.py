@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from guiapp.core.learning.history import TrainingHistory
+from guiapp.core.training.history import TrainingHistory
 from guiapp.core.model.modelcard import card_path_for
 from tests.cli.test_cli import run_cli
 
@@ -49,8 +49,8 @@ def test_a_history_renders_at_any_snapshot_and_a_missing_one_is_one_line(tmp_pat
     import numpy as np
     from PIL import Image
 
-    from guiapp.core.learning.data import load_mnist_npz
-    from guiapp.core.learning.training import TrainingConfig, train
+    from guiapp.core.training.data import load_mnist_npz
+    from guiapp.core.training.training import TrainingConfig, train
     from tests.cli.test_cli import guiapp_process
 
     train(load_mnist_npz(small_npz), tmp_path / "m.keras", TrainingConfig(epochs=1, batch_size=64),

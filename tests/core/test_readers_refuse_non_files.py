@@ -15,8 +15,8 @@ from guiapp import paths
 from guiapp.core.drawing import images
 from guiapp.core.drawing import stroke_file as sf
 from guiapp.core.errors import DataFileError, GuiappError
-from guiapp.core.learning import data, pendigits
-from guiapp.core.learning.training import _initial_weights
+from guiapp.core.training import data, pendigits
+from guiapp.core.training.training import _initial_weights
 from guiapp.core.model.arch_edit import load_architecture
 from tests.hostile_files import not_a_file
 

@@ -60,7 +60,7 @@ def test_feature_maps_tile_any_channel_count(qtbot, model):
 
 
 def test_the_kernels_of_an_rgb_first_layer_are_shown_in_colour_and_per_channel(qtbot, rgb):
-    from guiapp.ui.tabs.kernels import KernelView
+    from guiapp.ui.kernels.kernels import KernelView
 
     view = KernelView()
     qtbot.addWidget(view)
@@ -83,7 +83,7 @@ def test_the_kernels_of_an_rgb_first_layer_are_shown_in_colour_and_per_channel(q
 
 
 def test_the_kernels_of_a_grey_model_are_one_diverging_mosaic(qtbot, grey):
-    from guiapp.ui.tabs.kernels import KernelView
+    from guiapp.ui.kernels.kernels import KernelView
 
     view = KernelView()
     qtbot.addWidget(view)
@@ -140,7 +140,7 @@ def test_probabilities_of_ten_classes_keep_the_class_order(qtbot, grey):
 
 
 def test_a_traced_unit_of_a_non_square_input_sees_inside_the_image(qtbot, grey):
-    from guiapp.ui.tabs.unit_trace import UnitTraceView
+    from guiapp.ui.trace.unit_trace import UnitTraceView
 
     view = UnitTraceView()
     qtbot.addWidget(view)
@@ -166,7 +166,7 @@ def test_a_traced_unit_of_an_rgb_input_names_its_colour_channels(rgb):
 
 
 def test_the_selected_map_shows_any_models_map_and_kernel(qtbot, model):
-    from guiapp.ui.tabs.map_detail import MapDetailView
+    from guiapp.ui.map_detail.map_detail import MapDetailView
 
     inspector, result = model
     view = MapDetailView()
@@ -185,7 +185,7 @@ def test_the_selected_map_shows_any_models_map_and_kernel(qtbot, model):
 
 
 def test_the_ledger_shows_any_models_shapes(qtbot, model):
-    from guiapp.ui.tabs.ledger_view import LedgerView
+    from guiapp.ui.ledger.ledger_view import LedgerView
 
     inspector, _ = model
     view = LedgerView()
@@ -218,7 +218,7 @@ def test_the_explorer_starts_from_the_opened_models_architecture(qtbot, model):
 
 def test_the_window_fans_an_rgb_hundred_class_model_out_to_every_panel(qtbot, store, window_paths, tmp_path):
     from guiapp.ui import MainWindow
-    from guiapp.ui.tabs.filter_patches_view import NOT_SEARCHED
+    from guiapp.ui.kernels.filter_patches_view import NOT_SEARCHED
     from tests.ui.conftest import (
         MODEL_TIMEOUT_MS,
         VERTICAL_BAR_POINTS,

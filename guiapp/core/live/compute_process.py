@@ -28,7 +28,7 @@ from guiapp.core.drawing.preprocess import PreprocessOptions
 from guiapp.core.child_process import start_child
 from guiapp.core.errors import GuiappError
 from guiapp.core.live.layer_picture import SHARED
-from guiapp.core.live.live_update import Source, Update, WhyRequest
+from guiapp.core.live.live_update import Source, Update, ExplainRequest
 
 if TYPE_CHECKING:
     from guiapp.core.explain.counterfactual import Counterfactual
@@ -154,7 +154,7 @@ class ComputeProcess:
 
     def compute(self, drawing: Source, options: PreprocessOptions, reference: bool, colour_mode: str = SHARED,
                 picture_recipe: PictureRecipe | None = None, input_range: tuple[float, float] | None = None,
-                why: WhyRequest | None = None) -> Update:
+                why: ExplainRequest | None = None) -> Update:
         self._send(("compute", drawing, options, reference, colour_mode, picture_recipe, input_range, why))
         return self._answer(COMPUTE_TIMEOUT_S)[1]
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from guiapp.core.explain.counterfactual import Counterfactual
 
 __all__ = [
-    "AS_IT_IS", "NAN_ANSWER", "NAN_ANSWER_FOR", "PictureInput", "Source", "Update", "WhyRequest", "compute_update",
+    "AS_IT_IS", "NAN_ANSWER", "NAN_ANSWER_FOR", "PictureInput", "Source", "Update", "ExplainRequest", "compute_update",
     "computes_nan", "counterfactual", "explain", "nan_problem", "network_input", "shown_as_copy",
 ]
 
@@ -90,7 +90,7 @@ def nan_problem(inspector: Inspector, subject: str = "this input") -> str:
 
 
 @dataclass(frozen=True)
-class WhyRequest:
+class ExplainRequest:
     """What the Why tab asks of each update: the class to explain (None: the answer), a contrast
     class, Grad-CAM's layer (None: the last convolution layer), and whether to add the at-rest
     methods (integrated gradients, occlusion) that cost a batch each."""
@@ -118,7 +118,7 @@ class Update:
     pictures: Mapping[str, LayerPicture] = field(default_factory=dict)  # a plain dict: it crosses a pipe
     colour_mode: str = SHARED  # the mode the pictures were drawn in
     placement: Placement | None = None  # where the input's pixels sit on the canvas (None: blank or unknown)
-    explanation: Explanation | None = None  # the Why tab's evidence maps, when it asked (see WhyRequest)
+    explanation: Explanation | None = None  # the Why tab's evidence maps, when it asked (see ExplainRequest)
     weights_version: int = 0  # which weights set on the worker computed it (0: the model file's own)
 
 
@@ -148,7 +148,7 @@ def compute_update(
     lut: np.ndarray | None = None,
     picture_recipe: PictureRecipe | None = None,
     input_range: tuple[float, float] | None = None,
-    why: WhyRequest | None = None,
+    why: ExplainRequest | None = None,
 ) -> Update:
     """Compute ``drawing`` (strokes or a picture) as the window shows it.
 
@@ -176,7 +176,7 @@ def compute_update(
                   explanation)
 
 
-def explain(inspector: Inspector, image: np.ndarray, result: InferenceResult, why: WhyRequest,
+def explain(inspector: Inspector, image: np.ndarray, result: InferenceResult, why: ExplainRequest,
             input_range: tuple[float, float] | None = None) -> Explanation:
     """The Why tab's methods for one computed input (reusing its forward pass where the source can)."""
     from guiapp.core.explain.attribution import at_rest, default_conv_layer, failed, live_explanation

@@ -79,7 +79,7 @@ def _fit_child(conn: Connection, features: np.ndarray, seed: int) -> None:
 
 def _open(model: Path, trust: bool, data: Path | None) -> tuple[Any, np.ndarray, np.ndarray]:
     """In the child: the model, and the test digits as 0..1 images with their labels."""
-    from guiapp.core.learning.data import load_mnist_test
+    from guiapp.core.training.data import load_mnist_test
     from guiapp.core.live.compute_process import limit_blas_threads
     from guiapp.core.model.inference import Inspector
 

@@ -37,8 +37,8 @@ from guiapp.core.model.architectures import (
     LayerSpec,
 )
 from guiapp.ui.explorer.layer_settings import LayerSettingsForm
-from guiapp.ui.tabs.ledger_view import LedgerView
-from guiapp.ui.tabs.share_chart import ShareChart
+from guiapp.ui.ledger.ledger_view import LedgerView
+from guiapp.ui.explorer.share_chart import ShareChart
 
 if TYPE_CHECKING:
     from guiapp.core.model.inference import Inspector

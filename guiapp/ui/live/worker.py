@@ -27,7 +27,7 @@ from guiapp.core.live.layer_picture import SHARED
 from guiapp.core.live.live_update import (
     Source,
     Update,
-    WhyRequest,
+    ExplainRequest,
     compute_update,
     counterfactual,
 )
@@ -73,7 +73,7 @@ class InferenceWorker(QObject):
         self.options = PreprocessOptions()  # replaced whole (atomic), read by the worker thread
         self.picture_recipe: PictureRecipe | None = None  # None: the model's default
         self.input_range: tuple[float, float] | None = None  # None: the model's own
-        self.why: WhyRequest | None = None  # the Why tab on screen: its evidence maps with every update
+        self.why: ExplainRequest | None = None  # the Why tab on screen: its evidence maps with every update
         self._counterfactual: tuple[Source, int] | None = None  # asked for, not yet computed
         self.inference_count = 0
         self._weights: list[np.ndarray] | None = None  # a training run's, replacing the file's (None: the file's)
@@ -128,7 +128,7 @@ class InferenceWorker(QObject):
             self._latest = self._referenced = None
         self.submit(drawing)
 
-    def set_why(self, why: WhyRequest | None, drawing: Source) -> None:
+    def set_why(self, why: ExplainRequest | None, drawing: Source) -> None:
         """Explain every update with ``why`` from now on (None: the Why tab is off screen); recompute ``drawing``
         with the at-rest methods too."""
         with self._lock:

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from guiapp.core.learning.history import MAX_STEP
+from guiapp.core.training.history import MAX_STEP
 from guiapp.ui.plotting import HIGHLIGHT
 
 # Weight of each new batch in the moving average: the trend follows roughly the last 1/0.05 = 20 batches.

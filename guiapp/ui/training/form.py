@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guiapp.core.learning.history import RunSettings
-from guiapp.core.learning.training import (
+from guiapp.core.training.history import RunSettings
+from guiapp.core.training.training import (
     DEFAULT_LEARNING_RATES,
     OPTIMIZERS,
     TrainingConfig,

@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
-from guiapp.core.learning.history import TrainingHistory
+from guiapp.core.training.history import TrainingHistory
 
 PLAY_MS = 700  # one snapshot every 0.7 s: long enough to see the kernels and the drawing's maps settle
 CACHE_SNAPSHOTS = 32  # snapshots kept once shown: a whole seed run (21) and then some

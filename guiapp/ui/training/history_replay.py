@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from guiapp.core.errors import GuiappError
-from guiapp.core.learning.history import TrainingHistory
+from guiapp.core.training.history import TrainingHistory
 from guiapp.ui.training.curves import TrainingCurves
 from guiapp.ui.training.history_bar import HistoryBar
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from guiapp.core.live.mosaic import Grid, grid_for, symmetric_levels, tile
 from guiapp.ui.plotting import DIVERGING_CMAP, HIGHLIGHT, image_view
-from guiapp.ui.tabs.kernels import COLUMNS, overview_mosaic
+from guiapp.ui.kernels.kernels import COLUMNS, overview_mosaic
 
 MINIMUM_IMAGE_HEIGHT = 60
 COLOUR_NOTE = "blue < 0 < red; white is 0. Each picture is scaled to its own largest |value|."

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from guiapp.core.learning.trainer_process import RunRequest, TrainerProcess
+from guiapp.core.training.trainer_process import RunRequest, TrainerProcess
 
 POLL_MS = 100  # the pipe is read 10 times a second; a message waits at most this long
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from guiapp.core.errors import GuiappError
-from guiapp.core.learning.pace import RunPace
-from guiapp.core.learning.trainer_process import RunRequest
-from guiapp.core.learning.training import OPTIMIZERS, check_output
+from guiapp.core.training.pace import RunPace
+from guiapp.core.training.trainer_process import RunRequest
+from guiapp.core.training.training import OPTIMIZERS, check_output
 from guiapp.core.model.architectures import Architecture
 from guiapp.ui.training.curves import TrainingCurves
 from guiapp.ui.training.form import TrainingForm

@@ -21,7 +21,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from guiapp.core.learning.history import TrainingHistory
+from guiapp.core.training.history import TrainingHistory
 from guiapp.core.model.architectures import Architecture
 from guiapp.ui.training.curves import TrainingCurves
 from guiapp.ui.training.form import TrainingForm

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guiapp.core.learning.data import LabelledDigits
+from guiapp.core.training.data import LabelledDigits
 from guiapp.core.where.embedding import TestPass
 from guiapp.ui.where.cell_digits_view import CellDigits
 from guiapp.ui.where.confusion_view import ConfusionView

@@ -36,7 +36,7 @@ from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.where.where_worker import FEATURES, start_where_thread
 
 if TYPE_CHECKING:
-    from guiapp.core.learning.data import LabelledDigits
+    from guiapp.core.training.data import LabelledDigits
     from guiapp.ui.state import WindowState
     from guiapp.ui.where.where_view import WhereView
 

@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QStandardPaths, QThread, Signal, Slot
 
 from guiapp.core.errors import GuiappError, short_reason
-from guiapp.core.learning.data import LabelledDigits, load_mnist_test
+from guiapp.core.training.data import LabelledDigits, load_mnist_test
 from guiapp.core.model.inference import Inspector
 from guiapp.core.where.atlas import Stopped
 from guiapp.core.where.cache import (

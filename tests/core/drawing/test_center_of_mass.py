@@ -7,7 +7,7 @@ from scipy import ndimage
 
 from guiapp import paths
 from guiapp.core.drawing.preprocess import center_of_mass
-from guiapp.core.learning.data import load_samples
+from guiapp.core.training.data import load_samples
 
 
 def test_center_of_mass_equals_scipys_on_digits_and_noise():

@@ -7,7 +7,7 @@ import pytest
 
 from guiapp import paths
 from guiapp.core.explain import filter_patches as fp
-from guiapp.core.learning.data import load_samples
+from guiapp.core.training.data import load_samples
 
 DIGITS = 300
 

@@ -11,7 +11,7 @@ import pytest
 
 from guiapp import paths
 from guiapp.core.explain import filter_patches as fp
-from guiapp.core.learning.data import load_samples
+from guiapp.core.training.data import load_samples
 from tests.hostile_files import not_a_file
 
 DIGITS = 40

@@ -22,7 +22,7 @@ from guiapp.core.explain.trace import (
     PoolTrace,
     Tracer,
 )
-from guiapp.core.learning.data import load_samples
+from guiapp.core.training.data import load_samples
 
 TOL = dict(rtol=1e-4, atol=1e-5)
 

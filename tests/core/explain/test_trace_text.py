@@ -15,7 +15,7 @@ from guiapp.core.explain.trace_text import (
     trace_outlines,
     trace_summary,
 )
-from guiapp.core.learning.data import load_samples
+from guiapp.core.training.data import load_samples
 
 
 @pytest.fixture(scope="module")

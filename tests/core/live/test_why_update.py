@@ -8,11 +8,11 @@ import pytest
 from guiapp import paths
 from guiapp.core.drawing.strokes import Drawing
 from guiapp.core.explain.attribution import METHODS
-from guiapp.core.learning.data import load_samples
+from guiapp.core.training.data import load_samples
 from guiapp.core.live.live_update import (
     AS_IT_IS,
     PictureInput,
-    WhyRequest,
+    ExplainRequest,
     compute_update,
     counterfactual,
 )
@@ -32,7 +32,7 @@ def zero_drawing() -> Drawing:
 def test_a_grey_drawing_explained_by_the_colour_model(zero_drawing):
     """The colour example takes RGB 32×32: the drawing's grey input is explained in all three channels."""
     inspector = Inspector.load(paths.MODELS_DIR / "colour_digits.keras")
-    update = compute_update(inspector, zero_drawing, why=WhyRequest(at_rest=True))
+    update = compute_update(inspector, zero_drawing, why=ExplainRequest(at_rest=True))
     found = update.explanation
     assert found.problem is None and found.target == update.result.predicted == 0
     assert sorted(found.attributions) == sorted(METHODS)
@@ -46,7 +46,7 @@ def test_a_grey_drawing_explained_by_the_colour_model(zero_drawing):
 
 def test_a_class_out_of_range_is_said_not_raised(zero_drawing):
     inspector = Inspector.load(paths.DEFAULT_MODEL)
-    update = compute_update(inspector, zero_drawing, why=WhyRequest(target=12))
+    update = compute_update(inspector, zero_drawing, why=ExplainRequest(target=12))
     assert update.result.predicted == 0  # the update itself is whole
     assert update.explanation.problem == "class 12 is out of range: this model has classes 0 to 9"
     assert not update.explanation.attributions

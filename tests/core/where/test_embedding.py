@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from guiapp.core.learning.evaluation import evaluate_probabilities
+from guiapp.core.training.evaluation import evaluate_probabilities
 from guiapp.core.model.inference import Inspector
 from guiapp.core.where.embedding import (
     Neighbours,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from guiapp.core.learning.history import RunSettings
-from guiapp.core.learning.training import TrainingConfig
+from guiapp.core.training.history import RunSettings
+from guiapp.core.training.training import TrainingConfig
 from guiapp.core.model.architectures import ARCHITECTURES
 from guiapp.ui.training.form import TrainingForm
 

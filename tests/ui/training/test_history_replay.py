@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from guiapp.core.learning.history import INDEX, TrainingHistory
+from guiapp.core.training.history import INDEX, TrainingHistory
 from guiapp.ui.training import history_bar as bar_module
 from guiapp.ui.training.curves import MAX_DRAWN, TrainingCurves
 from guiapp.ui.training.training_page import TrainingPage
-from tests.core.learning.test_history_hostile import make_history
+from tests.core.training.test_history_hostile import make_history
 
 SNAPSHOTS = 40  # more than the bar keeps
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from guiapp.core.live.mosaic import grid_for, symmetric_levels, tile
-from guiapp.ui.tabs.kernels import overview_mosaic
+from guiapp.ui.kernels.kernels import overview_mosaic
 from guiapp.ui.training.kernel_board import KernelBoard
 
 

@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from guiapp import paths
-from guiapp.core.learning.history import RunSettings, TrainingHistory
-from guiapp.core.learning.history_writer import HistoryWriter
-from guiapp.core.learning.training import TrainingConfig
+from guiapp.core.training.history import RunSettings, TrainingHistory
+from guiapp.core.training.history_writer import HistoryWriter
+from guiapp.core.training.training import TrainingConfig
 from guiapp.core.live.mosaic import grid_for, tile
 from guiapp.core.model.architectures import ARCHITECTURES
 from guiapp.core.model.inference import Inspector
@@ -23,7 +23,7 @@ from guiapp.core.model.modelcard import card_path_for
 from guiapp.ui.main_window import TRAINING_PAGE
 from guiapp.ui.settings import load_settings
 from guiapp.ui.training.training_page import TrainingPage
-from tests.core.learning.test_history_hostile import _weights, make_history
+from tests.core.training.test_history_hostile import _weights, make_history
 from tests.ui.conftest import MODEL_TIMEOUT_MS, _opened, settled, wait_settled
 
 RUN_TIMEOUT_MS = 300_000  # TensorFlow's import in a fresh process on a slow, busy host, then 24 small batches

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from guiapp import paths
-from guiapp.core.learning.evaluation import evaluate_probabilities
+from guiapp.core.training.evaluation import evaluate_probabilities
 from guiapp.core.model.inference import Inspector
 from tests.ui.conftest import MODEL_TIMEOUT_MS, WHERE_DIGITS
 

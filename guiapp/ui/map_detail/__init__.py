@@ -1,0 +1,1 @@
+"""The Selected map tab: one feature map, large, with its values."""

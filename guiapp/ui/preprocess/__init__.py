@@ -1,0 +1,1 @@
+"""The Preprocessing tab: how a drawing or a picture becomes the network's input, step by step."""

@@ -1,1 +1,0 @@
-"""The tabs beside the live network: ledger, trace, kernels, selected map, preprocessing."""

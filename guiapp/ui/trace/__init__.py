@@ -1,0 +1,1 @@
+"""The Trace unit tab: one unit's inputs, weights and receptive field, outlined on the input and the maps."""

@@ -1,0 +1,40 @@
+"""The Kernels tab shows what each filter looks for, once the window has searched the shipped digits."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from guiapp.ui.kernels.filter_patches_view import patch_strip
+from tests.ui.conftest import MODEL_TIMEOUT_MS
+
+
+def test_each_filter_shows_its_favourite_patches(qtbot, window):
+    qtbot.waitUntil(lambda: window.filter_patches is not None, timeout=MODEL_TIMEOUT_MS)
+    patches = window.filter_patches
+    assert patches.digits == 2000 and set(patches.layers) == {"conv2d", "conv2d_1"}
+    digits = window.samples.images / 255.0
+    window.tabs.setCurrentWidget(window.kernel_view)
+    for layer, f in (("conv2d", 5), ("conv2d_1", 12), ("conv2d_1", 40)):
+        window.kernel_view.show_filter(layer, f)
+        view = window.kernel_view.panels[layer].patches
+        np.testing.assert_array_equal(view.image_data, patch_strip(patches.layers[layer], f, digits))
+        assert f"What filter {f} of {layer} looks for" in view.title.text()
+        assert f"{patches.layers[layer].values[f, 0]:.2f}" in view.caption.text()
+
+
+def test_clicking_a_map_selects_its_filter_and_patches(qtbot, window):
+    qtbot.waitUntil(lambda: window.filter_patches is not None, timeout=MODEL_TIMEOUT_MS)
+    window._on_map_clicked("conv2d_1", 7)
+    assert window.kernel_view.panels["conv2d_1"].patches.filter == 7
+
+
+def test_progress_is_shown_while_searching(qtbot):
+    from guiapp.ui.kernels.filter_patches_view import FilterPatchesView
+
+    view = FilterPatchesView()
+    qtbot.addWidget(view)
+    view.show()
+    view.set_progress(640, 2000)
+    assert view.progress.isVisible() and view.progress.value() == 640
+    view.set_progress(2000, 2000)
+    assert not view.progress.isVisible()
