@@ -115,27 +115,17 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
         if picture is not None:
             window.open_picture(picture)
         if drawing is not None:
-            window.files.open(drawing)
+            window.open_drawing(drawing)
         if why is not None:
             window.show_why(*why)
         if where is not None:
-            problem = window.where.show(where, window.inspector)
+            problem = window.show_where(where)
             if problem:
                 window.shutdown()
                 raise GuiappError(problem)
         if replay is not None:
-            _replay(window, *replay)
+            window.open_history(*replay)
         return closer.exit_code(app.exec())
-
-
-def _replay(window: MainWindow, folder: Path, snapshot: int | None) -> str | None:
-    """The Training page on ``folder``'s history, at ``snapshot`` (None: the last); the line the page shows if the
-    history or that snapshot cannot be shown (the page stays usable: another snapshot may be whole)."""
-    if not window.training.open_history(folder):
-        return window.training_view.status.text()
-    if snapshot is not None:
-        window.training_view.history_bar.choose(snapshot)
-    return window.training_view.snapshot_problem
 
 
 def _explained(app: QApplication, window: MainWindow, why: tuple[int | None, int | None],
@@ -165,15 +155,13 @@ def _explained(app: QApplication, window: MainWindow, why: tuple[int | None, int
     if not _wait(app, done):
         return "the Why tab's methods did not finish in time", None
     if make_it is not None:
-        view = window.why_view.counterfactual
         explanation = window.last_update.explanation
         if explanation is not None and explanation.blank:  # the panel offers no search from a blank input
             return None, f"--make-it {make_it}: {NOTHING_TO_CHANGE}"
         failures: list[str] = []
-        window.worker.counterfactualFailed.connect(failures.append)
-        view.set_target(make_it)
-        view.find_button.click()
-        if not _wait(app, lambda: view.found is not None or bool(failures)):
+        window.live.counterfactualFailed.connect(failures.append)
+        window.make_it(make_it)
+        if not _wait(app, lambda: window.why.found is not None or bool(failures)):
             return "the counterfactual search did not finish in time", None
         if failures:
             return None, f"--make-it {make_it}: {failures[0]}"
@@ -229,13 +217,13 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
         window = MainWindow(model, settings=store, paths=WindowPaths.from_environment(), trust_model=trust,
                             class_names=classes)
         # Nobody is there to answer a question: a model that runs code is refused (--trust-model loads it).
-        window.model_banner.confirm_trust = lambda _path: False
+        window.never_trust()
         counterfactual_failure = None
         try:
             window.resize(1560, 940)
             window.show()
             if drawing is not None:
-                if not window.files.open(drawing):
+                if not window.open_drawing(drawing):
                     return 2  # said in one line on the status bar; the CLI checked the file first
             elif picture is None:
                 window.load_sample(sample)
@@ -252,7 +240,7 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                     return 1
                 time.sleep(0.005)
             if replay is not None and not window.model_error:
-                problem = _replay(window, *replay)
+                problem = window.open_history(*replay)
                 if problem:  # at once, the line the page shows: that snapshot's weights will never reach the worker
                     print(f"guiapp: {problem}", file=sys.stderr)
                     return 2
@@ -268,7 +256,7 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                     print(f"guiapp: {problem}", file=sys.stderr)
                     return 2
             if where is not None and not window.model_error:
-                problem = window.where.show(where, window.inspector)
+                problem = window.show_where(where)
                 if problem or not _wait(app, lambda: window.where.settled, WHERE_TIMEOUT_S):
                     print(f"guiapp: {problem or 'the test digits were not compared in time'}", file=sys.stderr)
                     return 2 if problem else 1

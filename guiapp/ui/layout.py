@@ -1,4 +1,4 @@
-"""Where the window's parts sit: the live page's three columns, and the pages built when first opened.
+"""Where the window's parts sit: the live page's three columns, and the window's size on each screen.
 
 The live page's layout is what a user can lose: columns dragged (or saved) to nothing, a window saved
 on a screen that is gone. So the columns cannot be collapsed, and a saved layout is used only if it
@@ -10,19 +10,12 @@ splitter with a column lent out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from PySide6.QtCore import QChildEvent, QRect, QSize, Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from guiapp.core.drawing.strokes import CANVAS_SIZE
-from guiapp.ui.lazy_page import LazyPage
-
-if TYPE_CHECKING:
-    from guiapp.core.model.architectures import Architecture
-    from guiapp.ui.explorer.explorer import ArchitectureExplorer
-    from guiapp.ui.playground.playground import ConvPlayground
 
 COLUMN_WIDTHS = (330, 640, 560)  # drawing and prediction · feature maps · tabs
 # The narrowest each column is still of use at: the whole canvas; a strip of maps one can read; a tab's contents.
@@ -117,28 +110,3 @@ def default_geometry(screen: QRect) -> QRect:
     rect = QRect(screen.topLeft(), size)
     rect.moveCenter(screen.center())
     return rect
-
-
-def _conv_playground() -> ConvPlayground:
-    from guiapp.ui.playground.playground import ConvPlayground
-
-    return ConvPlayground()
-
-
-def playground_page() -> LazyPage:
-    """The conv-arithmetic playground, built (and its module imported) when first opened."""
-    return LazyPage(_conv_playground)
-
-
-def explorer_page(train: Callable[[Architecture], None]) -> LazyPage:
-    """The architecture explorer, built when first opened; it starts from the model last shown to it.
-    Its "Train this network" calls ``train``."""
-
-    def build() -> ArchitectureExplorer:
-        from guiapp.ui.explorer.explorer import ArchitectureExplorer
-
-        explorer = ArchitectureExplorer()
-        explorer.trainRequested.connect(train)
-        return explorer
-
-    return LazyPage(build)

@@ -9,6 +9,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from guiapp.core.drawing.preprocess import drawing_to_network_input
 from guiapp.core.drawing.strokes import rasterize
 from guiapp.core.live.mosaic import grid_for
+from guiapp.ui.explorer.feature import ExplorerFeature
+from guiapp.ui.playground.feature import PlaygroundFeature
 from tests.ui.conftest import MODEL_TIMEOUT_MS, draw, line, wait_settled
 
 VERTICAL_BAR = line((140, 45), (140, 235), 20)
@@ -145,7 +147,7 @@ def test_the_right_button_erases(qtbot, window):
 def test_clicking_a_map_shows_it_with_its_kernel(qtbot, window):
     window.load_sample(0)
     wait_settled(qtbot, window)
-    window._on_map_clicked("conv2d_1", 5)
+    window.state.select_map("conv2d_1", 5)
     detail = window.map_detail
     assert (detail.layer, detail.index) == ("conv2d_1", 5)
     assert detail.map_image.image is None  # its tab is hidden: nothing is drawn for it yet
@@ -194,7 +196,7 @@ def test_kernels_of_both_convolutions(window):
 def test_the_playground_and_explorer_pages_and_their_keys(qtbot, window):
     from PySide6.QtCore import Qt
 
-    assert not window._playground_page.built and not window._explorer_page.built  # built when first opened
+    assert not window.feature(PlaygroundFeature).page.built and not window.feature(ExplorerFeature).page.built
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget().content() is window.playground
     assert window.playground.output_shape == (26, 26)

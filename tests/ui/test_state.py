@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from PySide6.QtCore import Qt
 
 from guiapp import paths
@@ -101,3 +103,51 @@ def test_every_view_follows_model_switches_and_class_names(qtbot, window, tmp_pa
     assert window.set_class_names_from(names)
     _assert_named(window, GERMAN, where=True)
     assert window.inspector.class_names == GERMAN
+
+
+def test_the_choices_are_read_together_into_one_frozen_request(qtbot):
+    """Options, picture choice, colour mode and the Why request each signal once per change, and a request
+    carries all of them as they were when it was made."""
+    import dataclasses
+
+    from guiapp.core.drawing.preprocess import PreprocessOptions
+    from guiapp.core.drawing.strokes import Drawing
+    from guiapp.core.live.layer_picture import PER_MAP
+    from guiapp.core.live.live_update import ExplainRequest
+    from guiapp.ui.state import PictureChoice
+
+    state = WindowState()
+    seen: list[tuple[str, object]] = []
+    for name in ("optionsChanged", "pictureChanged", "colourModeChanged", "explainChanged"):
+        getattr(state, name).connect(lambda value, name=name: seen.append((name, value)))
+    drawing = Drawing()
+    before = state.request(drawing)
+    state.options = PreprocessOptions(fit=False)
+    state.options = PreprocessOptions(fit=False)  # the same: no signal
+    state.picture = PictureChoice(None, (0.0, 255.0))
+    state.colour_mode = PER_MAP
+    state.explain = ExplainRequest(target=3)
+    after = state.request(drawing, at_rest=True)
+    assert [name for name, _ in seen] == ["optionsChanged", "pictureChanged", "colourModeChanged", "explainChanged"]
+    assert before.options == PreprocessOptions() and before.explain is None and not before.at_rest
+    assert (after.options.fit, after.input_range, after.colour_mode, after.explain.target, after.at_rest) == (
+        False, (0.0, 255.0), PER_MAP, 3, True)
+    assert after.source is drawing and state.input_range == (0.0, 255.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        after.at_rest = False  # type: ignore[misc]
+
+
+def test_a_request_says_when_rest_adds_work():
+    from guiapp.core.drawing.preprocess import PreprocessOptions
+    from guiapp.core.drawing.strokes import Drawing
+    from guiapp.core.live.live_request import LiveRequest
+    from guiapp.core.live.live_update import ExplainRequest
+
+    drawing = Drawing()
+    assert not LiveRequest(drawing).rest_adds_work  # every step on, no Why tab: one pass is all there is
+    assert LiveRequest(drawing, PreprocessOptions(centre=False)).rest_adds_work  # the full recipe's reference
+    assert LiveRequest(drawing, explain=ExplainRequest()).rest_adds_work  # the Why tab's slower methods
+    moving = LiveRequest(drawing, PreprocessOptions(centre=False))
+    resting = moving.resting()
+    assert resting.at_rest and resting.same_choices(moving) and resting.resting() is resting
+    assert not LiveRequest(Drawing()).same_choices(moving)  # another drawing object: another request

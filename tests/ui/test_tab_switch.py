@@ -27,7 +27,7 @@ def test_ledger_to_kernels_to_trace_computes_nothing(window, qtbot):
         window.tabs.setCurrentWidget(tab)
     assert _computed(qtbot, window.worker) == before
     assert window.last_update is shown
-    assert window.worker.why is None
+    assert window.state.explain is None
 
 
 def test_entering_and_leaving_the_why_tab_do_change_what_is_computed(window, qtbot):
@@ -35,8 +35,8 @@ def test_entering_and_leaving_the_why_tab_do_change_what_is_computed(window, qtb
     wait_settled(qtbot, window)
     before = _computed(qtbot, window.worker)
     window.tabs.setCurrentWidget(window.why_page)  # its maps come with the drawing from now on
-    assert window.worker.why is not None
+    assert window.state.explain is not None
     assert _computed(qtbot, window.worker) == before + 1
     qtbot.waitUntil(lambda: window.last_update.explanation is not None, timeout=MODEL_TIMEOUT_MS)
     window.tabs.setCurrentWidget(window.kernel_view)
-    assert window.worker.why is None
+    assert window.state.explain is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guiapp.ui.main_window import TRAINING_PAGE
+TRAINING_PAGE = 3  # the pages: Live network, Conv arithmetic, Architecture explorer, Training
 from guiapp.ui.window_paths import WHERE_DIGITS_ENV, WindowPaths
 from tests.models import make_model
 from tests.ui.conftest import MODEL_TIMEOUT_MS, WHERE_DIGITS

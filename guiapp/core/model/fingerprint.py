@@ -19,13 +19,21 @@ CHUNK_BYTES = 1 << 20  # hashed a megabyte at a time: a model file is never held
 def fingerprint(inspector: Any, label: str, *arrays: np.ndarray) -> str:
     """sha256 of ``label`` (what is cached, and its format), the model and ``arrays``.
 
-    The model counts by content, never by name: its file's bytes, or (a model only in memory, or a file
-    that is no longer a regular one of a model's size) its weights. A model retrained into the same file
-    gets a new key.
+    The model counts by content, never by name: its file's bytes as they were read when it was loaded
+    (nothing is read again), or (a model only in memory, one given other weights than its file's, or a
+    file that is no longer a regular one of a model's size) its weights. A model retrained into the same
+    file gets a new key.
     """
     digest = hashlib.sha256(label.encode())
+    model_file = getattr(inspector, "model_file", None)
     path = getattr(inspector, "path", None)
-    with_file = _with_file(digest, Path(path)) if path is not None else None
+    if not getattr(inspector, "weights_from_file", True):
+        with_file = None
+    elif model_file is not None:
+        with_file = digest.copy()
+        with_file.update(model_file.data)
+    else:
+        with_file = _with_file(digest, Path(path)) if path is not None else None
     if with_file is not None:
         digest = with_file
     else:

@@ -6,6 +6,9 @@ the ``.keras`` file and run in NumPy (:mod:`guiapp.core.model.numpy_engine`): no
 import, so the first prediction comes in a second, not after a five-second import.
 Anything else is loaded by Keras and run through one compiled all-layers graph
 (:mod:`guiapp.core.model.keras_engine`). Either way a single call gives every layer's output.
+
+The file is read once (:class:`~guiapp.core.model.model_file.ModelFile`: its checked bytes and its card);
+both engines, the card's fields and anyone the inspector is passed to use that, never the path again.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from guiapp.core.model.limits import (
     MIN_SIDE,
     UNIT_RANGE,
 )
-from guiapp.core.model.model_check import check_model_file
+from guiapp.core.model.model_file import ModelFile
 from guiapp.core.model.modelcard import card_classes, card_input_range, card_notes, read_card
 from guiapp.core.model.numpy_engine import Layer, NotSupported, NumpyNetwork, softmax
 
@@ -51,7 +54,11 @@ EngineChoice = Literal["auto", "numpy", "tensorflow"]
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
-    """A read-only float32 copy."""
+    """A read-only float32 copy; none of a read-only float32 array that owns its numbers (as read from a file:
+    :func:`~guiapp.core.model.keras_file.read_chain`), which nobody can change."""
+    if (isinstance(array, np.ndarray) and array.dtype == np.float32 and not array.flags.writeable
+            and array.base is None):
+        return array
     return _readonly(np.array(array, dtype=np.float32, copy=True))
 
 
@@ -183,17 +190,29 @@ class Inspector:
     """
 
     def __init__(self, description: _Description, engine: Engine, path: Path | None = None,
-                 keras_model: Any = None) -> None:
-        self.path = path
+                 keras_model: Any = None, model_file: ModelFile | None = None) -> None:
+        #: The file as read, once: its bytes (for Keras, a child process, a cache key) and its card.
+        #: None for a model only in memory.
+        self.model_file = model_file
+        self.path = model_file.path if model_file is not None else path
+        path = self.path
         self.engine = engine
         self._keras_model = keras_model
         self.trusted = False  # the user let the file's Python code run (see :meth:`load`)
+        #: False once :meth:`with_weights` gave it other weights than its file's (a cache key then counts them).
+        self.weights_from_file = True
+        self._snapshot: list[np.ndarray] | None = None  # those weights, for the Keras model when it is loaded
         self.ledger: Ledger = description.ledger
         _check_io(description, path)
         self.input_shape: tuple[int, int, int] = description.input_shape
         self.num_classes: int = description.infos[-1].output_shape[0]
-        notes: list[str] = []
-        card = read_card(path, notes) if path is not None else None
+        if model_file is not None:
+            card, notes = model_file.card, list(model_file.card_notes)
+        else:  # a model in memory, perhaps named after a file: its card, if any, read now
+            notes = []
+            card = read_card(path, notes) if path is not None else None
+        #: The model's card (None: none, or unreadable), as read with the file.
+        self.card: dict[str, Any] | None = card
         #: What of the model's card was ignored, one line each (an unreadable card, a nonsense field).
         self.card_notes: tuple[str, ...] = tuple(notes + card_notes(path, card, self.num_classes)) if path else ()
         self.class_names: tuple[str, ...] = (card_classes(card, self.num_classes)
@@ -222,45 +241,52 @@ class Inspector:
     # ----------------------------------------------------------------- building
 
     @classmethod
-    def load(cls, path: Path | str, engine: EngineChoice = "auto", trust: bool = False) -> Inspector:
+    def load(cls, model: Path | str | ModelFile, engine: EngineChoice = "auto", trust: bool = False) -> Inspector:
         """Load a ``.keras`` (or legacy ``.h5``) model; :class:`ModelFileError` says what is wrong.
 
+        ``model``: its path, read once here (:meth:`ModelFile.read`: a regular file, within bounds, not too
+        many parameters, before any engine builds it), or a :class:`ModelFile` already read — the file is
+        then not opened at all.
         ``auto`` runs it in NumPy when every layer is one that engine knows, else in TensorFlow.
         ``trust``: let Keras run Python code stored in the file (``Lambda`` layers); off by default.
         """
-        path = Path(path)
-        check_model_file(path)  # before any engine builds it: a regular file, within bounds, not too many parameters
+        model_file = model if isinstance(model, ModelFile) else ModelFile.read(model)
         if engine != "tensorflow":
             try:
-                return cls._from_saved_chain(path)
+                return cls._from_saved_chain(model_file)
             except NotSupported as exc:
                 if engine == "numpy":
-                    raise ModelFileError(file_problem(path, f"the NumPy engine cannot run it ({exc})")) from None
-        inspector = cls.from_keras(load_keras_model(path, trust), path)
+                    raise ModelFileError(file_problem(model_file.path,
+                                                      f"the NumPy engine cannot run it ({exc})")) from None
+        inspector = cls.from_keras(load_keras_model(model_file, trust), model_file=model_file)
         inspector.trusted = trust
         return inspector
 
     @classmethod
-    def from_keras(cls, model: Any, path: Path | None = None) -> Inspector:
-        """An inspector running a Keras model (already built or loaded) through TensorFlow."""
+    def from_keras(cls, model: Any, path: Path | None = None, model_file: ModelFile | None = None) -> Inspector:
+        """An inspector running a Keras model (already built or loaded) through TensorFlow; ``model_file``:
+        the file it was loaded from, as read."""
+        path = model_file.path if model_file is not None else path
         _check_inputs(model, path)
         engine = KerasEngine(model)
         description = _Description(
             model.name, engine.input_shape, engine.ledger(), engine.layer_infos(), engine.variables(),
             engine.is_chain(),
         )
-        return cls(description, engine, path, keras_model=model)
+        return cls(description, engine, path, keras_model=model, model_file=model_file)
 
     @classmethod
-    def _from_saved_chain(cls, path: Path) -> Inspector:
+    def _from_saved_chain(cls, model_file: ModelFile) -> Inspector:
         from guiapp.core.model.keras_file import read_chain
 
-        chain = read_chain(path)
-        return cls._from_chain(chain.name, chain.input_shape, chain.layers, path)
+        if model_file.kind != "zip":
+            raise NotSupported("not a zip archive (an older .h5 file)")
+        chain = read_chain(model_file.data)
+        return cls._from_chain(chain.name, chain.input_shape, chain.layers, model_file)
 
     @classmethod
     def _from_chain(cls, name: str, input_shape: tuple[int, ...], layers: tuple[Layer, ...],
-                    path: Path | None) -> Inspector:
+                    model_file: ModelFile | None, path: Path | None = None) -> Inspector:
         network = NumpyNetwork(input_shape, layers)
         rows, infos, variables = [], [], {}
         shape = input_shape
@@ -273,7 +299,7 @@ class Inspector:
             shape = out_shape
         ledger = Ledger(name, input_shape, tuple(rows))
         description = _Description(name, input_shape, ledger, tuple(infos), variables, True)
-        return cls(description, NumpyEngine(network), path)
+        return cls(description, NumpyEngine(network), path, model_file=model_file)
 
     def with_weights(self, weights: Sequence[np.ndarray]) -> Inspector:
         """The same network with other weights, given in Keras' ``get_weights()`` order (a training snapshot).
@@ -289,7 +315,8 @@ class Inspector:
                 dataclasses.replace(layer, variables=tuple(np.asarray(next(given), np.float32)
                                                            for _ in layer.variables))
                 for layer in layers)
-            inspector = self._from_chain(self.ledger.name, self.input_shape, swapped, self.path)
+            inspector = self._from_chain(self.ledger.name, self.input_shape, swapped, self.model_file, self.path)
+            inspector._snapshot = [np.asarray(w, np.float32) for w in weights]
         else:
             from guiapp.core.model.backend import keras
 
@@ -297,18 +324,25 @@ class Inspector:
             _check_weights(weights, [tuple(w.shape) for w in model.weights])
             copy = keras().models.clone_model(model)
             copy.set_weights([np.asarray(w) for w in weights])
-            inspector = self.from_keras(copy, self.path)
+            inspector = self.from_keras(copy, self.path, self.model_file)
         inspector.trusted = self.trusted
         inspector.class_names = self.class_names
         inspector.input_range = self.input_range
+        inspector.card, inspector.card_notes = self.card, self.card_notes
+        inspector.weights_from_file = False
         return inspector
 
     def keras_model(self) -> Any:
-        """The model as Keras loads it (loaded on first use when the NumPy engine runs it)."""
+        """The model as Keras loads it (loaded on first use when the NumPy engine runs it, from the bytes
+        read with the file: what Keras builds is what the NumPy engine runs)."""
         if self._keras_model is None:
-            if self.path is None:
+            source = self.model_file if self.model_file is not None else self.path
+            if source is None:
                 raise ValueError("this inspector has no file to load a Keras model from")
-            self._keras_model = load_keras_model(self.path, self.trusted)
+            model = load_keras_model(source, self.trusted)
+            if self._snapshot is not None:  # a training snapshot: its weights, not the file's
+                model.set_weights(self._snapshot)
+            self._keras_model = model
         return self._keras_model
 
     @property

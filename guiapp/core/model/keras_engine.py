@@ -21,7 +21,8 @@ from guiapp.core.errors import (
     file_problem,
     short_reason,
 )
-from guiapp.core.model.model_check import MODEL_HINT, check_model_file
+from guiapp.core.model.model_check import MODEL_HINT, read_checked
+from guiapp.core.model.model_file import ModelFile, private_copy
 
 __all__ = ["MODEL_HINT", "KerasEngine", "load_keras_model", "reads_in_chain"]
 
@@ -31,25 +32,41 @@ UNSAFE_HINT = "load it only if you trust where it came from"
 _SAFE_MODE_MARKERS = ("safe_mode", "arbitrary code execution")
 
 
-def load_keras_model(path: Path, trust: bool = False) -> Any:
-    """``keras.models.load_model(path, compile=False)``; :class:`ModelFileError` for anything unreadable.
+def load_keras_model(source: Path | str | ModelFile, trust: bool = False) -> Any:
+    """``keras.models.load_model(…, compile=False)``; :class:`ModelFileError` for anything unreadable.
 
+    ``source``: a model file already read and checked (:class:`ModelFile`), or its path, which is then read
+    once and checked (:func:`read_checked`) before Keras sees it: Keras would block on a FIFO, read
+    ``/dev/zero`` to the end, and build every parameter a config declares before reading one weight.
+    Keras is given a private copy of the checked bytes, never the path again, so it loads what was checked.
     ``trust``: load layers that carry Python code (``Lambda``), which Keras' safe mode refuses;
     without it such a file raises :class:`UnsafeModelError`, so a caller can ask the user first.
-    The file is checked first (:func:`check_model_file`): Keras would block on a FIFO, read ``/dev/zero`` to
-    the end, and build every parameter a config declares before reading one weight.
     """
-    check_model_file(path)
+    if not isinstance(source, ModelFile):
+        path = Path(source)
+        data, kind = read_checked(path)
+        source = ModelFile(path, data, kind)  # no card: Keras does not need one
     from guiapp.core.model.backend import keras
 
+    path = source.path
     try:
-        return keras().models.load_model(path, compile=False, safe_mode=not trust)
-    except Exception as exc:  # noqa: BLE001 — Keras raises many kinds for files that are not models
-        if not trust and any(marker in str(exc) for marker in _SAFE_MODE_MARKERS):
-            raise UnsafeModelError(path, UNSAFE_REASON, UNSAFE_HINT) from None
-        raise ModelFileError(
-            file_problem(path, f"not a readable Keras model ({short_reason(exc)})", MODEL_HINT)
-        ) from None
+        with private_copy(source) as copy:
+            try:
+                return keras().models.load_model(copy, compile=False, safe_mode=not trust)
+            except Exception as exc:  # noqa: BLE001 — Keras raises many kinds for files that are not models
+                unsafe = any(marker in str(exc) for marker in _SAFE_MODE_MARKERS)
+                reason = _reason(exc, copy, path)
+    except OSError as exc:  # no room for the copy in the temporary folder
+        raise ModelFileError(file_problem(path, f"cannot be copied for Keras ({exc.strerror or exc})")) from None
+    if not trust and unsafe:
+        raise UnsafeModelError(path, UNSAFE_REASON, UNSAFE_HINT)
+    raise ModelFileError(file_problem(path, f"not a readable Keras model ({reason})", MODEL_HINT))
+
+
+def _reason(exc: Exception, copy: Path, path: Path) -> str:
+    """Keras' first line about ``exc``, naming the user's file where it named the private copy."""
+    text = str(exc).replace(str(copy), str(path))
+    return short_reason(Exception(text)) if text.strip() else type(exc).__name__
 
 
 def reads_in_chain(first: Any, layers: list[Any]) -> bool:

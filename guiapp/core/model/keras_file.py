@@ -16,8 +16,10 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -29,7 +31,7 @@ from guiapp.core.model.numpy_engine import Layer, NotSupported
 
 __all__ = [
     "CONFIG_MEMBER", "MAX_CONFIG_BYTES", "MAX_MODEL_BYTES", "MAX_WEIGHTS_BYTES", "WEIGHTS_MEMBER", "SavedChain",
-    "archive_problem", "member_bytes", "read_chain",
+    "archive_problem", "member_bytes", "member_file", "read_chain",
 ]
 
 MAX_CONFIG_BYTES = 16 * 2**20  # an architecture's JSON; the shipped one is 5.5 KB
@@ -37,6 +39,7 @@ MAX_WEIGHTS_BYTES = 1 * 2**30  # all weights together (the shipped model: 4.8 MB
 MAX_OTHER_BYTES = 1 * 2**20  # anything else in the archive (metadata.json: a few hundred bytes)
 MAX_MODEL_BYTES = MAX_CONFIG_BYTES + MAX_WEIGHTS_BYTES + MAX_OTHER_BYTES  # a whole model file, .keras or .h5
 CONFIG_MEMBER, WEIGHTS_MEMBER = "config.json", "model.weights.h5"
+_ZIP_LOCAL_HEADER = 30  # bytes before a member's name in its local header (PKZIP APPNOTE 4.3.7)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,58 @@ def member_bytes(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     if len(data) > limit:
         raise NotSupported(f"{name} unpacks to more than {limit:,} bytes")
     return data
+
+
+class _View(io.RawIOBase):
+    """Bytes already in memory as a seekable file (h5py reads its metadata back and forth, its arrays in place)."""
+
+    def __init__(self, view: memoryview) -> None:
+        super().__init__()
+        self._view, self._pos = view, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._view)}[whence]
+        self._pos = min(max(base + offset, 0), len(self._view))
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        out = memoryview(buffer).cast("B")
+        got = min(len(out), len(self._view) - self._pos)
+        out[:got] = self._view[self._pos:self._pos + got]
+        self._pos += got
+        return got
+
+
+def member_file(archive: zipfile.ZipFile, data: bytes, name: str, limit: int, verify: bool = True) -> BinaryIO:
+    """The member ``name`` of the archive whose bytes are ``data``, as a seekable file of at most ``limit`` bytes:
+    read in place when stored (as Keras writes it: no copy; ``verify``: its CRC checked first), else unpacked
+    into memory; :class:`NotSupported` when it is not there, too large or damaged."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise NotSupported(f"no {name} inside") from None
+    if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:  # packed, or encrypted: zipfile's to read
+        return io.BytesIO(member_bytes(archive, name, limit))
+    if info.file_size > limit:
+        raise NotSupported(f"{name} unpacks to {info.file_size:,} bytes, more than {limit:,}")
+    local = data[info.header_offset:info.header_offset + _ZIP_LOCAL_HEADER]
+    if len(local) != _ZIP_LOCAL_HEADER or not local.startswith(b"PK\x03\x04"):
+        raise NotSupported(f"{name}: no local header")
+    start = info.header_offset + _ZIP_LOCAL_HEADER + int.from_bytes(local[26:28], "little") \
+        + int.from_bytes(local[28:30], "little")
+    view = memoryview(data)[start:start + info.file_size]
+    if len(view) != info.file_size or verify and zlib.crc32(view) != info.CRC:
+        raise NotSupported(f"{name} is damaged (cut short, or its checksum differs)")
+    return io.BufferedReader(_View(view))
 
 
 def _input_shape(entry: dict[str, Any]) -> tuple[int, ...]:
@@ -171,15 +226,23 @@ def _variables(weights: Any, group_name: str, layer: str) -> tuple[Any, ...]:
     return tuple(arrays)
 
 
-def read_chain(path: Path) -> SavedChain:
-    """The layer chain and weights saved in a ``.keras`` file; :class:`NotSupported` otherwise."""
+def _read(path: Path) -> bytes:
+    """The whole file, through the checked door (for a caller with a path alone; loaders pass the bytes)."""
+    with open_regular(path, MAX_MODEL_BYTES) as handle:
+        return handle.read(os.fstat(handle.fileno()).st_size + 1)  # its size (within bounds): no buffer of the limit
+
+
+def read_chain(source: Path | bytes) -> SavedChain:
+    """The layer chain and weights saved in a ``.keras`` file — its path, or its bytes already read and checked
+    (nothing is opened then); :class:`NotSupported` otherwise."""
     try:
-        with open_regular(path, MAX_MODEL_BYTES) as handle, zipfile.ZipFile(handle) as archive:
+        data = source if isinstance(source, bytes) else _read(source)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             config = json.loads(member_bytes(archive, CONFIG_MEMBER, MAX_CONFIG_BYTES))
             if not isinstance(config, dict):
                 raise NotSupported("config.json is not an object")
             name, shape, entries = _chain(config)
-            weights_bytes = member_bytes(archive, WEIGHTS_MEMBER, MAX_WEIGHTS_BYTES)
+            weights_file = member_file(archive, data, WEIGHTS_MEMBER, MAX_WEIGHTS_BYTES)
     except zipfile.BadZipFile:
         raise NotSupported("not a zip archive (an older .h5 file, or not a model)") from None
     except (OSError, EOFError, json.JSONDecodeError, RecursionError, UnicodeDecodeError) as exc:
@@ -189,7 +252,7 @@ def read_chain(path: Path) -> SavedChain:
     import h5py
 
     try:
-        with h5py.File(io.BytesIO(weights_bytes), "r") as weights:
+        with weights_file, h5py.File(weights_file, "r") as weights:
             layers = []
             budget = MAX_WEIGHTS_BYTES
             groups = _weight_groups([str(entry.get("class_name")) for entry in entries])
@@ -206,7 +269,9 @@ def read_chain(path: Path) -> SavedChain:
                     # Integers too: a Normalization layer saves an integer sample count beside its statistics.
                     if budget < 0 or dataset.dtype.kind not in "fiu":
                         raise NotSupported(f"layer {cfg.get('name')}: weights too large or not numbers")
-                    arrays.append(np.asarray(dataset[()], dtype=np.float32))
+                    array = np.asarray(dataset[()], dtype=np.float32)
+                    array.setflags(write=False)  # ours alone and never changed: the views share it, uncopied
+                    arrays.append(array)
                 layers.append(Layer(str(kind), str(cfg["name"]), cfg, tuple(arrays)))
     except NotSupported:
         raise

@@ -3,7 +3,7 @@
 A path may name a FIFO (Keras' loader would block on it for ever) or a link to ``/dev/zero``; a
 4.4 MB ``.keras`` file may say ``Dense(70000)``, and Keras builds those 645 M parameters (2.6 GB)
 before reading one weight and finding they do not fit. So every loader — the NumPy engine's reader
-and Keras' — is preceded by :func:`check_model_file`: a regular file of at most
+and Keras' — is given only bytes that passed :func:`check_model_bytes`: a regular file of at most
 :data:`~guiapp.core.model.keras_file.MAX_MODEL_BYTES`, a ``.keras`` archive that unpacks within
 bounds, and no more than :data:`~guiapp.core.model.limits.MAX_PARAMS` parameters, counted from what
 the file declares:
@@ -13,7 +13,9 @@ the file declares:
 - the shapes of the weights it stores, which h5py reads without reading the data — the bound for
   layers no formula covers.
 
-Nothing here builds a model or reads a weight.
+The file is opened once and read whole (:func:`read_checked`); every check runs on those bytes in memory,
+so what an engine is then given is exactly what was checked (:class:`~guiapp.core.model.model_file.ModelFile`).
+Nothing here builds a model or decodes a weight.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal
 
 from guiapp.core.errors import ModelFileError, file_problem
 from guiapp.core.files import FileRefused, open_regular
@@ -36,26 +39,35 @@ from guiapp.core.model.keras_file import (
     WEIGHTS_MEMBER,
     archive_problem,
     member_bytes,
+    member_file,
 )
 from guiapp.core.model.limits import MAX_PARAMS
 from guiapp.core.model.numpy_engine import NotSupported
 from guiapp.core.model.param_count import count_declared
 
-__all__ = ["MODEL_HINT", "ModelKind", "amount", "check_model_file"]
+__all__ = ["MODEL_HINT", "ModelKind", "amount", "check_model_bytes", "check_model_file", "read_checked"]
 
 ModelKind = Literal["zip", "hdf5"]
 MODEL_HINT = "pass --model PATH to a .keras file, or train one with `guiapp train`"
 MAX_WEIGHT_ARRAYS = 100_000  # weight arrays walked in one file (the shipped model has 8)
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _HEAD_BYTES = 2048 + 8  # HDF5's signature sits at 0, or after a user block of 512, 1024 or 2048 bytes
-_ZIP_LOCAL_HEADER = 30  # bytes before a member's name in its local header (PKZIP APPNOTE 4.3.7)
 _COUNT_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, ZeroDivisionError,
                  RecursionError, NotImplementedError)
 
 
 def check_model_file(path: Path | str, hint: str = MODEL_HINT) -> ModelKind:
     """What the model file at ``path`` is ("zip": a ``.keras`` archive, "hdf5": a legacy ``.h5``), once it is
-    known to be one guiapp may load; :class:`ModelFileError` (one line naming the file, then ``hint``) otherwise."""
+    known to be one guiapp may load; :class:`ModelFileError` (one line naming the file, then ``hint``) otherwise.
+
+    For a caller that only asks; one that goes on to load the model reads a
+    :class:`~guiapp.core.model.model_file.ModelFile` instead, and never opens the file again."""
+    return read_checked(path, hint)[1]
+
+
+def read_checked(path: Path | str, hint: str = MODEL_HINT) -> tuple[bytes, ModelKind]:
+    """The whole model file at ``path``, opened once through the checked door, and what it is
+    (:func:`check_model_bytes`); :class:`ModelFileError` otherwise."""
     try:
         handle = open_regular(path, MAX_MODEL_BYTES)
     except FileRefused as exc:
@@ -63,21 +75,30 @@ def check_model_file(path: Path | str, hint: str = MODEL_HINT) -> ModelKind:
         raise ModelFileError(file_problem(path, reason.get(exc.reason, exc.reason), hint)) from None
     with handle:
         try:
-            head = handle.read(_HEAD_BYTES)
-            handle.seek(0)
+            size = os.fstat(handle.fileno()).st_size  # open_regular has checked it is within MAX_MODEL_BYTES
+            data = handle.read(size + 1)  # one read of its size: no buffer of the whole limit for a small file
         except OSError as exc:
             raise ModelFileError(file_problem(path, f"cannot be read ({exc.strerror or exc})", hint)) from None
-        if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-            kind: ModelKind = "zip"
-            problem = archive_problem(handle)
-            if problem is not None:
-                raise ModelFileError(file_problem(path, problem, hint))
-        elif any(head[at:at + 8] == _HDF5_SIGNATURE for at in (0, 512, 1024, 2048)):
-            kind = "hdf5"
-        else:  # Keras would say "File not found" for a file that is there
-            raise ModelFileError(file_problem(
-                path, "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file", hint))
-        problem = (_archive_params if kind == "zip" else _hdf5_params)(handle)
+    if len(data) > size:  # written to while it was read: neither what was measured nor a whole model
+        raise ModelFileError(file_problem(path, "changed while it was being read", hint))
+    return data, check_model_bytes(path, data, hint)
+
+
+def check_model_bytes(path: Path | str, data: bytes, hint: str = MODEL_HINT) -> ModelKind:
+    """What the bytes of the model file ``path`` are, checked in memory (nothing is read from ``path``);
+    :class:`ModelFileError` naming ``path`` when guiapp may not load them."""
+    head = data[:_HEAD_BYTES]
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        kind: ModelKind = "zip"
+        problem = archive_problem(io.BytesIO(data))  # BytesIO shares the bytes' buffer: no copy
+        if problem is not None:
+            raise ModelFileError(file_problem(path, problem, hint))
+    elif any(head[at:at + 8] == _HDF5_SIGNATURE for at in (0, 512, 1024, 2048)):
+        kind = "hdf5"
+    else:  # Keras would say "File not found" for a file that is there
+        raise ModelFileError(file_problem(
+            path, "not a Keras model: neither a .keras archive (zip) nor an HDF5 .h5 file", hint))
+    problem = (_archive_params if kind == "zip" else _hdf5_params)(data)
     if problem is not None:
         raise ModelFileError(file_problem(path, problem))
     return kind
@@ -91,10 +112,10 @@ def amount(count: int) -> str:
 # --------------------------------------------------------------------------- the two kinds of file
 
 
-def _archive_params(handle: BinaryIO) -> str | None:
+def _archive_params(data: bytes) -> str | None:
     """Why a ``.keras`` archive declares too many parameters, or None (a damaged one is the loaders' to name)."""
     try:
-        with zipfile.ZipFile(handle) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             problem = None
             if CONFIG_MEMBER in names:
@@ -102,19 +123,20 @@ def _archive_params(handle: BinaryIO) -> str | None:
             if problem is None and WEIGHTS_MEMBER in names:
                 import h5py
 
-                with _member_file(archive, handle, WEIGHTS_MEMBER) as stream, h5py.File(stream, "r") as weights:
+                with (member_file(archive, data, WEIGHTS_MEMBER, MAX_WEIGHTS_BYTES, verify=False) as stream,
+                      h5py.File(stream, "r") as weights):  # its shapes only: no checksum over all its numbers
                     problem = _weights_problem(weights, skip=("optimizer",))
             return problem
     except Exception:  # noqa: BLE001 — damaged (h5py has many ways to say so): the loaders name it in their words
         return None
 
 
-def _hdf5_params(handle: BinaryIO) -> str | None:
+def _hdf5_params(data: bytes) -> str | None:
     """The same for a legacy ``.h5`` model: its ``model_config`` attribute and its ``model_weights`` group."""
     import h5py
 
     try:
-        with h5py.File(handle, "r") as model:
+        with h5py.File(io.BytesIO(data), "r") as model:
             problem = None
             if "model_config" in model.attrs:
                 attribute = model.attrs.get_id("model_config")
@@ -127,54 +149,6 @@ def _hdf5_params(handle: BinaryIO) -> str | None:
             return problem
     except Exception:  # noqa: BLE001 — as above
         return None
-
-
-class _StoredMember(io.RawIOBase):
-    """A stored (uncompressed) zip member read in place: h5py seeks about its metadata without the
-    zip module re-reading the member from its start at every step back."""
-
-    def __init__(self, handle: BinaryIO, start: int, size: int) -> None:
-        super().__init__()
-        self._handle, self._start, self._size, self._pos = handle, start, size, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
-        self._pos = min(max(base + offset, 0), self._size)
-        return self._pos
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        wanted = min(len(view), self._size - self._pos)
-        if wanted <= 0:
-            return 0
-        self._handle.seek(self._start + self._pos)
-        got = self._handle.readinto(view[:wanted]) or 0
-        self._pos += got
-        return got
-
-
-def _member_file(archive: zipfile.ZipFile, handle: BinaryIO, name: str) -> BinaryIO:
-    """The member ``name`` as a seekable file: in place when stored (as Keras writes it), else unpacked
-    into memory within :data:`MAX_WEIGHTS_BYTES`."""
-    info = archive.getinfo(name)
-    if info.compress_type != zipfile.ZIP_STORED:
-        return io.BytesIO(member_bytes(archive, name, MAX_WEIGHTS_BYTES))
-    handle.seek(info.header_offset)
-    local = handle.read(_ZIP_LOCAL_HEADER)
-    if len(local) != _ZIP_LOCAL_HEADER or not local.startswith(b"PK\x03\x04"):
-        raise ValueError(f"{name}: no local header")
-    start = info.header_offset + _ZIP_LOCAL_HEADER + int.from_bytes(local[26:28], "little") \
-        + int.from_bytes(local[28:30], "little")
-    return io.BufferedReader(_StoredMember(handle, start, info.compress_size))
 
 
 # --------------------------------------------------------------------------- the verdicts

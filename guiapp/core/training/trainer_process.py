@@ -5,39 +5,30 @@ the GIL between batches and freeze the pen. In a child process the window only e
 messages from a pipe it polls (never blocks on), and the run shares its code with ``guiapp train``:
 :func:`guiapp.core.training.training.train` with two more callbacks, the live view and the controls.
 
-Messages from the child, as tuples whose first item names them:
-
-- ``("started", info)``: ``info`` has ``batches_per_epoch``, ``epochs``, ``steps``, ``history`` (the folder),
-  ``conv`` (the first two Conv2D layers as (name, index of their kernel in the weights list));
-- ``("batch", step, loss, accuracy, seconds)``: every batch (``seconds`` since the first batch began);
-- ``("weights", step, weights, updates)``: all weights (Keras' order) at most every ``weights_every_s`` (1 s),
-  and ``updates``: each conv kernel's last gradient step (after − before that batch);
-- ``("snapshot", step)``: the history folder holds a new snapshot;
-- ``("epoch", epoch, logs)``: an epoch's end with its validation metrics;
-- ``("paused", step)``, ``("resumed", step)``, ``("evaluating",)``;
-- and one of ``("finished", model_path, test_accuracy)``, ``("stopped", step)``, ``("failed", message)``.
+Messages from the child (frozen dataclasses, below): :class:`Started` first; then :class:`Batch` every batch,
+:class:`Weights` at most every ``weights_every_s`` (1 s), :class:`Snapshot`, :class:`EpochEnded`, :class:`Paused`,
+:class:`Resumed`, :class:`Evaluating`; and last one of :class:`Finished`, :class:`Stopped`, :class:`Failed`.
+The window sends :class:`Pause`, :class:`Resume` and :class:`Stop`.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
-import threading
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from guiapp.core.child_process import start_child
+from guiapp.core.child_process import ChildError, ChildProcess, Failed, Message, Parent, ParentGone, Stop
 from guiapp.core.errors import GuiappError, short_reason
 from guiapp.core.training.callbacks import stepping_callback
 from guiapp.core.training.training import TrainingConfig
 
-__all__ = ["RunRequest", "TrainerProcess", "run"]
+__all__ = ["Batch", "EpochEnded", "Evaluating", "Failed", "Finished", "Pause", "Paused", "Resume", "Resumed",
+           "RunRequest", "Snapshot", "Started", "Stop", "Stopped", "TrainerProcess", "Weights", "run"]
 
 # The live view's refresh while training. Each refresh costs the window a redraw of the kernels and of the
 # drawing's maps, and the trainer a copy of every weight: twice a second kept training at 76–82% of plain
@@ -59,6 +50,86 @@ class RunRequest:
     weights_every_s: float = WEIGHTS_EVERY_S
 
 
+# The window sends these (and Stop: end after the batch it is on; no model is written, the history stays whole).
+@dataclass(frozen=True)
+class Pause(Message):
+    pass
+
+
+@dataclass(frozen=True)
+class Resume(Message):
+    pass
+
+
+# The trainer sends these.
+@dataclass(frozen=True)
+class Started(Message):
+    batches_per_epoch: int
+    epochs: int
+    steps: int
+    history: str  # the folder
+    conv: list[tuple[str, int]]  # the first Conv2D layers: (name, index of their kernel in the weights list)
+
+
+@dataclass(frozen=True)
+class Batch(Message):
+    step: int
+    loss: float
+    accuracy: float
+    seconds: float  # since the first batch began
+
+
+@dataclass(frozen=True)
+class Weights(Message):
+    step: int
+    weights: list[np.ndarray]  # every weight, Keras' order
+    updates: list[np.ndarray] | None  # each shown conv kernel's last gradient step (after − before), or None
+
+
+@dataclass(frozen=True)
+class Snapshot(Message):
+    """The history folder holds a new snapshot of this step."""
+
+    step: int
+
+
+@dataclass(frozen=True)
+class EpochEnded(Message):
+    epoch: int
+    logs: dict[str, float]  # its validation metrics
+
+
+@dataclass(frozen=True)
+class Paused(Message):
+    step: int
+
+
+@dataclass(frozen=True)
+class Resumed(Message):
+    step: int
+
+
+@dataclass(frozen=True)
+class Evaluating(Message):
+    """Training is over; the test set is being evaluated."""
+
+
+@dataclass(frozen=True)
+class Finished(Message):
+    model_path: str
+    test_accuracy: float
+
+
+@dataclass(frozen=True)
+class Stopped(Message):
+    """Stopped at this step; no model was written."""
+
+    step: int
+
+
+FINAL = (Finished, Stopped, Failed)  # the last message of every run
+
+
 class _Stop(Exception):
     """Raised inside ``fit`` by the stop button (or a window that went away): nothing is written."""
 
@@ -73,7 +144,7 @@ def _conv_kernels(model: Any) -> list[tuple[str, int]]:
     return found
 
 
-def _live_callback(keras: Any, outbox: _Outbox, conn: Connection, request: RunRequest, batches: int) -> Any:
+def _live_callback(keras: Any, outbox: _Outbox, parent: Parent, request: RunRequest, batches: int) -> Any:
     """Sends progress and weights, and obeys pause, resume and stop between batches."""
     every = request.weights_every_s
 
@@ -82,9 +153,8 @@ def _live_callback(keras: Any, outbox: _Outbox, conn: Connection, request: RunRe
             self.started, self.last_sent = time.perf_counter(), -math.inf
             self.conv = _conv_kernels(self.model)
             self.before: list[np.ndarray] | None = None
-            outbox.send(("started", {"batches_per_epoch": batches, "epochs": request.config.epochs,
-                                   "steps": batches * request.config.epochs, "history": str(request.history),
-                                   "conv": self.conv}))
+            outbox.send(Started(batches, request.config.epochs, batches * request.config.epochs,
+                                str(request.history), self.conv))
             self._send_weights(0, None)
 
         def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
@@ -94,53 +164,45 @@ def _live_callback(keras: Any, outbox: _Outbox, conn: Connection, request: RunRe
         def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
             step = self.step(batch)
             logs = logs or {}
-            outbox.send(("batch", step, float(logs.get("loss", math.nan)), float(logs.get("accuracy", math.nan)),
-                       time.perf_counter() - self.started))
+            outbox.send(Batch(step, float(logs.get("loss", math.nan)), float(logs.get("accuracy", math.nan)),
+                              time.perf_counter() - self.started))
             if self.before is not None:
                 self._send_weights(step, self.before)
                 self.before = None
             self._obey(step)
 
         def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            outbox.send(("epoch", epoch + 1, {k: float(v) for k, v in (logs or {}).items()}))
+            outbox.send(EpochEnded(epoch + 1, {k: float(v) for k, v in (logs or {}).items()}))
 
         def _send_weights(self, step: int, before: list[np.ndarray] | None) -> None:
             weights = self.model.get_weights()
             updates = None if before is None else [weights[i] - old for (_, i), old in zip(self.conv, before)]
-            outbox.send(("weights", step, weights, updates))
+            outbox.send(Weights(step, weights, updates))
             self.last_sent = time.perf_counter()
 
         def _obey(self, step: int) -> None:
             """Between two batches: a pause waits here (the step is the same when it resumes)."""
-            while conn.poll():
-                command = _receive(conn)
-                if command == "stop":
-                    raise _Stop(step)
-                if command == "pause":
-                    outbox.send(("paused", step))
-                    while (command := _receive(conn)) not in ("resume", "stop"):
+            while parent.poll():
+                command = parent.receive()  # a window that went away reads as Stop
+                if isinstance(command, Pause):
+                    outbox.send(Paused(step))
+                    while not isinstance(command := parent.receive(), (Resume, Stop)):
                         pass
-                    if command == "stop":
-                        raise _Stop(step)
-                    outbox.send(("resumed", step))
+                    if not isinstance(command, Stop):
+                        outbox.send(Resumed(step))
+                if isinstance(command, Stop):
+                    raise _Stop(step)
 
     return _Live()
 
 
-def _receive(conn: Connection) -> str:
-    """The next command; a window that went away means stop."""
-    try:
-        return str(conn.recv()[0])
-    except (EOFError, OSError):
-        return "stop"
-
-
-def run(conn: Connection, request: RunRequest) -> None:
-    """The child: train as asked, reporting through ``conn``; always ends with finished, stopped or failed."""
+def run(parent: Parent, request: RunRequest) -> None:
+    """The child: train as asked, reporting to ``parent``; always ends with Finished, Stopped or Failed."""
     try:
         os.nice(TRAINER_NICENESS)  # before TensorFlow starts its threads: they inherit it
     except OSError:  # not allowed here: train at the window's priority
         pass
+    outbox = _Outbox(parent)
     try:
         from guiapp.core.training.data import load_mnist
         from guiapp.core.training.training import train, training_count
@@ -151,34 +213,29 @@ def run(conn: Connection, request: RunRequest) -> None:
         data = load_mnist(request.data)
         k = keras()
         batches = math.ceil(training_count(len(data.x_train), request.config) / request.config.batch_size)
-        outbox = _Outbox(conn)
-        result = _train_with_notice(outbox, train, data, request, [_live_callback(k, outbox, conn, request, batches)])
-        message: tuple[Any, ...] = ("finished", str(result.model_path), float(result.card["test"]["accuracy"]))
+        result = _train_with_notice(outbox, train, data, request, [_live_callback(k, outbox, parent, request,
+                                                                                  batches)])
+        message: Message = Finished(str(result.model_path), float(result.card["test"]["accuracy"]))
     except _Stop as stop:
-        message = ("stopped", int(stop.args[0]))
+        message = Stopped(int(stop.args[0]))
     except GuiappError as exc:
-        message = ("failed", str(exc))
+        message = Failed(str(exc))
     except Exception as exc:  # noqa: BLE001 — the window shows one line, never a traceback
-        message = ("failed", f"training failed: {short_reason(exc)}")
-    try:
-        _Outbox(conn).send(message)
-    finally:
-        conn.close()
+        message = Failed(f"training failed: {short_reason(exc)}")
+    outbox.send(message)
 
 
 class _Outbox:
-    """Sends to the window from the training thread and the history's writing thread, one message at a time."""
+    """Sends to the window from the training thread and the history's writing thread."""
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self._lock = threading.Lock()
+    def __init__(self, parent: Parent) -> None:
+        self.parent = parent
 
-    def send(self, message: tuple[Any, ...]) -> None:
-        with self._lock:
-            try:
-                self.conn.send(message)
-            except (OSError, ValueError):  # the window went away: the next command read says stop
-                pass
+    def send(self, message: Message) -> None:
+        try:
+            self.parent.send(message)
+        except ParentGone:  # the window went away: the next command read says stop
+            pass
 
 
 def _train_with_notice(outbox: _Outbox, train: Any, data: Any, request: RunRequest, callbacks: list[Any]) -> Any:
@@ -187,68 +244,55 @@ def _train_with_notice(outbox: _Outbox, train: Any, data: Any, request: RunReque
 
     class _Evaluating(keras().callbacks.Callback):
         def on_train_end(self, logs: Any = None) -> None:
-            outbox.send(("evaluating",))
+            outbox.send(Evaluating())
 
     from guiapp.core.model.arch_edit import architecture_from_dict
 
     return train(data, request.out, request.config, architecture=architecture_from_dict(request.architecture),
                  history=request.history, callbacks=[*callbacks, _Evaluating()],
-                 on_snapshot=lambda snapshot: outbox.send(("snapshot", snapshot.step)))
+                 on_snapshot=lambda snapshot: outbox.send(Snapshot(snapshot.step)))
 
 
 class TrainerProcess:
     """One run in a child process. :meth:`messages` never blocks; pause, resume and stop are sent at once."""
 
     def __init__(self, request: RunRequest) -> None:
-        context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=run, args=(child, request), name="guiapp-trainer", daemon=True)
-        start_child(self._process)  # deaf to Ctrl-C: the window stops the run as it closes
-        child.close()
+        self._child = ChildProcess(run, request, name="guiapp-trainer", label="the training process")
         self.request = request
-        self.ended = False  # a final message (finished, stopped, failed) has been read
+        self.ended = False  # a final message (Finished, Stopped, Failed) has been read
 
-    def messages(self, limit: int = 1000) -> list[tuple[Any, ...]]:
-        """The messages waiting now (at most ``limit``); a child that died says so as ``("failed", …)``."""
-        received: list[tuple[Any, ...]] = []
-        while not self.ended and len(received) < limit:
-            try:
-                if not self._conn.poll():
-                    break
-                message = self._conn.recv()
-            except (EOFError, OSError):
-                code = self._process.exitcode
-                message = ("failed", f"the training process ended unexpectedly (exit code {code})")
-            received.append(message)
-            self.ended = message[0] in ("finished", "stopped", "failed")
+    def messages(self, limit: int = 1000) -> list[Message]:
+        """The messages waiting now (at most ``limit``), up to the final one; a child that died says so as
+        :class:`Failed`."""
+        if self.ended:
+            return []
+        received = self._child.messages(limit)
+        for index, message in enumerate(received):
+            if isinstance(message, FINAL):
+                self.ended = True
+                return received[:index + 1]
         return received
 
-    def _command(self, name: str) -> None:
+    def _command(self, command: Message) -> None:
         try:
-            self._conn.send((name,))
-        except (OSError, ValueError):  # the child is gone: its last message says why
+            self._child.send(command)
+        except ChildError:  # the child is gone: its last message says why
             pass
 
     def pause(self) -> None:
-        self._command("pause")
+        self._command(Pause())
 
     def resume(self) -> None:
-        self._command("resume")
+        self._command(Resume())
 
     def stop(self) -> None:
         """Ask the run to stop after the batch it is on: no model is written; the history stays whole."""
-        self._command("stop")
+        self._command(Stop())
 
     def close(self, timeout: float = 10.0) -> None:
-        """Stop the child if it still runs and wait for it (killed after ``timeout`` seconds)."""
-        if self._process.is_alive():
-            self.stop()
-            self._process.join(timeout)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join(2.0)
-        self._conn.close()
+        """Stop the child if it still runs and wait for it (ended for sure after ``timeout`` seconds)."""
+        self._child.close(timeout)
 
     @property
     def alive(self) -> bool:
-        return self._process.is_alive()
+        return self._child.alive

@@ -11,28 +11,53 @@ and progress on, and ends the child at once when asked to stop (or when the wind
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import warnings
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from guiapp.core.child_process import start_child
+from guiapp.core.child_process import ChildProcess, Failed, Message, Parent, ParentGone
 from guiapp.core.errors import short_reason
 from guiapp.core.where.atlas import Stopped, fit_map
 from guiapp.core.where.embedding import NoEmbedding, TestPass
 
-__all__ = ["FEATURES", "MAP", "MapFailed", "fit_in_process", "layer_map_in_process", "where_in_process"]
+__all__ = ["FEATURES", "MAP", "Failed", "MapDone", "MapFailed", "PassDone", "Progress", "Unavailable",
+           "fit_in_process", "layer_map_in_process", "where_in_process"]
 
 WHERE_NICENESS = 10  # as the trainer: the pen and the live view first
 POLL_S = 0.1  # how often the waiting thread checks should_stop
 FIT_JOBS = 2  # both cores: niced, the fit yields them to the pen and the live loop
 FEATURES, MAP = "features", "map"  # the two stages, as progress names them
-_PARENT_GONE = (BrokenPipeError, ConnectionResetError, EOFError)  # what writing to a closed pipe raises
+
+
+@dataclass(frozen=True)
+class Progress(Message):
+    stage: str  # FEATURES or MAP
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class PassDone(Message):
+    """The pass over the test digits: a :class:`TestPass` (the model's view), or a layer's feature array."""
+
+    result: Any
+
+
+@dataclass(frozen=True)
+class MapDone(Message):
+    points: np.ndarray  # (N, 2)
+
+
+@dataclass(frozen=True)
+class Unavailable(Message):
+    """The model gives no view of the digits to compare (the tab says so; not a failure)."""
+
+    text: str
 
 
 class MapFailed(Exception):
@@ -49,32 +74,30 @@ def _nice() -> None:
 
 
 @contextlib.contextmanager
-def _reporting_to(conn: Connection) -> Iterator[None]:
-    """The child's work, reported through ``conn``: an error as one line, and nothing once the parent is gone.
+def _reporting_to(parent: Parent) -> Iterator[None]:
+    """The child's work, reported to ``parent``: an error as one line, and nothing once the parent is gone.
 
-    A window closed or killed mid-map closes the pipe: the next progress report (or the report of that
-    failure) finds it broken, and the child ends quietly: there is nobody left to tell, and a traceback on
-    the terminal the window was started from would only alarm its user.
+    A window closed mid-map closes the pipe: the next progress report (or the report of that failure) finds it
+    broken, and the child ends quietly: there is nobody left to tell, and a traceback on the terminal the
+    window was started from would only alarm its user. (A window killed outright: the child's watchdog ends it.)
     """
     try:
         try:
             yield
-        except _PARENT_GONE:
+        except ParentGone:
             raise
         except NoEmbedding as exc:  # no view of the digits, or one that is not numbers (ComputesNaN): the tab says it
-            conn.send(("unavailable", str(exc)))
+            parent.send(Unavailable(str(exc)))
         except Exception as exc:  # noqa: BLE001 — reported to the parent in one line, never a traceback
-            conn.send(("failed", short_reason(exc)))
-    except _PARENT_GONE:
+            parent.send(Failed(short_reason(exc)))
+    except ParentGone:
         pass
-    finally:
-        conn.close()
 
 
-def _fit_child(conn: Connection, features: np.ndarray, seed: int) -> None:
+def _fit_child(parent: Parent, features: np.ndarray, seed: int) -> None:
     _nice()
-    with _reporting_to(conn):
-        conn.send(("map", fit_map(features, seed, FIT_JOBS, _reporter(conn, MAP))))
+    with _reporting_to(parent):
+        parent.send(MapDone(fit_map(features, seed, FIT_JOBS, _reporter(parent, MAP))))
 
 
 def _open(model: Path, trust: bool, data: Path | None) -> tuple[Any, np.ndarray, np.ndarray]:
@@ -88,76 +111,65 @@ def _open(model: Path, trust: bool, data: Path | None) -> tuple[Any, np.ndarray,
     return Inspector.load(model, trust=trust), digits.images.astype(np.float32) / 255.0, digits.labels
 
 
-def _reporter(conn: Connection, stage: str) -> Callable[[int, int], None]:
-    return lambda done, total: conn.send(("progress", stage, done, total))
+def _reporter(parent: Parent, stage: str) -> Callable[[int, int], None]:
+    return lambda done, total: parent.send(Progress(stage, done, total))
 
 
-def _where_child(conn: Connection, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
+def _where_child(parent: Parent, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
                  seed: int) -> None:
     _nice()
     from guiapp.core.where.cache import load_or_fit_map, load_or_run
 
-    with _reporting_to(conn):
+    with _reporting_to(parent):
         inspector, images, labels = _open(model, trust, data)
-        found = load_or_run(inspector, images, labels, cache_dir, _reporter(conn, FEATURES))
-        conn.send(("pass", found))
-        conn.send(("map", load_or_fit_map(inspector, images, labels, found.features, cache_dir, lambda features:
-                                          fit_map(features, seed, FIT_JOBS, _reporter(conn, MAP)))))
+        found = load_or_run(inspector, images, labels, cache_dir, _reporter(parent, FEATURES))
+        parent.send(PassDone(found))
+        parent.send(MapDone(load_or_fit_map(inspector, images, labels, found.features, cache_dir, lambda features:
+                                            fit_map(features, seed, FIT_JOBS, _reporter(parent, MAP)))))
 
 
-def _layer_child(conn: Connection, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
+def _layer_child(parent: Parent, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
                  layer: str, seed: int) -> None:
     _nice()
     from guiapp.core.where.cache import load_or_compute_layer_map
     from guiapp.core.where.layers import layer_features
 
-    with _reporting_to(conn):
+    with _reporting_to(parent):
         inspector, images, labels = _open(model, trust, data)
         features, points = load_or_compute_layer_map(
             inspector, layer, images, labels, cache_dir,
-            lambda: layer_features(inspector, images, layer, _reporter(conn, FEATURES)),
-            lambda values: fit_map(values, seed, FIT_JOBS, _reporter(conn, MAP)))
-        conn.send(("pass", features))
-        conn.send(("map", points))
+            lambda: layer_features(inspector, images, layer, _reporter(parent, FEATURES)),
+            lambda values: fit_map(values, seed, FIT_JOBS, _reporter(parent, MAP)))
+        parent.send(PassDone(features))
+        parent.send(MapDone(points))
 
 
 def _run(target: Callable[..., None], args: tuple[object, ...], progress: Callable[[str, int, int], None] | None,
          on_pass: Callable[[object], None] | None, should_stop: Callable[[], bool] | None) -> np.ndarray:
-    """Run ``target(conn, *args)`` in a spawned child; its map, after passing on progress and the pass."""
-    context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=target, args=(child, *args), name="guiapp-where", daemon=True)
-    start_child(process)  # Ctrl-C reaches the window, which ends this child as it closes
-    child.close()
-    ended = lambda: MapFailed(f"its process ended unexpectedly (exit code {process.exitcode})")
+    """Run ``target(parent, *args)`` in a child; its map, after passing on progress and the pass."""
+    child = ChildProcess(target, *args, name="guiapp-where", label="its process")
     try:
         while True:
             if should_stop is not None and should_stop():
                 raise Stopped
-            if not parent.poll(POLL_S):
-                if not process.is_alive() and not parent.poll(0):
-                    raise ended()
+            if not child.poll(POLL_S):
+                if not child.alive and not child.poll():
+                    raise MapFailed(f"its process ended unexpectedly (exit code {child.exitcode})")
                 continue
-            try:
-                message = parent.recv()
-            except EOFError:
-                raise ended() from None
-            kind = message[0]
-            if kind == "progress" and progress is not None:
-                progress(*message[1:])
-            elif kind == "pass" and on_pass is not None:
-                on_pass(message[1])
-            elif kind == "map":
-                return np.asarray(message[1], np.float32)
-            elif kind == "unavailable":
-                raise NoEmbedding(message[1])
-            elif kind == "failed":
-                raise MapFailed(message[1])
+            for message in child.messages():
+                match message:
+                    case Progress(stage, done, total) if progress is not None:
+                        progress(stage, done, total)
+                    case PassDone(result) if on_pass is not None:
+                        on_pass(result)
+                    case MapDone(points):
+                        return np.asarray(points, np.float32)
+                    case Unavailable(text):
+                        raise NoEmbedding(text)
+                    case Failed(text):
+                        raise MapFailed(text)
     finally:
-        if process.is_alive():
-            process.terminate()
-        process.join(5.0)
-        parent.close()
+        child.close(0.0)  # the child reads nothing: ended at once when asked to stop (or when done)
 
 
 def fit_in_process(features: np.ndarray, seed: int = 0, progress: Callable[[int, int], None] | None = None,

@@ -98,6 +98,11 @@ class CounterfactualView(QWidget):
         if index >= 0:
             self.target_box.setCurrentIndex(index)
 
+    def find(self, target: int) -> None:
+        """Search for what would make the input a ``target``, as choosing it and pressing Find does."""
+        self.set_target(target)
+        self._on_find()
+
     def _on_find(self) -> None:
         target = self.target_box.currentData()
         if target is not None:

@@ -1,14 +1,21 @@
-"""Finds each filter's favourite MNIST patches in a thread of its own, once per model (then from the cache)."""
+"""Finds each filter's favourite MNIST patches off the GUI thread, once per model (then from the cache).
+
+The search is one :class:`~guiapp.ui.jobs.Jobs` job: a newer :meth:`PatchWorker.start` or
+:meth:`PatchWorker.cancel` stops it between two batches, and only the latest request's progress and result
+come back, so a result always belongs to the model it names.
+"""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QThread, Signal, Slot
 
-from guiapp.core.explain.filter_patches import Cancelled, load_or_compute
+from guiapp.core.explain.filter_patches import FilterPatches, load_or_compute
 from guiapp.core.training.data import Samples
+from guiapp.ui.jobs import JobContext, Jobs
+
+FAILED = "could not find the filters' favourite patches"
 
 
 def default_cache_dir() -> Path:
@@ -18,62 +25,52 @@ def default_cache_dir() -> Path:
 
 
 class PatchWorker(QObject):
-    """Call :meth:`start` from the GUI thread; ``ready`` brings (inspector, FilterPatches) back.
-
-    A newer :meth:`start` or :meth:`cancel` stops a computation in progress between two
-    batches, so a result always belongs to the model it names.
-    """
+    """Call :meth:`start` from the GUI thread; ``ready`` brings (inspector, FilterPatches) back."""
 
     progress = Signal(int, int)  # digits done, digits in all
     ready = Signal(object, object)  # the Inspector it was computed for, FilterPatches
     failed = Signal(str)
-    _requested = Signal(object, object, int)
 
-    def __init__(self, samples: Samples, cache_dir: Path | None) -> None:
-        super().__init__()
+    def __init__(self, samples: Samples, cache_dir: Path | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.samples = samples
         self.cache_dir = cache_dir
-        self._generation = 0
-        self._lock = threading.Lock()
-        self._requested.connect(self._compute)
+        self.jobs = Jobs("filter-patches", self)
+        self.jobs.progress.connect(self._on_progress)
+        self.jobs.done.connect(self._on_done)
+        self.jobs.failed.connect(self._on_failed)
 
     def start(self, inspector: object) -> None:
-        with self._lock:
-            self._generation += 1
-            generation = self._generation
-        self._requested.emit(inspector, self.cache_dir, generation)
+        self.jobs.start(self._search, inspector, self.cache_dir)
 
     def cancel(self) -> None:
-        with self._lock:
-            self._generation += 1
+        self.jobs.cancel()
 
-    def _stale(self, generation: int) -> bool:
-        with self._lock:
-            return generation != self._generation
+    def shutdown(self) -> None:
+        """Stop the search and end its thread (idempotent)."""
+        self.jobs.shutdown()
 
-    @Slot(object, object, int)
-    def _compute(self, inspector: object, cache_dir: Path | None, generation: int) -> None:
-        if self._stale(generation):
-            return
-        try:
-            patches = load_or_compute(
-                inspector, self.samples.images, self.samples.labels, cache_dir,
-                progress=lambda done, total: self.progress.emit(done, total),
-                should_stop=lambda: self._stale(generation),
-            )
-        except Cancelled:
-            return
-        except Exception as exc:  # noqa: BLE001 — a side panel must never take the window down
-            self.failed.emit(f"could not find the filters' favourite patches: {exc}")
-            return
-        if not self._stale(generation):
-            self.ready.emit(inspector, patches)
+    def _search(self, context: JobContext, inspector: object,
+                cache_dir: Path | None) -> tuple[object, FilterPatches]:
+        """In the worker thread: the patches from the cache, or searched batch by batch until stopped."""
+        patches = load_or_compute(inspector, self.samples.images, self.samples.labels, cache_dir,
+                                  progress=context.progress, should_stop=context.stopped)
+        return inspector, patches
+
+    @Slot(int, object)
+    def _on_progress(self, _generation: int, values: tuple[int, int]) -> None:
+        self.progress.emit(*values)
+
+    @Slot(int, object)
+    def _on_done(self, _generation: int, found: tuple[object, FilterPatches]) -> None:
+        self.ready.emit(*found)
+
+    @Slot(int, str)
+    def _on_failed(self, _generation: int, message: str) -> None:
+        self.failed.emit(f"{FAILED}: {message}")
 
 
 def start_patch_thread(parent: QObject, samples: Samples, cache_dir: Path | None) -> tuple[PatchWorker, QThread]:
-    thread = QThread(parent)
-    thread.setObjectName("filter-patches")
-    worker = PatchWorker(samples, cache_dir)
-    worker.moveToThread(thread)
-    thread.start()
-    return worker, thread
+    """A PatchWorker and the thread its searches run in (``quit`` + ``wait`` it, or call ``worker.shutdown()``)."""
+    worker = PatchWorker(samples, cache_dir, parent)
+    return worker, worker.jobs.worker_thread

@@ -1,12 +1,13 @@
-"""The model's thread: loads the model, then turns drawings into finished updates.
+"""The model's thread: loads the model, then turns requests into finished updates.
 
-The GUI thread only hands over the latest drawing (:meth:`InferenceWorker.submit`)
-and never waits. Requests are coalesced: while one drawing is being computed, newer
-ones replace each other, and the newest is computed next — so intermediate states
-may be skipped but the final state of a stroke never is. Each drawing goes through
-:func:`guiapp.core.live.live_update.compute_update`, pictures included, so the GUI thread
-only paints. Work not needed at pointer rate (the full recipe's reference pass when a
-preprocessing step is off) runs when the window says the pointer rests (:meth:`settle`).
+Every public method is called from the GUI thread, and never waits: it leaves a frozen
+:class:`~guiapp.core.live.live_request.LiveRequest` (the drawing and every choice that shapes it, read
+together from the window's state) in a one-slot mailbox and wakes the worker's thread. Requests are
+coalesced: while one is being computed, newer ones replace each other, and the newest is computed next —
+so intermediate states may be skipped but the final state of a stroke never is. The same source with the
+same choices is computed once; at rest, once more only when rest adds work (the full recipe's reference
+pass, the Why tab's slower methods). The computing happens in the compute process
+(:mod:`guiapp.core.live.compute_process`), or in this thread when there is none.
 """
 
 from __future__ import annotations
@@ -18,30 +19,23 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from guiapp.core.drawing.picture import PictureRecipe
-from guiapp.core.drawing.preprocess import PreprocessOptions
-from guiapp.core.drawing.strokes import Drawing, IncrementalRasterizer
+from guiapp.core.drawing.strokes import IncrementalRasterizer
 from guiapp.core.errors import GuiappError, UnsafeModelError, short_reason
 from guiapp.core.live.compute_process import ComputeProcess, ComputeProcessError
-from guiapp.core.live.layer_picture import SHARED
-from guiapp.core.live.live_update import (
-    Source,
-    Update,
-    ExplainRequest,
-    compute_update,
-    counterfactual,
-)
+from guiapp.core.live.live_request import LiveRequest, compute_request, counterfactual_for
+from guiapp.core.live.live_update import Update
 from guiapp.core.model.inference import Inspector
 
 __all__ = ["InferenceWorker", "Update", "start_worker_thread"]
 
 
 class InferenceWorker(QObject):
-    """Lives in its own QThread; talk to it through :meth:`submit`, :meth:`take` and :meth:`load`.
+    """Lives in its own QThread; the GUI thread talks to it through :meth:`ask`, :meth:`take`, :meth:`load`,
+    :meth:`set_weights` and :meth:`find_counterfactual`.
 
-    At most one result waits for the GUI: the next drawing is computed only once the
-    GUI has taken the previous result (it then computes while the GUI paints), so a
-    slow display never builds a queue of stale results.
+    At most one result waits for the GUI: the next request is computed only once the GUI has taken the
+    previous result (it then computes while the GUI paints), so a slow display never builds a queue of
+    stale results.
     """
 
     modelLoaded = Signal(object)  # Inspector
@@ -49,7 +43,7 @@ class InferenceWorker(QObject):
     modelNeedsTrust = Signal(str, str)  # path, one-line message: the file holds code that would run on load
     updateReady = Signal()  # call take() for the newest Update
     computeFailed = Signal(str)  # a drawing could not be computed (one line); later ones still are
-    counterfactualReady = Signal(object)  # a Counterfactual, asked for with request_counterfactual
+    counterfactualReady = Signal(object)  # a Counterfactual, asked for with find_counterfactual
     counterfactualFailed = Signal(str)  # one line: why none could be found (a blank input, …)
     _wake = Signal()
     _load_requested = Signal(str, bool)
@@ -61,20 +55,13 @@ class InferenceWorker(QObject):
         self.process_problem: str | None = None if compute_process is not None else "no compute process"
         self._lock = threading.Lock()
         self.lut = lut  # (256, 4) uint8 colours of the layer pictures; None: no pictures
-        self.colour_mode = SHARED  # replaced whole (atomic), read by the worker thread
-        self._pending: Source | None = None  # newest drawing (or picture) not yet computed
-        self._pending_reference = False  # compute the pending drawing's reference pass too
-        self._referenced: Source | None = None  # the last drawing computed with its reference pass
-        self._latest: Source | None = None  # the last drawing accepted (pending, computing or done)
+        self._pending: LiveRequest | None = None  # the newest request not yet computed
+        self._asked: LiveRequest | None = None  # the last request accepted (pending, computing or done)
         self._ready: Update | None = None  # computed, not yet taken by the GUI
         self._scheduled = False  # a _drain call is queued or running
         self._inspector: Inspector | None = None
         self._rasterize = IncrementalRasterizer()  # used only in the worker thread
-        self.options = PreprocessOptions()  # replaced whole (atomic), read by the worker thread
-        self.picture_recipe: PictureRecipe | None = None  # None: the model's default
-        self.input_range: tuple[float, float] | None = None  # None: the model's own
-        self.why: ExplainRequest | None = None  # the Why tab on screen: its evidence maps with every update
-        self._counterfactual: tuple[Source, int] | None = None  # asked for, not yet computed
+        self._counterfactual: tuple[LiveRequest, int] | None = None  # asked for, not yet computed
         self.inference_count = 0
         self._weights: list[np.ndarray] | None = None  # a training run's, replacing the file's (None: the file's)
         self._weights_changed = False  # new weights not yet given to the compute process
@@ -91,93 +78,52 @@ class InferenceWorker(QObject):
         """
         self._load_requested.emit(str(path), trust)
 
-    def submit(self, drawing: Source) -> None:
-        """Ask for ``drawing`` to be computed; replaces any request not yet started.
-
-        The same drawing object twice (e.g. the end of a stroke after its last move) is computed once.
-        """
+    def ask(self, request: LiveRequest) -> None:
+        """Compute ``request``; replaces any request not yet started. Nothing new is asked — and nothing is
+        computed — when the last request had the same source and choices, and either the same rest or rest
+        (a moving request after an at-rest one), or when rest adds no work."""
         with self._lock:
-            if drawing is self._latest:
+            last = self._asked
+            if request.same_choices(last) and (last.at_rest or not request.at_rest or not request.rest_adds_work):
                 return
-            self._pending = self._latest = drawing
-            self._pending_reference = False
+            self._pending = self._asked = request
             wake = self._claim_wake()
         if wake:
             self._wake.emit()
 
-    def settle(self, drawing: Source) -> None:
-        """The pointer rests on ``drawing``: compute what waits for rest (the full recipe's reference pass,
-        the Why tab's integrated gradients and occlusion)."""
-        reference = self.options != PreprocessOptions() and isinstance(drawing, Drawing)
-        if not reference and self.why is None:
-            return  # every step on (or a picture), no Why tab: the result is all there is
-        with self._lock:
-            if drawing is self._referenced or (drawing is self._pending and self._pending_reference):
-                return
-            self._pending = self._latest = drawing
-            self._pending_reference = True
-            wake = self._claim_wake()
-        if wake:
-            self._wake.emit()
+    @property
+    def asked(self) -> LiveRequest | None:
+        """The last request accepted (pending, computing or computed)."""
+        return self._asked
 
-    def set_recipe(self, picture_recipe: PictureRecipe | None, input_range: tuple[float, float] | None,
-                   drawing: Source) -> None:
-        """Fit pictures with ``picture_recipe`` and scale inputs to ``input_range`` from now on; recompute."""
-        with self._lock:  # the worker thread reads the two together
-            self.picture_recipe, self.input_range = picture_recipe, input_range
-            self._latest = self._referenced = None
-        self.submit(drawing)
-
-    def set_why(self, why: ExplainRequest | None, drawing: Source) -> None:
-        """Explain every update with ``why`` from now on (None: the Why tab is off screen); recompute ``drawing``
-        with the at-rest methods too."""
-        with self._lock:
-            self.why = why
-            self._latest = self._referenced = None
-        if why is not None:
-            self.settle(drawing)
-        else:
-            self.submit(drawing)
-
-    def set_weights(self, weights: list[np.ndarray] | None, drawing: Source) -> None:
-        """Run the loaded network with ``weights`` (a training run's, Keras' order) and compute ``drawing``
+    def set_weights(self, weights: list[np.ndarray] | None, request: LiveRequest) -> None:
+        """Run the loaded network with ``weights`` (a training run's, Keras' order) and compute ``request``
         again; None goes back to the file's own weights. Newer weights replace any not yet applied."""
         with self._lock:
             self._weights, self._weights_changed = weights, True
             self.weights_version += 1
-            self._pending = self._latest = drawing
-            self._pending_reference = False
+            self._pending = self._asked = request
             wake = self._claim_wake()
         if wake:
             self._wake.emit()
 
-    def request_counterfactual(self, drawing: Source, target: int) -> None:
-        """Find what would make ``drawing`` a ``target``; ``counterfactualReady`` or ``counterfactualFailed`` follows."""
+    def find_counterfactual(self, request: LiveRequest, target: int) -> None:
+        """Find what would make ``request``'s source a ``target``; ``counterfactualReady`` or
+        ``counterfactualFailed`` follows."""
         with self._lock:
-            self._counterfactual = (drawing, target)
+            self._counterfactual = (request, target)
             wake = self._claim_wake()
         if wake:
             self._wake.emit()
-
-    def set_options(self, options: PreprocessOptions, drawing: Source) -> None:
-        """Preprocess from now on with ``options``, and compute ``drawing`` again with them (and its reference)."""
-        self.options = options
-        with self._lock:
-            self._latest = self._referenced = None  # the same drawing must be computed again
-        if options != PreprocessOptions():
-            self.settle(drawing)
-        else:
-            self.submit(drawing)
 
     def take(self) -> Update | None:
-        """The newest computed update (GUI thread); lets the worker start on the next drawing."""
+        """The newest computed update (GUI thread); lets the worker start on the next request."""
         with self._lock:
             update, self._ready = self._ready, None
             wake = self._claim_wake()
         if wake:
             self._wake.emit()
         return update
-
     def _claim_wake(self) -> bool:
         """Under the lock: should a _drain be queued now?"""
         if self._scheduled or self._inspector is None:
@@ -211,7 +157,7 @@ class InferenceWorker(QObject):
             self._weights, self._weights_changed = None, False
             self._applied_version = 0
             self._ready = None
-            self._latest = None  # a new model: the drawing on screen must be computed again
+            self._asked = None  # a new model: the drawing on screen must be computed again
         self.modelLoaded.emit(inspector)
 
     @Slot()
@@ -224,8 +170,7 @@ class InferenceWorker(QObject):
             if self._ready is not None:  # only the counterfactual could go: the GUI has a result to take
                 self._scheduled = False
                 return
-            drawing, self._pending = self._pending, None
-            reference = self._pending_reference
+            request, self._pending = self._pending, None
             weights, changed, self._weights_changed = self._weights, self._weights_changed, False
             version = self.weights_version if changed else self._applied_version
         computed = False
@@ -234,14 +179,12 @@ class InferenceWorker(QObject):
                 self._apply_weights(weights)
                 self._applied_version = version
             inspector = self._inspector
-            if drawing is not None and inspector is not None:
-                update = dataclasses.replace(self._compute(inspector, drawing, reference),
+            if request is not None and inspector is not None:
+                update = dataclasses.replace(self._compute(inspector, request, weights),
                                              weights_version=self._applied_version)
                 self.inference_count += 1
                 with self._lock:
                     self._ready = update
-                    if reference:
-                        self._referenced = drawing
                 computed = True
         except Exception as exc:  # noqa: BLE001 — one bad drawing must not stop the live view
             self.computeFailed.emit(f"could not compute this drawing: {exc}")
@@ -253,7 +196,6 @@ class InferenceWorker(QObject):
             self.updateReady.emit()
         if wake:
             self._drain()
-
 
     def _apply_weights(self, weights: list[np.ndarray] | None) -> None:
         """In the compute process when there is one (this thread's copy is rebuilt only without it)."""
@@ -268,20 +210,18 @@ class InferenceWorker(QObject):
             with self._lock:
                 self._inspector = inspector
 
-    def _find_counterfactual(self, drawing: Source, target: int) -> None:
-        with self._lock:
-            recipe, input_range, inspector = self.picture_recipe, self.input_range, self._inspector
+    def _find_counterfactual(self, request: LiveRequest, target: int) -> None:
+        inspector = self._inspector
         try:
             if self._process is not None:
                 try:
-                    found = self._process.counterfactual(drawing, target, self.options, recipe, input_range)
-                    self.counterfactualReady.emit(found)
+                    self.counterfactualReady.emit(self._process.counterfactual(request, target))
                     return
                 except ComputeProcessError as exc:
                     self._give_up_process(exc)
             assert inspector is not None
             try:
-                found = counterfactual(inspector, drawing, target, self._rasterize, self.options, recipe, input_range)
+                found = counterfactual_for(inspector, request, target, self._rasterize)
             except ValueError as exc:
                 raise GuiappError(str(exc)) from None
             self.counterfactualReady.emit(found)
@@ -290,25 +230,16 @@ class InferenceWorker(QObject):
         except Exception as exc:  # noqa: BLE001 — the live view goes on whatever the search met
             self.counterfactualFailed.emit(f"could not search for a change: {short_reason(exc)}")
 
-    def _compute(self, inspector: Inspector, drawing: Source, reference: bool) -> Update:
-        with self._lock:
-            recipe, input_range = self.picture_recipe, self.input_range
-            why = self.why
-            weights = self._weights
-        if why is not None:
-            why = dataclasses.replace(why, at_rest=reference)  # the at-rest methods come with the rest pass
+    def _compute(self, inspector: Inspector, request: LiveRequest, weights: list[np.ndarray] | None) -> Update:
         if self._process is not None:
             try:
-                update = self._process.compute(drawing, self.options, reference, self.colour_mode, recipe,
-                                               input_range, why)
-                return dataclasses.replace(update, drawing=drawing)  # the window's own object, not a copy
+                update = self._process.compute(request)
+                return dataclasses.replace(update, drawing=request.source)  # the window's own object, not a copy
             except ComputeProcessError as exc:
                 self._give_up_process(exc)
                 self._apply_weights(weights)  # this thread's copy of the network gets them now
                 inspector = self._inspector or inspector
-        return compute_update(inspector, drawing, self._rasterize, self.options, reference=reference,
-                              colour_mode=self.colour_mode, lut=self.lut, picture_recipe=recipe,
-                              input_range=input_range, why=why)
+        return compute_request(inspector, request, self._rasterize, self.lut)
 
     @property
     def compute_pid(self) -> int | None:

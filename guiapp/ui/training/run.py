@@ -7,9 +7,25 @@ batches arrive as one list, and only the newest weights are passed on (older one
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from guiapp.core.training.trainer_process import RunRequest, TrainerProcess
+from guiapp.core.training.trainer_process import (
+    Batch,
+    EpochEnded,
+    Evaluating,
+    Failed,
+    Finished,
+    Paused,
+    Resumed,
+    RunRequest,
+    Snapshot,
+    Started,
+    Stopped,
+    TrainerProcess,
+    Weights,
+)
 
 POLL_MS = 100  # the pipe is read 10 times a second; a message waits at most this long
 
@@ -63,52 +79,56 @@ class TrainingRun(QObject):
         """Read what the trainer sent since the last poll and pass it on."""
         if self.process is None:
             return
-        batch_rows, newest_weights = [], None
+        batch_rows: list[tuple[int, float, float, float]] = []
+        newest_weights: Weights | None = None
         for message in self.process.messages():
-            kind = message[0]
-            if kind == "batch":
-                batch_rows.append(message[1:])
-                self.step = message[1]
+            if isinstance(message, Batch):
+                batch_rows.append((message.step, message.loss, message.accuracy, message.seconds))
+                self.step = message.step
                 continue
             if batch_rows:  # keep the order: batches before what came after them
                 self.batches.emit(batch_rows)
                 batch_rows = []
-            if kind == "weights":
-                newest_weights = message[1:]
-            elif kind == "started":
-                self.started.emit(message[1])
-            elif kind == "snapshot":
-                self.snapshot.emit(message[1])
-            elif kind == "epoch":
-                self.epochEnded.emit(message[1], message[2])
-            elif kind == "paused":
-                self.is_paused = True
-                self.paused.emit(message[1])
-            elif kind == "resumed":
-                self.is_paused = False
-                self.resumed.emit(message[1])
-            elif kind == "evaluating":
-                self.evaluating.emit()
-            else:
-                if newest_weights is not None:  # the last weights before the run's end
-                    self.weights.emit(*newest_weights)
-                    newest_weights = None
-                self._end(message)
+            match message:
+                case Weights():
+                    newest_weights = message
+                case Started():
+                    self.started.emit(dataclasses.asdict(message))
+                case Snapshot(step):
+                    self.snapshot.emit(step)
+                case EpochEnded(epoch, logs):
+                    self.epochEnded.emit(epoch, logs)
+                case Paused(step):
+                    self.is_paused = True
+                    self.paused.emit(step)
+                case Resumed(step):
+                    self.is_paused = False
+                    self.resumed.emit(step)
+                case Evaluating():
+                    self.evaluating.emit()
+                case Finished() | Stopped() | Failed():
+                    if newest_weights is not None:  # the last weights before the run's end
+                        self._emit_weights(newest_weights)
+                        newest_weights = None
+                    self._end(message)
         if batch_rows:
             self.batches.emit(batch_rows)
         if newest_weights is not None:
-            self.weights.emit(*newest_weights)
+            self._emit_weights(newest_weights)
 
-    def _end(self, message: tuple) -> None:
+    def _emit_weights(self, message: Weights) -> None:
+        self.weights.emit(message.step, message.weights, message.updates)
+
+    def _end(self, message: Finished | Stopped | Failed) -> None:
         self._timer.stop()
         self.process.close()
-        kind = message[0]
-        if kind == "finished":
-            self.finished.emit(message[1], message[2])
-        elif kind == "stopped":
-            self.stopped.emit(message[1])
-        else:
-            self.failed.emit(str(message[1]))
+        match message:
+            case Finished(model_path, accuracy):
+                self.finished.emit(model_path, accuracy)
+            case Stopped(step):
+                self.stopped.emit(step)
+            case Failed(text):
+                self.failed.emit(text)
 
     def close(self) -> None:
         """Stop the run if it still goes and end its process (the window is closing)."""

@@ -2,7 +2,7 @@
 
 While a run goes, the page shows conv 1's and conv 2's kernels (and their last update), the loss and
 accuracy curves and the time left; the window docks the live drawing column beside them, so the
-user's own drawing goes through the newest weights (:class:`~guiapp.ui.training.training_wiring.TrainingWiring`).
+user's own drawing goes through the newest weights (:class:`~guiapp.ui.training.feature.TrainingFeature`).
 That is the page's preview, not the live model: a finished run's model joins the Model menu and is offered
 with "Use this model"; the live view changes only when the user takes it. Every snapshot the run saves can
 be brought back with the history bar (:mod:`.history_bar`).

@@ -1,6 +1,6 @@
 """The Where tab: the drawing's nearest test digits on top; below, the map of the network's view or its mistakes.
 
-The tab only shows what it is given (:mod:`guiapp.ui.where.where_wiring` decides what and when). Every
+The tab only shows what it is given (:mod:`guiapp.ui.where.feature` decides what and when). Every
 digit on it — a neighbour, a point on the map, a thumbnail of a confusion cell — is clickable, and a
 click comes out as one ``digitChosen(index)`` for the window to put on the canvas.
 """

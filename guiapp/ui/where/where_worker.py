@@ -1,15 +1,15 @@
-"""The Where tab's one-time work, per model: the test pass, then the map, driven from a thread of its own.
+"""The Where tab's one-time work, per model: the test pass, then the map, run off the GUI thread.
 
-Both are read from the cache by this thread when it holds them (0.1 s). Otherwise they are computed in a
-niced child process (:mod:`guiapp.core.where.map_process`: ~15 s of features and ~60 s of t-SNE for
-10,000 digits on this host) that this thread waits on; a model held only in memory is read through in this
-thread and only its map goes to the child. A newer :meth:`WhereWorker.start` or :meth:`WhereWorker.cancel`
-stops the work (the child is ended), so a result always belongs to the model it names.
+Both are read from the cache when it holds them (0.1 s). Otherwise they are computed in a niced child
+process (:mod:`guiapp.core.where.map_process`: ~15 s of features and ~60 s of t-SNE for 10,000 digits on
+this host) that the worker thread waits on; a model held only in memory is read through in that thread and
+only its map goes to the child. The work is :class:`~guiapp.ui.jobs.Jobs` jobs: a newer
+:meth:`WhereWorker.start` or :meth:`WhereWorker.cancel` stops it (the child is ended), and only the latest
+request's results come back, so a result always belongs to the model it names.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QThread, Signal, Slot
 from guiapp.core.errors import GuiappError, short_reason
 from guiapp.core.training.data import LabelledDigits, load_mnist_test
 from guiapp.core.model.inference import Inspector
-from guiapp.core.where.atlas import Stopped
+from guiapp.core.where.atlas import Stopped as CoreStopped
 from guiapp.core.where.cache import (
     cache_path,
     load_map,
@@ -38,9 +38,11 @@ from guiapp.core.where.map_process import (
     layer_map_in_process,
     where_in_process,
 )
+from guiapp.ui.jobs import Failed, JobContext, Jobs, Stopped
 
 __all__ = ["FEATURES", "MAP", "WhereWorker", "default_where_cache", "start_where_thread", "unsuitable"]
 DIGIT_SHAPE = (28, 28)  # the test digits' size: a model must take them as they are
+_PASS, _UNAVAILABLE = "pass", "unavailable"  # the pass as the job's progress; a model the tab cannot use
 
 
 def default_where_cache() -> Path:
@@ -59,7 +61,11 @@ def unsuitable(inspector: Inspector, classes: int) -> str | None:
 
 
 class WhereWorker(QObject):
-    """Call :meth:`start` from the GUI thread; results come back as signals naming their inspector."""
+    """Call :meth:`start` from the GUI thread; results come back as signals naming their inspector.
+
+    The pass and a layer's map are two :class:`~guiapp.ui.jobs.Jobs` sharing one thread: a layer's map waits
+    for the pass (it needs its digits) and does not stop it; each only comes back if it is the latest asked.
+    """
 
     progress = Signal(str, int, int)  # stage (FEATURES or MAP), done, total
     passReady = Signal(object, object, object)  # inspector, TestPass, LabelledDigits
@@ -68,122 +74,136 @@ class WhereWorker(QObject):
     failed = Signal(object, str)  # inspector, what went wrong (one line)
     layerProgress = Signal(str, str, int, int)  # layer, stage, done, total
     layerReady = Signal(object, str, object, object)  # inspector, layer, features (N, D), points (N, 2)
-    _requested = Signal(object, int)
-    _layer_requested = Signal(object, str, int)
 
-    def __init__(self, cache_dir: Path | None, data: Path | None = None) -> None:
-        super().__init__()
+    def __init__(self, cache_dir: Path | None, data: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.cache_dir, self.data = cache_dir, data
-        self.digits: LabelledDigits | None = None
-        self._generation = self._layer_generation = 0
-        self._lock = threading.Lock()
-        self._requested.connect(self._compute)
-        self._layer_requested.connect(self._compute_layer)
+        self.digits: LabelledDigits | None = None  # read once, by the worker thread
+        self._asked: Inspector | None = None  # the model of the latest pass asked for
+        self._layer_asked: tuple[Inspector, str] | None = None  # the model and layer of the latest map asked for
+        self.jobs = Jobs("where", self)
+        self.layer_jobs = Jobs("where-layers", self, share=self.jobs)
+        self.jobs.progress.connect(self._on_progress)
+        self.jobs.done.connect(self._on_done)
+        self.jobs.failed.connect(self._on_failed)
+        self.layer_jobs.progress.connect(self._on_layer_progress)
+        self.layer_jobs.done.connect(self._on_layer_done)
+        self.layer_jobs.failed.connect(self._on_layer_failed)
 
     def start(self, inspector: Inspector) -> None:
-        with self._lock:
-            self._generation += 1
-            generation = self._generation
-        self._requested.emit(inspector, generation)
+        self._asked = inspector
+        self.jobs.start(self._pass_and_map, inspector)
 
     def start_layer(self, inspector: Inspector, layer: str) -> None:
         """The map of another layer than the classifier's input (after the model's own pass, if it runs)."""
-        with self._lock:
-            self._layer_generation += 1
-            generation = self._layer_generation
-        self._layer_requested.emit(inspector, layer, generation)
+        self._layer_asked = (inspector, layer)
+        self.layer_jobs.start(self._layer_map, inspector, layer)
 
     def cancel(self) -> None:
-        with self._lock:
-            self._generation += 1
-            self._layer_generation += 1
+        self.jobs.cancel()
+        self.layer_jobs.cancel()
 
-    def _layer_stale(self, generation: int) -> bool:
-        with self._lock:
-            return generation != self._layer_generation
+    def shutdown(self) -> None:
+        """Stop the work (its child process ends) and end the thread (idempotent)."""
+        self.layer_jobs.shutdown()
+        self.jobs.shutdown()
 
-    def _stale(self, generation: int) -> bool:
-        with self._lock:
-            return generation != self._generation
-
-    @Slot(object, int)
-    def _compute(self, inspector: Inspector, generation: int) -> None:
-        if self._stale(generation):
-            return
+    def _pass_and_map(self, context: JobContext, inspector: Inspector) -> tuple[str, object]:
+        """In the worker thread: (MAP, points), or (_UNAVAILABLE, why); the pass goes as progress (_PASS, ...)."""
         try:
             if self.digits is None:
                 self.digits = load_mnist_test(self.data)  # the shipped copy, checked by its sha256
         except GuiappError as exc:
-            self.failed.emit(inspector, str(exc))
-            return
+            raise Failed(str(exc)) from exc
         digits = self.digits
         why = unsuitable(inspector, int(digits.labels.max()) + 1)
         if why is not None:
-            self.unavailable.emit(inspector, why)
-            return
+            return _UNAVAILABLE, why
         images = digits.images.astype(np.float32) / 255.0
-        stop = lambda: self._stale(generation)
-        progress = lambda stage, done, total: self.progress.emit(stage, done, total)
+        stop, progress = context.stopped, context.progress
         try:
             layer = embedding_layer(inspector)  # a model without a view is told at once, before any work
             cached = self._cached(inspector, images, digits.labels, layer)
             if cached is not None:
-                self.passReady.emit(inspector, cached[0], digits)
-                points = cached[1]
-            elif inspector.path is not None:
-                points = where_in_process(inspector.path, inspector.trusted, self.data, self.cache_dir, progress,
-                                          lambda found: self.passReady.emit(inspector, found, digits), stop)
-            else:
-                found = load_or_run(inspector, images, digits.labels, self.cache_dir,
-                                    lambda done, total: progress(FEATURES, done, total), stop)
-                if found is None or stop():
-                    return
-                self.passReady.emit(inspector, found, digits)
-                points = load_or_fit_map(
-                    inspector, images, digits.labels, found.features, self.cache_dir,
-                    lambda features: fit_in_process(features, progress=lambda done, total: progress(
-                        MAP, done, total), should_stop=stop))
+                progress(_PASS, cached[0], digits)
+                return MAP, cached[1]
+            if inspector.path is not None:
+                return MAP, where_in_process(inspector.path, inspector.trusted, self.data, self.cache_dir, progress,
+                                             lambda found: progress(_PASS, found, digits), stop)
+            found = load_or_run(inspector, images, digits.labels, self.cache_dir,
+                                lambda done, total: progress(FEATURES, done, total), stop)
+            if found is None:
+                raise Stopped
+            progress(_PASS, found, digits)
+            return MAP, load_or_fit_map(
+                inspector, images, digits.labels, found.features, self.cache_dir,
+                lambda features: fit_in_process(features, progress=lambda done, total: progress(MAP, done, total),
+                                                should_stop=stop))
         except NoEmbedding as exc:
-            self.unavailable.emit(inspector, f"The Where tab cannot compare digits through this model: {exc}.")
-            return
-        except Stopped:
-            return
+            return _UNAVAILABLE, f"The Where tab cannot compare digits through this model: {exc}."
         except MapFailed as exc:
-            self.failed.emit(inspector, f"could not draw the map of the test digits: {exc}")
-            return
-        except Exception as exc:  # noqa: BLE001 — a side panel must never take the window down
-            self.failed.emit(inspector, f"could not compare with the test digits: {short_reason(exc)}")
-            return
-        if not stop():
-            self.mapReady.emit(inspector, points)
+            raise Failed(f"could not draw the map of the test digits: {exc}") from exc
+        except (Stopped, CoreStopped):
+            raise
+        except Exception as exc:  # noqa: BLE001 — worded here; the job turns it into `failed`
+            raise Failed(f"could not compare with the test digits: {short_reason(exc)}") from exc
 
-
-    @Slot(object, str, int)
-    def _compute_layer(self, inspector: Inspector, layer: str, generation: int) -> None:
-        if self._layer_stale(generation) or self.digits is None:
-            return
-        stop = lambda: self._layer_stale(generation)
-        progress = lambda stage, done, total: self.layerProgress.emit(layer, stage, done, total)
+    def _layer_map(self, context: JobContext, inspector: Inspector, layer: str) -> tuple[np.ndarray, np.ndarray]:
+        """In the worker thread: ``layer``'s (projected) features of the test digits and their map."""
+        if self.digits is None:
+            raise Stopped  # no pass ran: nothing to place
+        stop = context.stopped
+        progress = context.progress  # (stage, done, total)
         images, labels = self.digits.images.astype(np.float32) / 255.0, self.digits.labels
         try:
             if inspector.path is not None:
-                features, points = layer_map_in_process(inspector.path, inspector.trusted, self.data, self.cache_dir,
-                                                        layer, progress, stop)
-            else:
-                found = load_or_compute_layer_map(
-                    inspector, layer, images, labels, self.cache_dir,
-                    lambda: layer_features(inspector, images, layer, lambda d, t: progress(FEATURES, d, t), stop),
-                    lambda values: fit_in_process(values, progress=lambda d, t: progress(MAP, d, t), should_stop=stop))
-                if found is None:
-                    return
-                features, points = found
-        except Stopped:
-            return
-        except Exception as exc:  # noqa: BLE001 — a side panel must never take the window down
-            self.failed.emit(inspector, f"could not draw the map of {layer}: {short_reason(exc)}")
-            return
-        if not stop():
-            self.layerReady.emit(inspector, layer, features, points)
+                return layer_map_in_process(inspector.path, inspector.trusted, self.data, self.cache_dir,
+                                            layer, progress, stop)
+            found = load_or_compute_layer_map(
+                inspector, layer, images, labels, self.cache_dir,
+                lambda: layer_features(inspector, images, layer, lambda d, t: progress(FEATURES, d, t), stop),
+                lambda values: fit_in_process(values, progress=lambda d, t: progress(MAP, d, t), should_stop=stop))
+        except (Stopped, CoreStopped):
+            raise
+        except Exception as exc:  # noqa: BLE001 — worded here; the job turns it into `failed`
+            raise Failed(f"could not draw the map of {layer}: {short_reason(exc)}") from exc
+        if found is None:
+            raise Stopped
+        return found
+
+    @Slot(int, object)
+    def _on_progress(self, _generation: int, values: tuple[object, ...]) -> None:
+        if values[0] == _PASS:
+            self.passReady.emit(self._asked, *values[1:])
+        else:
+            self.progress.emit(*values)
+
+    @Slot(int, object)
+    def _on_done(self, _generation: int, result: tuple[str, object]) -> None:
+        kind, value = result
+        if kind == MAP:
+            self.mapReady.emit(self._asked, value)
+        else:
+            self.unavailable.emit(self._asked, value)
+
+    @Slot(int, str)
+    def _on_failed(self, _generation: int, message: str) -> None:
+        self.failed.emit(self._asked, message)
+
+    @Slot(int, object)
+    def _on_layer_progress(self, _generation: int, values: tuple[str, int, int]) -> None:
+        if self._layer_asked is not None:
+            self.layerProgress.emit(self._layer_asked[1], *values)
+
+    @Slot(int, object)
+    def _on_layer_done(self, _generation: int, found: tuple[np.ndarray, np.ndarray]) -> None:
+        if self._layer_asked is not None:
+            self.layerReady.emit(*self._layer_asked, *found)
+
+    @Slot(int, str)
+    def _on_layer_failed(self, _generation: int, message: str) -> None:
+        if self._layer_asked is not None:
+            self.failed.emit(self._layer_asked[0], message)
 
     def _cached(self, inspector: Inspector, images: np.ndarray, labels: np.ndarray,
                 layer: str) -> tuple[TestPass, np.ndarray] | None:
@@ -197,9 +217,6 @@ class WhereWorker(QObject):
 
 
 def start_where_thread(parent: QObject, cache_dir: Path | None) -> tuple[WhereWorker, QThread]:
-    thread = QThread(parent)
-    thread.setObjectName("where")
-    worker = WhereWorker(cache_dir)
-    worker.moveToThread(thread)
-    thread.start()
-    return worker, thread
+    """A WhereWorker and the thread its work runs in (``quit`` + ``wait`` it, or call ``worker.shutdown()``)."""
+    worker = WhereWorker(cache_dir, parent=parent)
+    return worker, worker.jobs.worker_thread

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
 
 import numpy as np
 import pytest
@@ -16,6 +18,7 @@ from guiapp.core.live.compute_process import (
     ComputeProcessError,
     RemoteComputeError,
 )
+from guiapp.core.live.live_request import LiveRequest
 from guiapp.core.live.live_update import compute_update
 from guiapp.core.model.inference import Inspector
 
@@ -39,7 +42,7 @@ def test_an_update_pickles_whole():
 def test_the_child_computes_exactly_what_this_process_does(process):
     process.load(paths.DEFAULT_MODEL)
     options = PreprocessOptions(crop=False)
-    remote = process.compute(SEVEN, options, reference=True)
+    remote = process.compute(LiveRequest(SEVEN, options, at_rest=True))
     local = compute_update(Inspector.load(paths.DEFAULT_MODEL), SEVEN, options=options, reference=True, lut=LUT)
     assert remote.result.predicted == local.result.predicted == 7
     # The same engine and weights, but the child keeps BLAS to one thread: the sums may be split
@@ -54,7 +57,7 @@ def test_the_child_computes_exactly_what_this_process_does(process):
         assert np.abs(remote.pictures[name].rgba.astype(int) - picture.rgba).max() <= 1, name
     # Growing the stroke point by point reuses the child's rasteriser state, bit for bit.
     longer = Drawing(strokes=(Stroke(SEVEN.strokes[0].points + ((110.0, 250.0),), 20.0),))
-    np.testing.assert_array_equal(process.compute(longer, PreprocessOptions(), False).result.image,
+    np.testing.assert_array_equal(process.compute(LiveRequest(longer)).result.image,
                                   compute_update(Inspector.load(paths.DEFAULT_MODEL), longer).result.image)
 
 
@@ -64,30 +67,26 @@ def test_a_bad_model_is_a_user_error_and_the_child_keeps_serving(process, tmp_pa
     with pytest.raises(GuiappError, match="bad.keras"):
         process.load(bad)
     process.load(paths.DEFAULT_MODEL)
-    assert process.compute(SEVEN, PreprocessOptions(), False).result.predicted == 7
+    assert process.compute(LiveRequest(SEVEN)).result.predicted == 7
 
 
 def test_a_drawing_that_fails_is_reported_and_the_child_keeps_serving(process):
     process.load(paths.DEFAULT_MODEL)
     with pytest.raises(RemoteComputeError, match="NaN"):
-        process.compute(Drawing(strokes=(Stroke(((1.0, float("nan")),)),)), PreprocessOptions(), False)
-    assert process.compute(SEVEN, PreprocessOptions(), False).result.predicted == 7
+        process.compute(LiveRequest(Drawing(strokes=(Stroke(((1.0, float("nan")),)),))))
+    assert process.compute(LiveRequest(SEVEN)).result.predicted == 7
 
 
 def test_a_dead_child_is_reported_not_waited_for():
     child = ComputeProcess(LUT)
     child.wait_ready()
-    child._process.kill()
-    child._process.join()
+    os.kill(child.pid, signal.SIGKILL)
     with pytest.raises(ComputeProcessError):
         child.load(paths.DEFAULT_MODEL)
     child.close()
 
 
 def test_a_stuck_child_is_given_up_on_not_waited_for_for_ever(monkeypatch):
-    import os
-    import signal
-
     from guiapp.core.live import compute_process
 
     child = ComputeProcess(LUT)
@@ -96,7 +95,30 @@ def test_a_stuck_child_is_given_up_on_not_waited_for_for_ever(monkeypatch):
     os.kill(child.pid, signal.SIGSTOP)  # alive, but silent: what a hung child looks like
     try:
         with pytest.raises(ComputeProcessError, match="did not answer"):
-            child.compute(SEVEN, PreprocessOptions(), reference=False)
+            child.compute(LiveRequest(SEVEN))
     finally:
         os.kill(child.pid, signal.SIGCONT)
         child.close()
+
+
+def test_the_child_finds_a_counterfactual_and_says_a_bad_class_in_one_line(process):
+    process.load(paths.DEFAULT_MODEL)
+    found = process.counterfactual(LiveRequest(SEVEN), 1)
+    assert found.target == 1 and found.changed.shape == found.original.shape == (28, 28)
+    assert found.probabilities.shape == (10,)
+    with pytest.raises(GuiappError):
+        process.counterfactual(LiveRequest(SEVEN), 10)  # no class 10: the user's to read
+    assert process.compute(LiveRequest(SEVEN)).result.predicted == 7
+
+
+def test_new_weights_change_the_answer_and_none_brings_the_files_back(process):
+    process.load(paths.DEFAULT_MODEL)
+    network = Inspector.load(paths.DEFAULT_MODEL).engine.network  # the NumPy engine: Keras' weight order
+    zeros = [np.zeros(v.shape, np.float32) for layer in network.layers for v in layer.variables]
+    process.set_weights(zeros)
+    flat = process.compute(LiveRequest(SEVEN)).result.probabilities
+    np.testing.assert_allclose(flat, np.full(10, 0.1), atol=1e-6)  # every logit 0: a uniform answer
+    with pytest.raises(RemoteComputeError, match="weight"):
+        process.set_weights(zeros[:-1])  # one array short: refused, and the child goes on serving
+    process.set_weights(None)
+    assert process.compute(LiveRequest(SEVEN)).result.predicted == 7

@@ -143,12 +143,30 @@ def test_a_model_path_that_is_not_a_file_is_one_line_at_once(tmp_path, kind, ker
 
 def test_the_fingerprint_hashes_the_files_bytes_and_falls_back_to_the_weights(tmp_path, shipped_inspector):
     whole = hashlib.sha256(b"label" + paths.DEFAULT_MODEL.read_bytes()).hexdigest()
-    assert fingerprint(shipped_inspector, "label") == whole  # in chunks, the same key as before
+    assert fingerprint(shipped_inspector, "label") == whole  # the bytes read at load: the same key as before
     in_memory = Inspector.load(paths.DEFAULT_MODEL)
-    in_memory.path = None
+    in_memory.path = in_memory.model_file = None
     by_weights = fingerprint(in_memory, "label")
-    with fifo(tmp_path / "gone.keras") as pipe:  # the file became a FIFO: its weights, never a blocked read
+    with fifo(tmp_path / "gone.keras") as pipe:  # named after a file now a FIFO: its weights, no blocked read
         in_memory.path = pipe
         assert fingerprint(in_memory, "label") == by_weights != whole
     in_memory.path = dev_zero_link(tmp_path / "zero.keras")  # or a link to endless zeros
     assert fingerprint(in_memory, "label") == by_weights
+
+
+def test_the_fingerprint_is_of_the_bytes_loaded_not_of_the_file_now(tmp_path):
+    model = tmp_path / "m.keras"
+    model.write_bytes(paths.DEFAULT_MODEL.read_bytes())
+    inspector = Inspector.load(model)
+    model.write_bytes(b"retrained since")  # the loaded model has not changed: nor has its key
+    assert fingerprint(inspector, "label") == hashlib.sha256(b"label" + paths.DEFAULT_MODEL.read_bytes()).hexdigest()
+
+
+def test_a_snapshot_with_other_weights_is_keyed_by_them_not_by_its_file(shipped_inspector):
+    weights = [array for layer in shipped_inspector.weights.values() for array in (layer.kernel, layer.bias)
+               if array is not None]
+    same = shipped_inspector.with_weights(weights)
+    moved = shipped_inspector.with_weights([w * 0.5 for w in weights])
+    assert same.model_file is shipped_inspector.model_file and same.card == shipped_inspector.card
+    assert fingerprint(moved, "label") != fingerprint(same, "label")  # by their weights, not by the file
+    assert fingerprint(shipped_inspector, "label") not in (fingerprint(moved, "label"), fingerprint(same, "label"))

@@ -10,7 +10,22 @@ import pytest
 
 from guiapp.core.training.data import load_mnist_npz
 from guiapp.core.training.history import TrainingHistory
-from guiapp.core.training.trainer_process import RunRequest, TrainerProcess
+import dataclasses
+
+from guiapp.core.training.trainer_process import (
+    Batch,
+    Evaluating,
+    Failed,
+    Finished,
+    Paused,
+    Resumed,
+    RunRequest,
+    Snapshot,
+    Started,
+    Stopped,
+    TrainerProcess,
+    Weights,
+)
 from guiapp.core.training.training import TrainingConfig, train
 from guiapp.core.model.architectures import get_architecture
 from guiapp.core.model.inference import Inspector
@@ -25,7 +40,7 @@ def _request(tmp_path, small_npz, **config) -> RunRequest:
                       data=small_npz, weights_every_s=0.0)
 
 
-def _drive(process: TrainerProcess, on_message=lambda process, message: None) -> list[tuple]:
+def _drive(process: TrainerProcess, on_message=lambda process, message: None) -> list:
     received, deadline = [], time.monotonic() + RUN_TIMEOUT_S
     while not process.ended and time.monotonic() < deadline:
         for message in process.messages():
@@ -39,32 +54,36 @@ def _drive(process: TrainerProcess, on_message=lambda process, message: None) ->
 
 def test_pause_and_resume_continue_from_the_same_step_and_the_run_finishes(tmp_path, small_npz):
     def pause_at_three(process, message):
-        if message[:2] == ("batch", 3):
+        if isinstance(message, Batch) and message.step == 3:
             process.pause()
-        elif message[0] == "paused":
+        elif isinstance(message, Paused):
             process.resume()
 
     received = _drive(TrainerProcess(_request(tmp_path, small_npz)), pause_at_three)
-    kinds = [m[0] for m in received]
-    paused = next(m for m in received if m[0] == "paused")
-    resumed = next(m for m in received if m[0] == "resumed")
-    assert paused[1] == resumed[1] >= 3
-    after = [m[1] for m in received[kinds.index("resumed"):] if m[0] == "batch"]
-    assert after[0] == paused[1] + 1  # the next batch, not a restart
-    assert [m[1] for m in received if m[0] == "batch"] == list(range(1, 25))  # 12 batches of 64 a epoch, twice
-    assert received[-1][0] == "finished" and received[-1][1] == str(tmp_path / "m.keras")
+    kinds = [type(m) for m in received]
+    paused = next(m for m in received if isinstance(m, Paused))
+    resumed = next(m for m in received if isinstance(m, Resumed))
+    assert paused.step == resumed.step >= 3
+    after = [m.step for m in received[kinds.index(Resumed):] if isinstance(m, Batch)]
+    assert after[0] == paused.step + 1  # the next batch, not a restart
+    assert [m.step for m in received if isinstance(m, Batch)] == list(range(1, 25))  # 12 batches of 64 a epoch, twice
+    assert received[-1] == Finished(str(tmp_path / "m.keras"), received[-1].test_accuracy)
+    assert 0.0 <= received[-1].test_accuracy <= 1.0
     assert (tmp_path / "m.keras").is_file() and card_path_for(tmp_path / "m.keras").is_file()
-    started = received[kinds.index("started")][1]
-    assert started["conv"] == [("conv2d", 0), ("conv2d_1", 2)] and started["steps"] == 24
+    assert Evaluating() in received and kinds.index(Evaluating) < len(received) - 1
+    started = received[kinds.index(Started)]
+    assert started.conv == [("conv2d", 0), ("conv2d_1", 2)] and started.steps == 24
+    assert dataclasses.asdict(started)["conv"] == started.conv  # what the Training page's signal carries
     # Every batch sent its weights (weights_every_s=0): the last ones are the model written.
-    *_, (_, step, weights, updates) = (m for m in received if m[0] == "weights")
+    last = [m for m in received if isinstance(m, Weights)][-1]
+    step, weights, updates = last.step, last.weights, last.updates
     assert step == 24
     history = TrainingHistory.open(tmp_path / "m.history")
     for sent, saved in zip(weights, history.weights(len(history.snapshots) - 1), strict=True):
         assert np.array_equal(sent, saved)
     # The update shown beside conv 1 is the last gradient step: the kernel after it minus before it.
     assert updates[0].shape == (3, 3, 1, 32) and 0 < np.abs(updates[0]).max() < 1
-    assert [m[1] for m in received if m[0] == "snapshot"] == [s.step for s in history.snapshots]
+    assert [m.step for m in received if isinstance(m, Snapshot)] == [s.step for s in history.snapshots]
     assert history.curve.shape == (24, 3) and np.array_equal(history.curve[:, 0], np.arange(1, 25))
 
 
@@ -92,15 +111,15 @@ def test_a_snapshot_runs_in_the_window_engine_exactly_as_keras_runs_it(tmp_path,
 
 def test_stopping_mid_run_writes_no_model_and_leaves_a_whole_history(tmp_path, small_npz):
     def stop_at_four(process, message):
-        if message[:2] == ("batch", 4):
+        if isinstance(message, Batch) and message.step == 4:
             process.stop()
 
     received = _drive(TrainerProcess(_request(tmp_path, small_npz)), stop_at_four)
-    assert received[-1][0] == "stopped" and 4 <= received[-1][1] < 24
+    assert isinstance(received[-1], Stopped) and 4 <= received[-1].step < 24
     assert not (tmp_path / "m.keras").exists() and not card_path_for(tmp_path / "m.keras").exists()
     assert list(tmp_path.glob("*.keras*")) == [] and list(tmp_path.glob(".*")) == []  # no temporary left
     history = TrainingHistory.open(tmp_path / "m.history")
-    assert [s.step for s in history.snapshots] == [s for s in (0, 1, 2, 5, 10, 12) if s <= received[-1][1]]
+    assert [s.step for s in history.snapshots] == [s for s in (0, 1, 2, 5, 10, 12) if s <= received[-1].step]
     for index in range(len(history.snapshots)):
         assert len(history.weights(index)) == 8
 
@@ -109,15 +128,16 @@ def test_a_diverging_run_fails_in_one_line_naming_the_learning_rate_and_writes_n
     """What the Training page shows. Its loss becomes NaN on some CPUs and climbs to ~14 and stays finite on others:
     the guard stops it either way (tests/core/training/test_divergence.py makes each way happen on any CPU)."""
     received = _drive(TrainerProcess(_request(tmp_path, small_npz, epochs=1, optimizer="sgd", learning_rate=1e30)))
-    kind, message = received[-1]
-    assert kind == "failed" and "\n" not in message
+    assert isinstance(received[-1], Failed)
+    message = received[-1].text
+    assert "\n" not in message
     assert message.startswith(("the loss became", "the loss climbed", "the weights were no longer finite"))
     assert message.endswith("a learning rate of 1e+30 is too high for SGD with momentum on this network — try 1e+29")
     assert not (tmp_path / "m.keras").exists() and not card_path_for(tmp_path / "m.keras").exists()
-    assert "evaluating" not in [m[0] for m in received]  # stopped before the test set, let alone the files
+    assert Evaluating() not in received  # stopped before the test set, let alone the files
 
 
 def test_a_failing_run_says_why_in_one_line(tmp_path, small_npz):
     request = _request(tmp_path, tmp_path / "missing.npz")
     received = _drive(TrainerProcess(request))
-    assert received[-1][0] == "failed" and "missing.npz" in received[-1][1] and "\n" not in received[-1][1]
+    assert isinstance(received[-1], Failed) and "missing.npz" in received[-1].text and "\n" not in received[-1].text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from guiapp.core.explain.attribution import GRADCAM
-from guiapp.ui.main_window import TRAINING_PAGE
+TRAINING_PAGE = 3  # the pages: Live network, Conv arithmetic, Architecture explorer, Training
 from tests.ui.conftest import MODEL_TIMEOUT_MS, settled
 
 LIVE_PAGE = 0
@@ -25,7 +25,7 @@ def test_the_overlay_leaves_with_the_live_page_and_comes_back_with_it(window, qt
     window.load_sample(1)  # a new input on the Training page's canvas: computed and shown there, without maps
     qtbot.waitUntil(lambda: settled(window), timeout=MODEL_TIMEOUT_MS)
     assert window.canvas.heat is None
-    assert window.worker.why is None and window.last_update.explanation is None
+    assert window.state.explain is None and window.last_update.explanation is None
     window.pages.setCurrentIndex(LIVE_PAGE)  # the Why tab is still the open one there
     qtbot.waitUntil(lambda: _overlaid(window), timeout=MODEL_TIMEOUT_MS)
     assert window.tabs.currentWidget() is window.why_page

@@ -24,7 +24,7 @@ def test_each_filter_shows_its_favourite_patches(qtbot, window):
 
 def test_clicking_a_map_selects_its_filter_and_patches(qtbot, window):
     qtbot.waitUntil(lambda: window.filter_patches is not None, timeout=MODEL_TIMEOUT_MS)
-    window._on_map_clicked("conv2d_1", 7)
+    window.state.select_map("conv2d_1", 7)
     assert window.kernel_view.panels["conv2d_1"].patches.filter == 7
 
 

@@ -20,7 +20,7 @@ from guiapp.core.live.mosaic import grid_for, tile
 from guiapp.core.model.architectures import ARCHITECTURES
 from guiapp.core.model.inference import Inspector
 from guiapp.core.model.modelcard import card_path_for
-from guiapp.ui.main_window import TRAINING_PAGE
+TRAINING_PAGE = 3  # the pages: Live network, Conv arithmetic, Architecture explorer, Training
 from guiapp.ui.settings import load_settings
 from guiapp.ui.training.training_page import TrainingPage
 from tests.core.training.test_history_hostile import _weights, make_history

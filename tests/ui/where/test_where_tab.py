@@ -170,10 +170,11 @@ def test_a_model_switched_while_its_pass_runs_shows_the_new_models_view(qtbot, w
 
 
 def test_the_training_pages_network_gets_a_message_not_a_pass(qtbot, window):
-    from guiapp.ui.where.where_wiring import TRAINING_NOTE
+    from guiapp.ui.where.feature import TRAINING_NOTE
 
     window.tabs.setCurrentWidget(window.where.page)
-    window.where.model_loaded(window.inspector, training=True)  # as the Training page's network loads
+    window.state.transient.add(window.inspector.path)  # as the Training page's network loads
+    window.where.model_changed(window.inspector)
     assert window.where.note == TRAINING_NOTE and window.where.view.status.text() == TRAINING_NOTE
     assert window.where.settled and window.where.test_pass is None
 
@@ -200,4 +201,4 @@ def test_closing_the_window_while_the_pass_runs_ends_its_process(qtbot, store, w
     while any(child.name == "guiapp-where" for child in multiprocessing.active_children()):
         assert time.monotonic() < deadline, "the Where tab's process outlived the window"
         time.sleep(0.05)
-    assert not win.where._thread.isRunning()
+    assert not win.where.worker.jobs.worker_thread.isRunning()

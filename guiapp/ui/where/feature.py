@@ -1,4 +1,4 @@
-"""What the window does for the Where tab: start the model's one-time pass when the tab is first wanted,
+"""The Where tab's door: start the model's one-time pass when the tab is first wanted,
 place each drawing among the test digits while the tab is on screen, put a clicked test digit on the canvas.
 
 The tab is built the first time it is shown (a :class:`~guiapp.ui.lazy_page.LazyPage`). The pass starts
@@ -12,13 +12,10 @@ done while the tab is off screen.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtCore import Slot
 
 from guiapp.core.live.live_update import AS_IT_IS, NAN_ANSWER, PictureInput, Update, computes_nan
 from guiapp.core.model.inference import Inspector
@@ -31,13 +28,12 @@ from guiapp.core.where.layers import (
     map_layers,
     projection,
 )
+from guiapp.ui.feature import Door, Feature
 from guiapp.ui.lazy_page import LazyPage
-from guiapp.ui.live.canvas import DrawingCanvas
 from guiapp.ui.where.where_worker import FEATURES, start_where_thread
 
 if TYPE_CHECKING:
     from guiapp.core.training.data import LabelledDigits
-    from guiapp.ui.state import WindowState
     from guiapp.ui.where.where_view import WhereView
 
 SHOWN_NEIGHBOURS = 8
@@ -46,21 +42,18 @@ TRAINING_NOTE = ("This network is the Training page's, with weights that change 
                  "compares drawings through models saved to a file. Open one from the Model menu.")
 
 
-class WhereWiring(QObject):
-    """The Where tab's side of the window. ``tabs`` gets the tab; ``say`` puts a line in the status bar;
-    ``state`` names the classes (the tab follows it).
+class WhereFeature(Feature):
+    """The Where tab. A QObject in the GUI thread, so the worker's signals connected to its slots are queued here."""
 
-    A QObject in the GUI thread, so the worker's signals connected to its slots are queued here.
-    """
+    title = "Where"
 
-    def __init__(self, tabs: QTabWidget, canvas: DrawingCanvas, say: Callable[[str], None],
-                 cache_dir: Path | None, data: Path | None = None, *, state: WindowState) -> None:
-        super().__init__(tabs)
-        self.tabs, self.canvas, self.say, self.state = tabs, canvas, say, state
-        state.classNamesChanged.connect(self._on_class_names)
-        self.page = LazyPage(self._build)
-        self.worker, self._thread = start_where_thread(self, cache_dir)
-        self.worker.data = data  # None: the MNIST copy shipped with guiapp
+    def __init__(self, door: Door) -> None:
+        super().__init__(door)
+        self.state = door.state
+        self.state.classNamesChanged.connect(self._on_class_names)
+        self.page = self.widget = LazyPage(self._build)
+        self.worker, _thread = start_where_thread(self, door.paths.where_cache)
+        self.worker.data = door.paths.where_digits  # None: the MNIST copy shipped with guiapp
         self.worker.progress.connect(self._on_progress)
         self.worker.passReady.connect(self._on_pass)
         self.worker.mapReady.connect(self._on_map)
@@ -82,6 +75,7 @@ class WhereWiring(QObject):
         self.failure: str | None = None
         self.maps: dict[str, LayerMap] = {}  # the maps computed for this model, by layer
         self.chosen: str | None = None  # the layer whose map is on screen (or asked for)
+        self._closed = False
 
     @property
     def points(self) -> np.ndarray | None:
@@ -114,7 +108,7 @@ class WhereWiring(QObject):
                 return f"{target}: no map of that layer; this model's are {', '.join(layers) or 'none'}"
             self._layer = target
         self._cell = target if isinstance(target, tuple) else None
-        self.tabs.setCurrentWidget(self.page)
+        self.door.show(self)
         self._open_cell()
         return None
 
@@ -129,10 +123,6 @@ class WhereWiring(QObject):
     @property
     def view(self) -> WhereView | None:
         return cast("WhereView", self.page.content()) if self.page.built else None
-
-    @property
-    def on_screen(self) -> bool:
-        return self.tabs.currentWidget() is self.page
 
     def _build(self) -> WhereView:
         from guiapp.ui.where.where_view import WhereView
@@ -151,8 +141,10 @@ class WhereWiring(QObject):
         if self.view is not None:
             self.view.set_class_names(names)
 
-    def model_loaded(self, inspector: Inspector, training: bool = False) -> None:
-        """A new model: forget the last one's pass; start this one's if the tab has been opened."""
+    def model_changed(self, inspector: Inspector) -> None:
+        """A new model: forget the last one's pass; start this one's if the tab has been opened (not for a
+        training run's passing network: a moment of training, not a model file the user chose)."""
+        training = self.state.is_transient(inspector.path)
         self.worker.cancel()
         self.inspector, self._started = inspector, None
         self.test_pass = self.digits = self.neighbours = None
@@ -163,7 +155,7 @@ class WhereWiring(QObject):
         if self._note is None and (self.page.built or self.on_screen):
             self.start()
 
-    def tab_changed(self, *_args: object) -> None:
+    def visibility_changed(self) -> None:
         """The tab came on screen: its pass starts (once per model), and it catches up with the drawing."""
         if not self.on_screen:
             return
@@ -256,7 +248,7 @@ class WhereWiring(QObject):
     def _on_failed(self, inspector: Inspector, message: str) -> None:
         if inspector is self.inspector:
             self.failure = message
-            self.say(message)
+            self.door.say(message, error=True)
             if self.view is not None:
                 self.view.show_failure(message)
 
@@ -314,11 +306,12 @@ class WhereWiring(QObject):
         read = f", read as {name(answered)}" if answered != label else ""
         text = f"test digit {index} (a {name(label)}{read})"
         image = self.digits.images[index].astype(np.float32) / 255.0
-        self.canvas.show_picture(PictureInput(image, text, recipe=AS_IT_IS), "Load test digit")
-        self.say(f"MNIST {text}: every panel shows it as the network read it · Ctrl+Z goes back")
+        self.door.show_picture(PictureInput(image, text, recipe=AS_IT_IS), "Load test digit")
+        self.door.say(f"MNIST {text}: every panel shows it as the network read it · Ctrl+Z goes back")
 
     def shutdown(self) -> None:
-        self.worker.cancel()
-        self._thread.quit()
-        self._thread.wait()
+        if self._closed:
+            return
+        self._closed = True
+        self.worker.shutdown()
 

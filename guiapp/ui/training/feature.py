@@ -1,4 +1,4 @@
-"""What the window does for the Training page: lend it the drawing, run the drawing through the weights
+"""The Training page's door: lend it the drawing, run the drawing through the weights
 the page shows, and list the trained model when a run finishes.
 
 The drawing column (canvas, network input, probabilities) and the feature maps are the live page's
@@ -8,7 +8,7 @@ run's newest, or a snapshot picked on the history bar — go to the live worker,
 network with them: the history folder's ``model.keras`` is loaded first if the live view shows
 another network. That model is the page's preview, a moment of training, not a file the user chose:
 it is not remembered as the last model, no filter-patch search runs on it, and when the page is left
-the live view goes back to the model the user chose (:attr:`TrainingWiring.chosen`).
+the live view goes back to the model the user chose (:attr:`TrainingFeature.chosen`).
 
 A finished run's model joins the Model menu and the page offers "Use this model": the live model (and
 the one remembered for the next launch) changes only when the user takes it, there or from the menu.
@@ -16,18 +16,15 @@ the one remembered for the next launch) changes only when the user takes it, the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from guiapp.core.model.inference import Inspector
+from guiapp.ui.feature import Door, Feature
 from guiapp.ui.lazy_page import LazyPage
-from guiapp.ui.live.canvas import DrawingCanvas
-from guiapp.ui.live.worker import InferenceWorker
 
 if TYPE_CHECKING:
     from guiapp.core.model.architectures import Architecture
@@ -36,26 +33,29 @@ if TYPE_CHECKING:
 DOCK_WIDTHS = (300, 420)  # the drawing column · the feature maps, on the Training page
 
 
-class TrainingWiring(QObject):
-    """The page's side of the window. ``load_model(path)`` loads in the live view; ``add_model(path)`` adds
-    to the Model menu; ``say`` writes the status bar. The window tells it of every model loaded
-    (:meth:`model_loaded`)."""
+class TrainingFeature(Feature):
+    """The Training page: built when first shown; trained models and histories go to the window's folder."""
 
-    def __init__(self, page: LazyPage, pages: QTabWidget, live_splitter: QSplitter, worker: InferenceWorker,
-                 canvas: DrawingCanvas, load_model: Callable[[Path], None], add_model: Callable[[Path], None],
-                 say: Callable[[str], None]) -> None:
-        super().__init__(page)
-        self.page, self.pages, self.splitter, self.worker, self.canvas = page, pages, live_splitter, worker, canvas
-        self.load_model, self.add_model, self.say = load_model, add_model, say
+    title = "Training"
+    is_page = True
+
+    def __init__(self, door: Door) -> None:
+        super().__init__(door)
+        self.page = self.widget = LazyPage(lambda: self.build_page(door.paths.trained_models))
+        self.load_model, self.add_model, self.say = door.load_model, door.add_model, door.say
+        door.state.trainRequested.connect(self.train_architecture)
         self._docked: list[QWidget] = []
-        self._sizes: list[int] = []
         self.live_path: Path | None = None  # the model the worker runs (once loaded): the user's, or the page's
         self.chosen: Path | None = None  # the model the user chose for the live view: the last one not transient
         self._loading: Path | None = None  # a model this wiring asked for and that has not arrived
         self._pending: tuple[Path, list[np.ndarray]] | None = None  # weights waiting for a history's network
         self._same_network: dict[Path, Path] = {}  # trained model → the history's network it was trained from
-        self.transient: set[Path] = set()  # histories' networks: not remembered as the last model
+        self.transient = door.state.transient  # histories' networks: not remembered as the last model
         self._replaced = False  # the worker runs weights other than its model file's
+
+    @property
+    def busy(self) -> bool:
+        return self.running
 
     @property
     def running(self) -> bool:
@@ -82,7 +82,7 @@ class TrainingWiring(QObject):
         return page
 
     def _show_page(self) -> TrainingPage:
-        self.pages.setCurrentWidget(self.page)
+        self.door.show(self)
         return cast("TrainingPage", self.page.content())
 
     def train_architecture(self, arch: Architecture) -> None:
@@ -106,13 +106,19 @@ class TrainingWiring(QObject):
 
     # ------------------------------------------------------------------ docking
 
+    def visibility_changed(self) -> None:
+        """Coming on screen, the page borrows the drawing; leaving, it gives it back."""
+        if self.on_screen:
+            self.dock()
+        else:
+            self.undock()
+
     def dock(self) -> None:
         """Move the drawing column and the feature maps into the page (it is coming on screen)."""
         view = cast("TrainingPage", self.page.content())
         if self._docked:
             return
-        self._sizes = self.splitter.sizes()
-        self._docked = [self.splitter.widget(0), self.splitter.widget(1)]
+        self._docked = self.door.lend_drawing()
         for widget in self._docked:
             view.dock.addWidget(widget)
         view.dock.setSizes(list(DOCK_WIDTHS))
@@ -122,15 +128,13 @@ class TrainingWiring(QObject):
         """Put them back in the live page, where they were; the live page shows the user's model again."""
         if not self._docked:
             return
-        for index, widget in enumerate(self._docked):
-            self.splitter.insertWidget(index, widget)
+        self.door.take_back_drawing()
         self._docked = []
-        self.splitter.setSizes(self._sizes)
         if self.live_path in self.transient or self._loading in self.transient:
             self._restore_chosen()  # the page's preview stays on the page
         elif self._replaced:
             # A snapshot was shown through a model file: the live page shows the file's own weights again.
-            self.worker.set_weights(None, self.canvas.drawing)
+            self.door.live.set_weights(None)
         self._replaced = False
 
     def _restore_chosen(self) -> None:
@@ -149,7 +153,7 @@ class TrainingWiring(QObject):
             return            # meanwhile); the page shows its weights again when it comes back (dock)
         if self._loading is None and self.live_path is not None and (
                 self.live_path == network or self._same_network.get(self.live_path) == network):
-            self.worker.set_weights(weights, self.canvas.drawing)
+            self.door.live.set_weights(weights)
             self._replaced = True
             return
         self._pending = (network, weights)
@@ -158,7 +162,7 @@ class TrainingWiring(QObject):
             self.transient.add(network)
             self.load_model(network)
 
-    def model_loaded(self, inspector: Inspector) -> None:
+    def model_changed(self, inspector: Inspector) -> None:
         """The worker now runs ``inspector``: the user's choice (unless it is a history's network), or the
         page's preview, which gets the weights waiting for it — or, if the page was left meanwhile, gives the
         live view back to the user's model."""
@@ -174,7 +178,7 @@ class TrainingWiring(QObject):
         if self._pending is not None and self._pending[0] == path:
             _, weights = self._pending
             self._pending = None
-            self.worker.set_weights(weights, self.canvas.drawing)
+            self.door.live.set_weights(weights)
             self._replaced = True
         elif path in self.transient and not self._docked:
             self._restore_chosen()

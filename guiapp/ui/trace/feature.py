@@ -1,0 +1,47 @@
+"""The Trace unit tab's door: the unit hovered or clicked in the maps, traced back to the input.
+
+What the traced unit sees is put in the state (:meth:`~guiapp.ui.state.WindowState.show_outlines`): the live
+page outlines it on the canvas, the input and the maps; a hovered unit's summary goes to the status bar.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from guiapp.core.explain.trace import UnitTrace
+from guiapp.core.explain.trace_text import trace_summary
+from guiapp.ui.feature import Door, Feature
+from guiapp.ui.trace.unit_trace import UnitTraceView
+
+if TYPE_CHECKING:
+    from guiapp.core.live.live_update import Update
+    from guiapp.core.model.inference import Inspector
+
+
+class TraceFeature(Feature):
+    title = "Trace unit"
+
+    def __init__(self, door: Door) -> None:
+        super().__init__(door)
+        self.view = self.widget = UnitTraceView()
+        door.state.unitPinned.connect(self._on_pinned)
+        door.state.unitHovered.connect(self.view.hover)
+        self.view.traceChanged.connect(self._on_trace_changed)
+
+    def _on_pinned(self, layer: str, unit: tuple[int, ...]) -> None:
+        self.view.pin(layer, unit)
+        self.door.show(self)
+
+    def _on_trace_changed(self, trace: UnitTrace | None) -> None:
+        self.door.state.show_outlines(trace)
+        if trace is not None and self.view.hovering is not None:
+            self.door.say(trace_summary(trace))
+
+    def model_changed(self, inspector: Inspector) -> None:
+        self.view.show_model(inspector)
+
+    def show_update(self, update: Update, moving: bool) -> None:
+        self.view.show_result(update.result, moving=moving)
+
+    def settle(self) -> None:
+        self.view.settle()

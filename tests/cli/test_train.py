@@ -1,0 +1,72 @@
+"""cli.train (guiapp train): options refused before any work, one tiny real run, and what Ctrl-C leaves."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from guiapp.cli import main
+from guiapp.cli.train import _interrupted, _positive_int, resolve_architecture
+from guiapp.core.atomic import CommittedInterrupt, Terminated
+from guiapp.core.errors import ArchitectureError
+
+
+def _run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_positive_int():
+    assert _positive_int("3") == 3
+    with pytest.raises(argparse.ArgumentTypeError, match="must be at least 1, not 0"):
+        _positive_int("0")
+
+
+def test_resolve_architecture_by_name_or_file(tmp_path):
+    assert resolve_architecture("mnist_cnn").name == "mnist_cnn"
+    with pytest.raises(ArchitectureError, match="lenet"):
+        resolve_architecture("lenet")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--ema", "1.5"], "--ema must be at least 0 and below 1, not 1.5"),
+    (["--learning-rate", "-1"], "--learning-rate must be a positive number, not -1.0"),
+    (["--augment", "-2"], "--augment must be 0 or more, not -2"),
+])
+def test_bad_options_are_one_line_before_any_work(tmp_path, capsys, argv, message):
+    code, out, err = _run(capsys, "train", "--out", tmp_path / "m.keras", *argv)
+    assert code == 2 and out == ""
+    assert err == f"guiapp: {message}\n"
+    assert not (tmp_path / "m.keras").exists()
+
+
+def test_an_existing_model_needs_force(tmp_path, capsys):
+    out = tmp_path / "m.keras"
+    out.write_bytes(b"keep me")
+    code, _, err = _run(capsys, "train", "--out", out)
+    assert code == 2 and "already exists" in err and out.read_bytes() == b"keep me"
+
+
+def test_interrupted_says_what_was_left(tmp_path):
+    out, history = tmp_path / "m.keras", tmp_path / "history"
+    assert _interrupted(KeyboardInterrupt(), out, None, None, False) == \
+        "training interrupted — nothing was written; existing files are untouched"
+    assert _interrupted(Terminated(), out, None, history, False).startswith("training stopped by SIGTERM — no model")
+    assert "were both written, and the history in" in _interrupted(CommittedInterrupt(), out, None, history, False)
+
+
+def test_a_tiny_run_writes_a_model_and_its_card(tmp_path, capsys, small_npz):
+    out = tmp_path / "tiny.keras"
+    code, stdout, err = _run(capsys, "train", "--data", small_npz, "--epochs", "1", "--batch-size", "128",
+                             "--train-size", "256", "--out", out)
+    assert code == 0
+    assert stdout.splitlines()[0].startswith("test accuracy ")
+    assert f"wrote {out} and " in stdout
+    assert "training mnist_cnn on 256 images" in err
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert 0.0 <= card["test"]["accuracy"] <= 1.0
+    assert f"test accuracy {card['test']['accuracy']:.4%}" in stdout
+    assert out.stat().st_size > 1_000_000  # 1.2 M float32 weights

@@ -1,0 +1,74 @@
+"""probabilities: a bar per class, the top class printed large; more than ten classes: the ten likeliest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from guiapp.core.model.inference import InferenceResult
+from guiapp.ui.live.probabilities import ProbabilityView, shown_classes
+
+
+def _result(probabilities, image=None):
+    image = np.ones((28, 28), np.float32) if image is None else image
+    return InferenceResult(image, (), np.asarray(probabilities, np.float32), 0.0)
+
+
+@pytest.fixture()
+def view(qtbot):
+    widget = ProbabilityView()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_shown_classes_all_in_order_or_the_likeliest_first():
+    assert shown_classes(np.array([0.2, 0.5, 0.3])).tolist() == [0, 1, 2]
+    p = np.arange(12, dtype=float)
+    assert shown_classes(p).tolist() == [11, 10, 9, 8, 7, 6, 5, 4, 3, 2]
+    assert shown_classes(p, shown=2).tolist() == [11, 10]
+
+
+def test_the_answer_is_printed_and_its_bar_heights(view):
+    assert (view.top_text, view.confidence_text) == ("–", "draw something")
+    probabilities = np.full(10, 0.02)
+    probabilities[7] = 0.82
+    view.show_result(_result(probabilities))
+    assert view.top_text == "7" and view.confidence_text == "82.0% sure"
+    np.testing.assert_allclose(view._bars.opts["height"], probabilities, rtol=1e-6)
+    assert view.bar_names() == [str(i) for i in range(10)]
+
+
+def test_a_blank_canvas_is_no_answer(view):
+    view.show_result(_result(np.full(10, 0.1), image=np.zeros((28, 28), np.float32)))
+    assert (view.top_text, view.confidence_text) == ("–", "draw something")
+
+
+def test_nan_is_said_not_answered(view):
+    view.show_result(_result(np.full(10, np.nan)))
+    assert view.top_text == "NaN"
+    assert not np.any(view._bars.opts["height"])
+
+
+def test_many_named_classes_lie_down_with_the_rest_summed(view, qtbot):
+    names = tuple(f"class_{i}" for i in range(12))
+    view.set_class_names(names)
+    assert view.horizontal
+    probabilities = np.full(12, 0.01)
+    probabilities[11], probabilities[3] = 0.8, 0.1
+    view.show_result(_result(probabilities))
+    assert view.top_text == "class_11" and view.bar_names()[:2] == ["class_11", "class_3"]
+    assert view._rest.text() == "+ 2 other classes: 2.0% together"
+    assert view.class_at(0.5, 1.0) == 3 and view.class_at(0.5, 1.5) is None
+
+
+def test_clicking_a_bar_emits_its_class(view, qtbot):
+    view.show_result(_result(np.full(10, 0.1)))
+    assert view.class_at(4.1, 0.5) == 4
+    with qtbot.waitSignal(view.classClicked) as signal:
+        view.classClicked.emit(view.class_at(4.1, 0.5))
+    assert signal.args == [4]
+
+
+def test_a_result_with_more_classes_than_named_is_numbered(view):
+    view.show_result(_result(np.full(4, 0.25)))
+    assert view.class_names == ("0", "1", "2", "3")
