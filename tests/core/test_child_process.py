@@ -20,6 +20,8 @@ import numpy as np
 import pytest
 
 from guiapp.core.child_process import ChildError, ChildProcess, Failed, Message, Parent, Stop
+from tests.processes import alive as _alive
+from tests.processes import wait_until as _wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120  # a fresh interpreter on a slow, busy host
@@ -85,21 +87,8 @@ class SlowToRead:
         return (time.sleep, (60,))
 
 
-def _alive(pid: int) -> bool:
-    """Running (a zombie waiting for its parent to read its status has ended)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
-def _wait_until(condition, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def test_dataclass_messages_round_trip_and_stop_ends_the_child():

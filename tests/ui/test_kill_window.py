@@ -18,6 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.processes import alive as _alive
+from tests.processes import children as _children
+from tests.processes import command_line as _command_line
+from tests.processes import wait_until as _wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 300  # the window, TensorFlow in the trainer, the first map progress, on a slow and busy host
@@ -55,41 +59,12 @@ sys.exit(app.exec())
 """
 
 
-def _children(pid: int) -> set[int]:
-    """``pid``'s children and theirs, all the way down."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found |= {int(child) for child in (task / "children").read_text().split()}
-        except OSError:
-            pass
-    for child in list(found):
-        found |= _children(child)
-    return found
 
 
-def _command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
-def _alive(pid: int) -> bool:
-    """Running (a zombie waiting for its parent to read its status has ended)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
-def _wait_until(condition, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def _spawned(pid: int) -> list[int]:

@@ -12,10 +12,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from tests.processes import alive as _alive, command_line as _command_line
+from tests.processes import children, wait_until
+
+
+def _children(pid: int) -> set[int]:
+    return children(pid, recursive=False)
+
+
+def _wait_until(condition, timeout_s: float) -> bool:
+    return wait_until(condition, timeout_s, step_s=0.2)
 
 START_TIMEOUT_S = 240  # the window, its compute process and the Where child, on a slow and busy host
 EXIT_TIMEOUT_S = 120
@@ -30,38 +39,12 @@ def _start_window(tmp_path: Path) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def _children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found |= {int(child) for child in (task / "children").read_text().split()}
-        except OSError:
-            pass
-    return found
 
 
-def _command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
-def _alive(pid: int) -> bool:
-    """Running (a zombie waiting for its parent to read its status has ended)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
-def _wait_until(condition, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
 
 
 @pytest.fixture()

@@ -148,8 +148,9 @@ class InferenceWorker(QObject):
             self.modelFailed.emit(f"{path}: could not be run ({short_reason(exc)})")
             return
         if self._process is not None:
-            try:  # the same file, in the compute process too (engine as chosen here)
-                self._process.load(Path(path), "numpy" if inspector.engine.name == "NumPy" else "tensorflow", trust)
+            try:  # the same bytes, read once and checked here, in the compute process too (engine as chosen here)
+                model = inspector.model_file if inspector.model_file is not None else Path(path)
+                self._process.load(model, "numpy" if inspector.engine.name == "NumPy" else "tensorflow", trust)
             except (GuiappError, ComputeProcessError) as exc:
                 self._give_up_process(exc)
         with self._lock:
