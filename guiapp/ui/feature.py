@@ -84,7 +84,7 @@ class Feature(QObject):
     def __init__(self, door: Door) -> None:
         super().__init__()
         self.door = door
-        self.widget: QWidget = QWidget()
+        self.widget: QWidget  # set by each feature: its page or tab (often a LazyPage)
         door.state.inspectorChanged.connect(self._on_model)
 
     def _on_model(self, inspector: Inspector | None) -> None:

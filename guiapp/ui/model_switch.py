@@ -105,7 +105,8 @@ class ModelSwitch(QObject):
         score = card_accuracy(getattr(inspector, "card", None))
         accuracy = f" · {score:.2%} test accuracy" if score is not None else ""
         self.status.setText(f"model: {inspector.path}{accuracy}" if not transient else
-                            f"model: {inspector.ledger.name} as it trains ({inspector.path.parent.name})")
+                            f"model: {inspector.ledger.name}, the Training page's network "
+                            f"(history {inspector.path.parent.name})")
         self._loaded(inspector, not transient)
         self.live.model_shown()
 

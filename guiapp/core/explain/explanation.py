@@ -30,7 +30,9 @@ TITLES = {GRADIENT: "gradient", GRADIENT_INPUT: "gradient × input", GRADCAM: "G
           INTEGRATED: "integrated gradients", OCCLUSION: "occlusion"}
 
 BLANK_RANGE = 1e-3  # an input whose pixels all lie within this of each other has nothing to explain
-BATCH_BYTES = 48 * 2**20  # images per call kept under this (a 512×512×3 model: 16 per call, not 169 at once)
+# Images per call are kept under this, counting 64× each input for the activations: a 28×28×1 model takes 250
+# per call, a 512×512×3 one a single image (its 3 MB input, ×64, is already past it) — never 169 at once.
+BATCH_BYTES = 48 * 2**20
 NOTHING_TO_EXPLAIN = "nothing to explain: the input is blank (every pixel the same)"
 
 

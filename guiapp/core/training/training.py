@@ -148,38 +148,34 @@ def check_output(out: Path, *, force: bool, hint: str | None = None) -> None:
 
 
 def _initial_weights(model: Any, init: Path) -> dict[str, Any]:
-    """Start from a trained model's weights (same architecture); returns what the card records."""
+    """Start from a trained model's weights (same architecture); returns what the card records.
+
+    The file is opened once and read whole, checked in memory before Keras is given anything (a FIFO would
+    block it, /dev/zero never end, a config saying Dense(70000) fill memory before a weight is read):
+    Keras loads a private copy of those bytes, and the card records their sha256 — what was checked is
+    what was loaded and what is recorded, even if the file changes meanwhile.
+    """
     import hashlib
 
-    from guiapp.core.files import FileRefused, human_size, open_regular
     from guiapp.core.model.backend import keras
-    from guiapp.core.model.keras_file import MAX_MODEL_BYTES
-    from guiapp.core.model.model_check import check_model_file
+    from guiapp.core.model.model_check import read_checked
+    from guiapp.core.model.model_file import ModelFile, private_copy
 
     init = Path(init)
     hint = "give a .keras model of the same architecture"
-    limit = MAX_MODEL_BYTES
-    # Before Keras is given the path (ModelFileError, one line, if refused): a FIFO would block it,
-    # /dev/zero never end, a config saying Dense(70000) fill memory before a weight is read.
-    check_model_file(init, hint)
+    source = ModelFile(init, *read_checked(init, hint))  # ModelFileError, one line, if refused; no card needed
     try:
-        handle = open_regular(init, limit)
-    except FileRefused as exc:  # it changed since the check
-        raise GuiappError(file_problem(init, exc.reason, hint)) from None
-    with handle:
-        try:
-            source = keras().models.load_model(init, compile=False)
-            model.set_weights(source.get_weights())
-        except Exception as exc:  # noqa: BLE001 — not a model, or another architecture
-            raise GuiappError(file_problem(init, f"cannot start from it ({str(exc).splitlines()[0][:120]})",
-                                           hint)) from None
-        digest, read = hashlib.sha256(), 0
-        for block in iter(lambda: handle.read(1 << 20), b""):  # the file checked above, a megabyte at a time
-            read += len(block)
-            if read > limit:
-                raise GuiappError(file_problem(init, f"grew past {human_size(limit)} while being read", hint))
-            digest.update(block)
-    return {"file": init.name, "sha256": digest.hexdigest()}
+        with private_copy(source) as copy:
+            try:
+                loaded = keras().models.load_model(copy, compile=False)
+                model.set_weights(loaded.get_weights())
+            except Exception as exc:  # noqa: BLE001 — not a model, or another architecture
+                text = str(exc).replace(str(copy), str(init))  # name the user's file, not the private copy
+                reason = (text.splitlines() or [type(exc).__name__])[0][:120]
+                raise GuiappError(file_problem(init, f"cannot start from it ({reason})", hint)) from None
+    except OSError as exc:  # no room for the copy in the temporary folder
+        raise GuiappError(file_problem(init, f"cannot be copied for Keras ({exc.strerror or exc})", hint)) from None
+    return {"file": init.name, "sha256": hashlib.sha256(source.data).hexdigest()}
 
 
 def train(

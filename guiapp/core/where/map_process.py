@@ -3,9 +3,11 @@
 Both are long (on this host ~15 s for 10,000 digits' features, ~60 s for the t-SNE fit) and both are
 Python around NumPy: in a thread of the window they took the GIL and a core from the GUI thread (measured,
 ``benchmarks/where.py --during``: event → painted p95 123 ms while the pass ran in a thread). Niced in a
-child, they take only the cycles the live loop leaves. The child reads the model file and the digits
-itself, and uses the same cache as the window. The caller's thread waits on the pipe, passing results
-and progress on, and ends the child at once when asked to stop (or when the window goes).
+child, they take only the cycles the live loop leaves. The child is given the model as the window read it
+(a :class:`~guiapp.core.model.model_file.ModelFile`: its checked bytes, so the file is not opened again and
+the child runs exactly what the window runs, under the same cache key), reads the digits itself, and uses
+the same cache as the window. The caller's thread waits on the pipe, passing results and progress on, and
+ends the child at once when asked to stop (or when the window goes).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 
 from guiapp.core.child_process import ChildProcess, Failed, Message, Parent, ParentGone
 from guiapp.core.errors import short_reason
+from guiapp.core.model.model_file import ModelFile
 from guiapp.core.where.atlas import Stopped, fit_map
 from guiapp.core.where.embedding import NoEmbedding, TestPass
 
@@ -100,8 +103,9 @@ def _fit_child(parent: Parent, features: np.ndarray, seed: int) -> None:
         parent.send(MapDone(fit_map(features, seed, FIT_JOBS, _reporter(parent, MAP))))
 
 
-def _open(model: Path, trust: bool, data: Path | None) -> tuple[Any, np.ndarray, np.ndarray]:
-    """In the child: the model, and the test digits as 0..1 images with their labels."""
+def _open(model: Path | ModelFile, trust: bool, data: Path | None) -> tuple[Any, np.ndarray, np.ndarray]:
+    """In the child: the model (from the bytes sent, or read from its path), and the test digits as 0..1
+    images with their labels."""
     from guiapp.core.training.data import load_mnist_test
     from guiapp.core.live.compute_process import limit_blas_threads
     from guiapp.core.model.inference import Inspector
@@ -111,11 +115,16 @@ def _open(model: Path, trust: bool, data: Path | None) -> tuple[Any, np.ndarray,
     return Inspector.load(model, trust=trust), digits.images.astype(np.float32) / 255.0, digits.labels
 
 
+def _sent(model: Path | str | ModelFile) -> Path | ModelFile:
+    """What the child is given: the model as read (pickled as its bytes), else its path."""
+    return model if isinstance(model, ModelFile) else Path(model)
+
+
 def _reporter(parent: Parent, stage: str) -> Callable[[int, int], None]:
     return lambda done, total: parent.send(Progress(stage, done, total))
 
 
-def _where_child(parent: Parent, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
+def _where_child(parent: Parent, model: Path | ModelFile, trust: bool, data: Path | None, cache_dir: Path | None,
                  seed: int) -> None:
     _nice()
     from guiapp.core.where.cache import load_or_fit_map, load_or_run
@@ -128,7 +137,7 @@ def _where_child(parent: Parent, model: Path, trust: bool, data: Path | None, ca
                                             fit_map(features, seed, FIT_JOBS, _reporter(parent, MAP)))))
 
 
-def _layer_child(parent: Parent, model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
+def _layer_child(parent: Parent, model: Path | ModelFile, trust: bool, data: Path | None, cache_dir: Path | None,
                  layer: str, seed: int) -> None:
     _nice()
     from guiapp.core.where.cache import load_or_compute_layer_map
@@ -179,23 +188,24 @@ def fit_in_process(features: np.ndarray, seed: int = 0, progress: Callable[[int,
     return _run(_fit_child, (np.asarray(features, np.float32), seed), relay, None, should_stop)
 
 
-def where_in_process(model: Path, trust: bool, data: Path | None, cache_dir: Path | None,
+def where_in_process(model: Path | str | ModelFile, trust: bool, data: Path | None, cache_dir: Path | None,
                      progress: Callable[[str, int, int], None] | None = None,
                      on_pass: Callable[[TestPass], None] | None = None,
                      should_stop: Callable[[], bool] | None = None, seed: int = 0) -> np.ndarray:
-    """The model file's pass over the test digits (``data``: None, the shipped MNIST) and its map, from the
+    """The model's pass over the test digits (``data``: None, the shipped MNIST) and its map, from the
     cache or computed in a niced child: ``on_pass(TestPass)`` first, then the map is returned.
+    ``model``: the :class:`ModelFile` already read (the child opens nothing), or its path (the child reads it).
     :class:`Stopped`, :class:`MapFailed`, or :class:`~guiapp.core.where.embedding.NoEmbedding`."""
-    return _run(_where_child, (Path(model), trust, data, cache_dir, seed), progress, on_pass, should_stop)
+    return _run(_where_child, (_sent(model), trust, data, cache_dir, seed), progress, on_pass, should_stop)
 
 
-def layer_map_in_process(model: Path, trust: bool, data: Path | None, cache_dir: Path | None, layer: str,
-                         progress: Callable[[str, int, int], None] | None = None,
+def layer_map_in_process(model: Path | str | ModelFile, trust: bool, data: Path | None, cache_dir: Path | None,
+                         layer: str, progress: Callable[[str, int, int], None] | None = None,
                          should_stop: Callable[[], bool] | None = None,
                          seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``layer``'s (projected) features of the test digits and their map, from the cache or computed in a
-    niced child. :class:`Stopped` or :class:`MapFailed`."""
+    niced child (``model``: as for :func:`where_in_process`). :class:`Stopped` or :class:`MapFailed`."""
     features: list[np.ndarray] = []
-    points = _run(_layer_child, (Path(model), trust, data, cache_dir, layer, seed), progress, features.append,
+    points = _run(_layer_child, (_sent(model), trust, data, cache_dir, layer, seed), progress, features.append,
                   should_stop)
     return np.asarray(features[0], np.float32), points

@@ -113,7 +113,10 @@ class LivePage(Feature):
         self.canvas.show_picture(picture, undo_text)
 
     def overlay(self, rgba: np.ndarray | None, rect: QRectF | None = None) -> None:
-        self.canvas.set_heat(rgba, rect) if rgba is not None else self.canvas.set_heat(None)
+        if rgba is None:
+            self.canvas.set_heat(None)
+        else:
+            self.canvas.set_heat(rgba, rect)
 
     def lend_drawing(self) -> list[QWidget]:
         """The drawing column and the feature maps, taken out (the splitter keeps the tabs)."""

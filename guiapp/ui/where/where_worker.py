@@ -2,10 +2,12 @@
 
 Both are read from the cache when it holds them (0.1 s). Otherwise they are computed in a niced child
 process (:mod:`guiapp.core.where.map_process`: ~15 s of features and ~60 s of t-SNE for 10,000 digits on
-this host) that the worker thread waits on; a model held only in memory is read through in that thread and
-only its map goes to the child. The work is :class:`~guiapp.ui.jobs.Jobs` jobs: a newer
-:meth:`WhereWorker.start` or :meth:`WhereWorker.cancel` stops it (the child is ended), and only the latest
-request's results come back, so a result always belongs to the model it names.
+this host) that the worker thread waits on. The child is sent the model file as the window read it
+(:attr:`Inspector.model_file`: it opens nothing, and keys the cache as the window does); a model held only in
+memory is read through in that thread and only its map goes to the child. The work is
+:class:`~guiapp.ui.jobs.Jobs` jobs: a newer :meth:`WhereWorker.start` or :meth:`WhereWorker.cancel` stops it
+(the child is ended), and only the latest request's results come back, so a result always belongs to the
+model it names.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QThread, Signal, Slot
 from guiapp.core.errors import GuiappError, short_reason
 from guiapp.core.training.data import LabelledDigits, load_mnist_test
 from guiapp.core.model.inference import Inspector
+from guiapp.core.model.model_file import ModelFile
 from guiapp.core.where.atlas import Stopped as CoreStopped
 from guiapp.core.where.cache import (
     cache_path,
@@ -58,6 +61,15 @@ def unsuitable(inspector: Inspector, classes: int) -> str | None:
         return (f"This model takes {shape} pictures into {inspector.num_classes} classes: the Where tab compares "
                 f"drawings with MNIST's 10,000 test digits, so it needs a 28×28 model of the {classes} digits.")
     return None
+
+
+def _child_source(inspector: Inspector) -> ModelFile | Path | None:
+    """What the Where child loads the model from: the file as the window read it (its checked bytes: the child
+    opens nothing), else the path of a model built from one; None to do the work in this thread — a model only
+    in memory, or one given a training snapshot's weights (the child would load its file's weights instead)."""
+    if not inspector.weights_from_file:
+        return None
+    return inspector.model_file if inspector.model_file is not None else inspector.path
 
 
 class WhereWorker(QObject):
@@ -127,8 +139,9 @@ class WhereWorker(QObject):
             if cached is not None:
                 progress(_PASS, cached[0], digits)
                 return MAP, cached[1]
-            if inspector.path is not None:
-                return MAP, where_in_process(inspector.path, inspector.trusted, self.data, self.cache_dir, progress,
+            source = _child_source(inspector)
+            if source is not None:
+                return MAP, where_in_process(source, inspector.trusted, self.data, self.cache_dir, progress,
                                              lambda found: progress(_PASS, found, digits), stop)
             found = load_or_run(inspector, images, digits.labels, self.cache_dir,
                                 lambda done, total: progress(FEATURES, done, total), stop)
@@ -156,9 +169,10 @@ class WhereWorker(QObject):
         progress = context.progress  # (stage, done, total)
         images, labels = self.digits.images.astype(np.float32) / 255.0, self.digits.labels
         try:
-            if inspector.path is not None:
-                return layer_map_in_process(inspector.path, inspector.trusted, self.data, self.cache_dir,
-                                            layer, progress, stop)
+            source = _child_source(inspector)
+            if source is not None:
+                return layer_map_in_process(source, inspector.trusted, self.data, self.cache_dir, layer, progress,
+                                            stop)
             found = load_or_compute_layer_map(
                 inspector, layer, images, labels, self.cache_dir,
                 lambda: layer_features(inspector, images, layer, lambda d, t: progress(FEATURES, d, t), stop),

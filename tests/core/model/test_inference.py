@@ -1,14 +1,16 @@
-"""All-layers inference returns one frozen result that agrees with Keras layer by layer."""
+"""All-layers inference returns one frozen result that agrees with Keras layer by layer.
+
+(The result itself and the image conversion: test_inference_result.py; describing and checking a model:
+test_inference_build.py.)
+"""
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pytest
 
 from guiapp.core.errors import ModelFileError
-from guiapp.core.model.inference import Inspector, as_network_image
+from guiapp.core.model.inference import Inspector
 
 EXPECTED_SHAPES = {
     "conv2d": (26, 26, 32), "conv2d_1": (24, 24, 64), "max_pooling2d": (12, 12, 64),
@@ -43,16 +45,6 @@ def test_activations_equal_keras_layer_by_layer(shipped_inspector, mnist):
     np.testing.assert_array_equal(result.layer("dropout").activation, result.layer("max_pooling2d").activation)
 
 
-def test_result_is_frozen(shipped_inspector, mnist):
-    result = shipped_inspector.run(mnist.x_test[2])
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        result.probabilities = None
-    with pytest.raises(ValueError):
-        result.layers[0].activation[0, 0, 0] = 1.0
-    with pytest.raises(ValueError):
-        result.probabilities[0] = 1.0
-
-
 def test_weights_are_available_for_the_views(shipped_inspector):
     weights = shipped_inspector.weights
     assert weights["conv2d"].kernel.shape == (3, 3, 1, 32) and weights["conv2d"].bias.shape == (32,)
@@ -66,15 +58,6 @@ def test_batch_probabilities_agree_with_single_runs(shipped_inspector, mnist):
     batch = shipped_inspector.predict_probabilities(images, batch_size=7)
     singles = np.stack([shipped_inspector.run(img).probabilities for img in images])
     np.testing.assert_allclose(batch, singles, atol=1e-5)
-
-
-def test_input_conversion():
-    assert as_network_image(np.full((28, 28), 255, np.uint8)).max() == 1.0
-    assert as_network_image(np.full((28, 28, 1), 2.0)).max() == 1.0
-    with pytest.raises(ValueError, match="28×28"):
-        as_network_image(np.zeros((32, 32)))
-    with pytest.raises(ValueError, match="NaN"):
-        as_network_image(np.full((28, 28), np.nan))
 
 
 def test_missing_and_non_model_files(tmp_path):

@@ -1,5 +1,8 @@
 """The map of the network's view: digits the network sees alike sit together, a fitted digit is placed on
-its own point, the map is cached by the model's content, and the fit in its own process can be stopped."""
+its own point, the map is cached by the model's content, and the fit in its own process can be stopped.
+
+(The whole pass and map in their own process: test_map_process.py.)
+"""
 
 from __future__ import annotations
 
@@ -90,37 +93,3 @@ def test_the_fit_in_its_own_process_reports_progress_and_stops_when_asked(fitted
     with pytest.raises(Stopped):
         fit_in_process(found.features[:400], progress=lambda *a: stopped.append(a), should_stop=lambda: bool(stopped))
     assert len(stopped) < 30
-
-
-def test_the_whole_work_in_its_own_process_gives_the_pass_first_then_the_map(tmp_path, mnist, shipped_inspector):
-    from guiapp.core.where.cache import load_pass
-    from guiapp.core.where.embedding import NoEmbedding
-    from guiapp.core.where.map_process import MapFailed, where_in_process
-
-    data = tmp_path / "digits.npz"
-    np.savez(data, x_test=mnist.x_test[:400], y_test=mnist.y_test[:400])
-    passes, stages = [], []
-    points = where_in_process(paths.DEFAULT_MODEL, False, data, tmp_path / "cache",
-                              progress=lambda stage, done, total: stages.append(stage), on_pass=passes.append)
-    assert points.shape == (400, 2) and stages[0] == "features" and stages[-1] == "map"
-    expected = run_test_pass(shipped_inspector, mnist.x_test[:400].astype(np.float32) / 255, mnist.y_test[:400])
-    np.testing.assert_allclose(passes[0].features, expected.features, atol=1e-5)
-    assert len(list((tmp_path / "cache").glob("where-*.npz"))) == 2  # the pass and the map, cached by the child
-    cached = load_pass(next((tmp_path / "cache").glob("where-[0-9a-f]*.npz")), "dense", mnist.y_test[:400], 10)
-    np.testing.assert_array_equal(cached.features, passes[0].features)
-    stages.clear()
-    again = where_in_process(paths.DEFAULT_MODEL, False, data, tmp_path / "cache",
-                             progress=lambda stage, done, total: stages.append(stage))
-    np.testing.assert_array_equal(again, points)
-    assert stages == []  # both from the cache
-    one_dense = tmp_path / "one_dense.keras"
-    import keras
-
-    keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)]).save(one_dense)
-    with pytest.raises(NoEmbedding, match="single Dense"):
-        where_in_process(one_dense, False, data, None)
-    broken = tmp_path / "broken.keras"
-    broken.write_bytes(b"PK\x03\x04 not really")
-    with pytest.raises(MapFailed) as failed:
-        where_in_process(broken, False, data, None)
-    assert "\n" not in str(failed.value) and str(failed.value)

@@ -1,4 +1,5 @@
-"""Pictures in place of drawings: the canvas shows them, the intake reads files, drops and pastes safely."""
+"""picture_intake: pictures in place of drawings — files, drops and pastes read within bounds, a bad one said
+in one line naming it; and the canvas showing what the intake gives."""
 
 from __future__ import annotations
 
@@ -106,3 +107,56 @@ def test_a_fifo_or_dev_zero_picture_fails_in_one_line_and_gives_no_picture(qtbot
     with not_a_file(kind, tmp_path / "digit.png") as (path, reason):
         assert not intake.open_file(path)
     assert failed == [f"{path}: {reason} — {HINT}"] and ready == []
+
+
+def test_a_pasted_image_past_the_pixel_bound_is_refused_and_a_large_one_reduced(qtbot):
+    from guiapp.core.drawing.images import MAX_PIXELS, MAX_WORKING_SIDE
+
+    intake, ready, failed = _intake(qtbot)
+    huge = QImage(8000, MAX_PIXELS // 8000 + 1, QImage.Format.Format_Mono)  # one bit a pixel: 6 MB to hold
+    assert not intake.take_image(huge, "picture from the clipboard")
+    assert failed == [(f"picture from the clipboard: 8000×{huge.height()} pixels is more than guiapp reads (50 "
+                       "megapixels)")] and ready == []
+    wide = QImage(2 * MAX_WORKING_SIDE, 100, QImage.Format.Format_RGB888)
+    wide.fill(QColor(255, 0, 0))
+    assert intake.take_image(wide, "wide")
+    picture = ready[-1].picture
+    assert picture.shape == (50, MAX_WORKING_SIDE, 3) and ready[-1].name == "wide"  # reduced, aspect kept
+    np.testing.assert_allclose(picture[30, 1000], (1.0, 0.0, 0.0))
+
+
+def test_a_grey_image_is_one_channel():
+    image = QImage(6, 4, QImage.Format.Format_RGB888)
+    image.fill(QColor(51, 51, 51))
+    picture = qimage_to_picture(image)
+    assert picture.shape == (4, 6) and picture.dtype == np.float32
+    np.testing.assert_allclose(picture, 0.2, atol=1e-6)
+
+
+def test_a_drag_is_accepted_only_for_files_or_pictures_and_a_drop_is_read(qtbot, tmp_path):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    intake, ready, failed = _intake(qtbot)
+    path = tmp_path / "stripes.png"
+    Image.fromarray((_stripes() * 255).astype(np.uint8)).save(path)
+    files, text = QMimeData(), QMimeData()
+    files.setUrls([QUrl.fromLocalFile(str(path))])
+    text.setText("just words")
+
+    def entered(mime: QMimeData) -> bool:
+        event = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
+        event.ignore()
+        PictureIntake.drag_entered(event)
+        return event.isAccepted()
+
+    assert entered(files) and not entered(text)
+    drop = QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, files, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    intake.dropped(drop)
+    assert ready[-1].name == "stripes.png" and ready[-1].picture.shape == (60, 90, 3)
+    assert intake.last_folder == str(tmp_path)
+    intake.dropped(QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, text, Qt.MouseButton.LeftButton,
+                              Qt.KeyboardModifier.NoModifier))
+    assert failed == ["the dropped data holds no picture: copy an image or a picture file, then paste"]

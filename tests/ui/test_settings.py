@@ -1,9 +1,10 @@
-"""A settings file from anywhere — NaN, huge numbers, impossible paths — never stops the window."""
+"""settings: a settings file from anywhere — NaN, huge numbers, impossible paths — never stops the window;
+what is usable is read back as it was saved."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 from guiapp import paths
 from guiapp.core.drawing.strokes import DEFAULT_PEN_WIDTH, MAX_PEN_WIDTH
@@ -88,3 +89,22 @@ def test_saving_writes_the_columns_and_drops_the_old_splitter_state(tmp_path):
     assert f"{COLUMNS}=300, 900, 700" in text and f"{OLD_SPLITTER}=" not in text
     again = QSettings(str(tmp_path / "guiapp.ini"), QSettings.Format.IniFormat)
     assert load_settings(again).columns == (300, 900, 700)
+
+
+def test_forgetting_the_layout_keeps_the_rest(tmp_path):
+    from guiapp.ui.settings import GEOMETRY, forget_layout
+
+    store = _ini(tmp_path, f"pen_width=30\n{COLUMNS}=300, 900, 700\n")
+    store.setValue(GEOMETRY, QByteArray(b"saved geometry"))
+    store.setValue(OLD_SPLITTER, QByteArray(b"old"))
+    forget_layout(store)
+    again = load_settings(QSettings(str(tmp_path / "guiapp.ini"), QSettings.Format.IniFormat))
+    assert (again.geometry, again.columns, again.pen_width) == (None, None, 30)
+    assert not store.contains(OLD_SPLITTER)
+
+
+def test_trained_models_go_to_the_users_data_folder_not_the_package(tmp_path, monkeypatch):
+    from guiapp.ui.settings import trained_models_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert trained_models_dir() == tmp_path / "data" / "guiapp" / "models"
