@@ -277,5 +277,9 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                 return 2
         finally:
             window.shutdown()
+            # Gone from the screen now, not when the collector gets to its cycles (its features and door
+            # refer to it): a caller in the same process — a test — may go on using the screen.
+            window.hide()
+            window.deleteLater()
     print(f"wrote {path}")
     return 0

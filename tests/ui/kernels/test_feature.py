@@ -32,8 +32,16 @@ class Starts:
 
 
 def _load(qtbot, window, path) -> None:
-    window.load_model(path)
-    qtbot.waitUntil(lambda: window.inspector is not None and window.inspector.path == path, timeout=MODEL_TIMEOUT_MS)
+    """Load ``path`` and wait until the state has shown it (a training run's network shown while the Training page
+    is off screen is swapped back to the user's model at once: the state saw it, the window may not show it now)."""
+    shown: list[object] = []
+    record = lambda model: shown.append(model.path if model is not None else None)
+    window.state.inspectorChanged.connect(record)
+    try:
+        window.load_model(path)
+        qtbot.waitUntil(lambda: path in shown, timeout=MODEL_TIMEOUT_MS)
+    finally:
+        window.state.inspectorChanged.disconnect(record)
 
 
 def test_the_search_starts_once_the_pointer_rests_on_a_model(qtbot, window, monkeypatch):
