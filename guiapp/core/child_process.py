@@ -111,15 +111,22 @@ class ChildProcess:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
         self._conn, child_end = context.Pipe()
         self.label = label
-        # The work is pickled here and read in the child only once its watchdog runs: reading it imports the
-        # target's modules (NumPy, TensorFlow: seconds), a time during which a killed parent must count too.
+        # The work is pickled here and sent through the pipe once the child runs, not handed to the spawn: the
+        # child reads it only once its watchdog runs (reading it imports the target's modules — NumPy,
+        # TensorFlow: seconds — a time during which a killed parent must count too), and a parent killed while
+        # sending it (a model file's megabytes) leaves a child that ends quietly, where multiprocessing's own
+        # start-up would print a traceback for its data cut short.
         work = bytes(ForkingPickler.dumps((target, args)))
         watch_kernel = threading.current_thread() is threading.main_thread()
-        self._process = context.Process(target=_child_main, args=(child_end, os.getpid(), watch_kernel, work),
+        self._process = context.Process(target=_child_main, args=(child_end, os.getpid(), watch_kernel),
                                         name=name, daemon=True)
         _start_deaf_to_ctrl_c(self._process)
         child_end.close()
         self._closed = self._gone = False
+        try:
+            self._conn.send_bytes(work)  # first, before any message: the child reads it before anything else
+        except OSError:  # the child died at once: said by the first receive (or messages)
+            pass
 
     @property
     def pid(self) -> int | None:
@@ -214,11 +221,15 @@ def _start_deaf_to_ctrl_c(process: multiprocessing.process.BaseProcess) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _child_main(conn: Connection, parent_pid: int, watch_kernel: bool, work: bytes) -> None:
+def _child_main(conn: Connection, parent_pid: int, watch_kernel: bool) -> None:
     """In the child: watch the parent, then read the work and run it; a parent gone is a quiet end."""
     _die_with_parent(parent_pid, watch_kernel)
     parent = Parent(conn)
     try:
+        try:
+            work = conn.recv_bytes()
+        except (EOFError, OSError):
+            return  # the parent died before it had sent the work: nothing to do, nobody to tell
         target, args = pickle.loads(work)
         target(parent, *args)
     except ParentGone:

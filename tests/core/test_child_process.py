@@ -218,6 +218,45 @@ def test_a_child_ends_within_seconds_when_its_parent_is_killed_outright(target, 
         parent.communicate(timeout=60)
 
 
+def _holding(parent: Parent, _payload: bytes) -> None:
+    """Receives a large payload, then computes for ever (as the Where child sent a model file does)."""
+    _busy(parent)
+
+
+_SENDING = """
+from tests.core import test_child_process as t
+from guiapp.core.child_process import ChildProcess
+print("sending", flush=True)
+ChildProcess(t._holding, bytes(200_000_000))  # blocks until the child has read it: the test kills it meanwhile
+"""
+
+
+def test_a_parent_killed_while_it_sends_the_work_leaves_a_child_that_ends_quietly():
+    """The work goes through the pipe once the child runs, not through multiprocessing's start-up, which prints a
+    traceback ("pickle data was truncated") in a child whose parent died while writing it."""
+    from tests.processes import children, command_line
+
+    parent = subprocess.Popen([sys.executable, "-c", _SENDING], cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    spawned: list[int] = []
+    try:
+        assert parent.stdout.readline().strip() == "sending"
+        find = lambda: spawned.extend(pid for pid in children(parent.pid) if "spawn_main" in command_line(pid))
+        assert _wait_until(lambda: find() or spawned, 60)
+        time.sleep(0.2)  # the child runs; the 200 MB are still on their way
+        parent.kill()
+        parent.wait(30)
+        assert _wait_until(lambda: not any(_alive(pid) for pid in spawned), ORPHAN_TIMEOUT_S)
+        _, err = parent.communicate(timeout=60)  # the children held the same stderr: all of it is here now
+        assert "Traceback" not in err and "Error" not in err, err
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for pid in spawned:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
 def _starts_processes(tree: ast.AST) -> list[str]:
     """What in a module's code could start a process: the modules for it, QProcess, os' own calls."""
     found = []
