@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -37,14 +38,6 @@ def _start_window(tmp_path: Path) -> subprocess.Popen:
            "XDG_CACHE_HOME": str(tmp_path / "cache")}  # an empty Where cache: the pass runs in its child
     return subprocess.Popen([sys.executable, "-m", "guiapp", "--where"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-
-
-
-
-
-
-
-
 
 
 @pytest.fixture()
@@ -81,6 +74,10 @@ def test_ctrl_c_or_sigterm_closes_the_window_as_its_close_button_does(window_pro
 
 def test_a_window_killed_during_the_where_pass_leaves_its_children_to_end_quietly(window_process):
     process, children = window_process
+    # Well into the pass (15 s of features), not within the milliseconds between the Where child's exec and the
+    # window handing it multiprocessing's start-up data: a parent killed there leaves spawn_main's own traceback
+    # in the child before any of guiapp's code runs (noted in issue 22's closing note).
+    time.sleep(1.0)
     os.kill(process.pid, signal.SIGKILL)
     _, err = process.communicate(timeout=EXIT_TIMEOUT_S)  # until every child holding its stderr has ended
     assert process.returncode == -signal.SIGKILL
