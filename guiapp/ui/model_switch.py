@@ -102,7 +102,7 @@ class ModelSwitch(QObject):
                 inspector.set_class_names(names)
         transient = self.state.is_transient(inspector.path)
         self.state.inspector = inspector  # every feature follows, names first
-        score = card_accuracy(getattr(inspector, "card", None))
+        score = card_accuracy(inspector.card)
         accuracy = f" · {score:.2%} test accuracy" if score is not None else ""
         self.status.setText(f"model: {inspector.path}{accuracy}" if not transient else
                             f"model: {inspector.ledger.name}, the Training page's network "

@@ -82,13 +82,11 @@ class ExplainFeature(Feature):
             view.counterfactual.set_target(target)
         return None
 
-    def make_it(self, target: int) -> Counterfactual | None:
+    def make_it(self, target: int) -> None:
         """Search for what would make the input a ``target`` (the tab on screen); the answer arrives in the tab
         (:attr:`found` once it is there, or ``counterfactualFailed`` of the live loop)."""
         self.door.show(self)
-        view = cast("ExplainView", self.page.content())
-        view.counterfactual.find(target)
-        return view.counterfactual.found
+        cast("ExplainView", self.page.content()).counterfactual.find(target)
 
     @property
     def found(self) -> Counterfactual | None:
