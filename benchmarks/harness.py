@@ -221,16 +221,18 @@ def training_window(trained: Path, settings: Path):
     ``trained``. Returns (app, window, the page)."""
     from PySide6.QtCore import QSettings
 
-    import guiapp.ui.main_window as main_window
-    from guiapp.ui import MainWindow
-    from guiapp.ui.main_window import TRAINING_PAGE
+    import dataclasses
 
-    main_window.trained_models_dir = lambda: trained
+    from guiapp.ui import MainWindow
+    from guiapp.ui.training.feature import TrainingFeature
+    from guiapp.ui.window_paths import WindowPaths
+
     app = application()
-    window = MainWindow(settings=QSettings(str(settings), QSettings.Format.IniFormat))
+    paths = dataclasses.replace(WindowPaths.default(), trained_models=trained)
+    window = MainWindow(settings=QSettings(str(settings), QSettings.Format.IniFormat), paths=paths)
     window.resize(1560, 940)
     window.show()
     wait_until(app, lambda: window.inspector is not None)
     window.load_sample(0)
-    window.pages.setCurrentIndex(TRAINING_PAGE)
+    window.pages.setCurrentWidget(window.feature(TrainingFeature).widget)
     return app, window, window.training_view

@@ -1,6 +1,7 @@
 """The drawing loop, measured: pointer event → every panel holding the new state and the window painted.
 
-    python benchmarks/live_loop.py [--digits 4] [--interval-ms 8] [--load 1] [--pin LAYER:I,J,K] [--profile N]
+    python benchmarks/live_loop.py [--digits 4] [--interval-ms 8] [--load 1] [--tab Why] [--pin LAYER:I,J,K]
+                                   [--profile N]
 
 Replays recorded pen strokes (benchmarks/recorded_strokes.json) as Qt mouse events into
 the real main window, offscreen, and into a baseline wired the simple way
@@ -10,7 +11,10 @@ Qt paints it: from the input event that produced the drawing until every visible
 has painted since (benchmarks/harness.py: PaintWatcher). Also: pointer → stroke painted
 on the canvas (rendered at once), how many pointer moves were coalesced, and how many
 computed results were painted or dropped. ``--load N`` keeps N other processes busy for
-the whole measurement (a screen-sharing call on a 2-core laptop), baseline included.
+the whole measurement (a screen-sharing call on a 2-core laptop), baseline included; ``--tab Why``
+keeps the Why tab's live maps beside the maps: they are out of the measured panels (the audience's
+focus is the canvas, the maps and the probabilities), and the run says how many frames they were kept
+out of under load (guiapp/ui/frames.py).
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ def _views(window, kind: str, why: bool = False, where: bool | str | None = None
 
 def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, watcher: PaintWatcher,
             pin: tuple[str, tuple[int, ...]] | None = None, profiler=None, model: Path | None = None,
-            why: bool = False, where: bool | str | None = None) -> dict:
+            why: bool = False, where: bool | str | None = None, why_tab: bool = False) -> dict:
     app = application()
     if kind == "guiapp":
         from PySide6.QtCore import QSettings
@@ -80,7 +84,7 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
         if pin is not None:  # a traced unit re-explained on every update, its tab on screen
             window.trace_view.pin(*pin)
             window.tabs.setCurrentWidget(window.trace_view)
-        if why:  # the Why tab on screen: every update brings its live evidence maps
+        if why or why_tab:  # the Why tab on screen: every update brings its live evidence maps
             window.show_why()
         if where:  # the Where tab on screen, its pass and map read from the cache (or computed first)
             window.tabs.setCurrentWidget(window.where.page)
@@ -120,6 +124,8 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
     computed_before = window.worker.inference_count if kind == "guiapp" else 0
     frames_before = window.pacer.frames_shown if kind == "guiapp" else 0
     dropped_before = window.pacer.results_dropped if kind == "guiapp" else 0
+    budget = window.frames.budget if kind == "guiapp" else None
+    side_before = (budget.side_frames, budget.side_skipped) if budget is not None else (0, 0)
     events = 0
     if profiler is not None:
         profiler.enable()
@@ -140,7 +146,9 @@ def measure(kind: str, drawings: list[dict], interval_s: float, scratch: Path, w
     window.close()
     dropped = window.pacer.results_dropped - dropped_before if kind == "guiapp" else 0
     frames = window.pacer.frames_shown - frames_before if kind == "guiapp" else 0
-    return {"latencies": list(watcher.latencies), "stroke_paint": stroke_paint, "events": events,
+    side = (budget.side_frames - side_before[0], budget.side_skipped - side_before[1]) if budget else (0, 0)
+    return {"tabs_shown": side[0], "tabs_kept_out": side[1],
+            "latencies": list(watcher.latencies), "stroke_paint": stroke_paint, "events": events,
             "computed": computed, "superseded": watcher.superseded, "worker": worker_seconds,
             "inference": inference_seconds, "dropped": dropped, "frames": frames}
 
@@ -172,6 +180,9 @@ def main() -> int:
                         help="profile the GUI thread (cProfile) while replaying; print the N costliest calls")
     parser.add_argument("--model", type=Path, metavar="PATH",
                         help="guiapp's window on this model (default: the shipped one); the baseline keeps its own")
+    parser.add_argument("--tab", default="Ledger", choices=("Ledger", "Why"),
+                        help="the tab beside the maps while drawing (default Ledger; Why: its live maps too, "
+                        "out of the measured panels: under load they are what gives way first)")
     parser.add_argument("--pin", metavar="LAYER:I,J,K",
                         help="keep this unit traced while drawing (e.g. dense:5 or conv2d_1:10,10,7)")
     args = parser.parse_args()
@@ -188,7 +199,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch, BusyCores(args.load):
         for kind in ("guiapp", "baseline"):
             results[kind] = measure(kind, drawings, args.interval_ms / 1000, Path(scratch), watcher,
-                                    pin if kind == "guiapp" else None, model=args.model if kind == "guiapp" else None)
+                                    pin if kind == "guiapp" else None, model=args.model if kind == "guiapp" else None,
+                                    why_tab=args.tab == "Why" and kind == "guiapp")
     moves = sum(len(s) for d in drawings for s in d["strokes"])
     print(f"{len(drawings)} recorded digits, {moves} pointer positions, one move every {args.interval_ms:g} ms"
           + (f"; unit {args.pin} traced on every update" if pin else "")
@@ -204,6 +216,8 @@ def main() -> int:
             print(f"{'':<44} {r['events']} input events, {r['computed']} computed "
                   f"({r['events'] - r['computed']} coalesced away before computing), {r['frames']} painted, "
                   f"{r['dropped']} computed but dropped (a newer one came before the next frame)")
+            print(f"{'':<44} the tab beside the maps ({args.tab}): {r['tabs_shown']} frames shown, "
+                  f"{r['tabs_kept_out']} kept out under load (the live page had every frame)")
         else:
             print(f"{'':<44} {r['events']} input events, {r['computed']} computed, "
                   f"{r['superseded']} shown but overtaken before painted")

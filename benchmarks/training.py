@@ -1,6 +1,12 @@
 """Training in the window, measured against plain ``model.fit`` on the same digits and batches, in one run.
 
     python benchmarks/training.py [--batches 120] [--batch-size 128] [--digits 4] [--interval-ms 8] [--load N]
+    python benchmarks/training.py --first-batch [--runs 3]     # only 0. below
+    python benchmarks/training.py --profile                    # 0. in one process, under cProfile
+
+0. Start → first batch shown, on the Training page (quick preset, the slice below): with the trainer the page
+   warmed when it came on screen (TensorFlow loaded, waiting), the next runs on the spare each run leaves, and
+   the baseline in the same run: a cold trainer (the page's pool bypassed: TensorFlow loads after Start).
 
 1. Plain Keras: a fresh process builds ``mnist_cnn`` (seed 0), compiles it as ``guiapp train`` does
    (Adadelta 1.0, the seed's loss) and calls ``model.fit`` for one epoch of ``--batches`` batches —
@@ -19,6 +25,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import sys
 import tempfile
@@ -30,6 +37,7 @@ import numpy as np
 from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
 from harness import (
     ROOT,
+    application,
     BusyCores,
     PaintWatcher,
     describe,
@@ -162,6 +170,91 @@ def in_window(data: Path, batch_size: int, drawings: list[dict] | None, interval
             "weights_per_s": weights_shown[0] / seconds}
 
 
+def _first_batch(page, app, cold: bool) -> float:
+    """Seconds from Start to the first batch on the curves (painted), then stop the run and wait for its end."""
+    from PySide6.QtCore import QCoreApplication
+
+    if not cold:  # the spare has loaded TensorFlow (the page asked for it when shown, or after the last run)
+        wait_until(app, lambda: page.trainers.spare is not None and page.trainers.spare.check_ready(), 300)
+    trainers = page.controller.trainers
+    page.controller.trainers = None if cold else trainers
+    shown: list[float] = []
+    started = time.perf_counter()
+    page.start()
+    page.controller.trainers = trainers
+    page.run.batches.connect(lambda rows: shown.append(time.perf_counter()) if not shown else None)
+    wait_until(app, lambda: bool(shown), timeout_s=300)
+    QCoreApplication.processEvents()
+    paint_now(page.curves)
+    seconds = time.perf_counter() - started
+    page.stop()
+    wait_until(app, lambda: not page.running, timeout_s=120)
+    return seconds
+
+
+def _training_page(trained: Path, settings: Path):
+    """The real window offscreen, MNIST test digit 0 drawn, the Training page shown through its feature's door."""
+    from PySide6.QtCore import QSettings
+
+    import guiapp.ui.main_window as main_window
+    from guiapp.ui import MainWindow
+    from guiapp.ui.training.feature import TrainingFeature
+
+    main_window.trained_models_dir = lambda: trained
+    app = application()
+    window = MainWindow(settings=QSettings(str(settings), QSettings.Format.IniFormat))
+    window.resize(1560, 940)
+    window.show()
+    wait_until(app, lambda: window.inspector is not None)
+    window.load_sample(0)
+    return app, window, window.feature(TrainingFeature)._show_page()
+
+
+def first_batches(data: Path, scratch: Path, runs: int) -> tuple[list[float], float]:
+    """Warm starts (the first on the trainer warmed when the page was shown), and one cold start."""
+    from guiapp.core.training.presets import PRESETS
+
+    app, window, page = _training_page(scratch / f"trained-{time.monotonic_ns()}", scratch / "first.ini")
+    page.data = data
+    page.form.use_preset("quick")
+    warm = [_first_batch(page, app, cold=False) for _ in range(runs)]
+    cold = _first_batch(page, app, cold=True)
+    assert page.form.config() == PRESETS["quick"].config
+    window.shutdown()
+    window.close()
+    return warm, cold
+
+
+def profile_first_batch(data: Path, scratch: Path, lines: int = 25) -> None:
+    """A warm trainer's run of the quick preset up to its first batch's end, in this process, under cProfile."""
+    import cProfile
+    import pstats
+
+    from guiapp.core.model.architectures import DEFAULT_ARCHITECTURE, get_architecture
+    from guiapp.core.model.backend import keras
+    from guiapp.core.training import trainer_process
+    from guiapp.core.training.data import load_mnist
+    from guiapp.core.training.presets import PRESETS
+    from guiapp.core.training.training import train
+
+    trainer_process._warm_up()  # what the spare does before Start (data: the slice below, not the shipped MNIST)
+
+    class FirstBatch(Exception):
+        pass
+
+    class Stop(keras().callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            raise FirstBatch
+
+    profile, started = cProfile.Profile(), time.perf_counter()
+    with profile, contextlib.suppress(FirstBatch):
+        train(load_mnist(data), scratch / "profiled.keras", PRESETS["quick"].config,
+              architecture=get_architecture(DEFAULT_ARCHITECTURE), history=scratch / "profiled",
+              callbacks=[Stop()], prepared=trainer_process._loaded.get("prepared"))
+    print(f"in one process, Start → first batch's end: {time.perf_counter() - started:.2f} s", flush=True)
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=120, help="batches in the timed epoch (default 120)")
@@ -170,6 +263,9 @@ def main() -> int:
     parser.add_argument("--interval-ms", type=float, default=8.0, help="time between pointer moves (default 8)")
     parser.add_argument("--load", metavar="N", type=int, default=0,
                         help="keep N busy processes running for the whole measurement (default 0)")
+    parser.add_argument("--first-batch", action="store_true", help="measure only Start → first batch shown")
+    parser.add_argument("--runs", type=int, default=3, help="warm starts measured (default 3)")
+    parser.add_argument("--profile", action="store_true", help="profile Start → first batch in one process")
     args = parser.parse_args()
     print(calibration_line(), flush=True)
     from guiapp.core.training.data import load_mnist
@@ -182,6 +278,16 @@ def main() -> int:
         data = scratch / "slice.npz"
         np.savez(data, x_train=mnist.x_train[:count], y_train=mnist.y_train[:count],
                  x_test=mnist.x_test[:TEST_DIGITS], y_test=mnist.y_test[:TEST_DIGITS])
+        if args.profile:
+            profile_first_batch(data, scratch)
+            return 0
+        warm, cold = first_batches(data, scratch, args.runs)
+        print(f"Start → first batch shown (quick preset): warm {', '.join(f'{s:.2f}' for s in warm)} s "
+              f"(median {np.median(warm):.2f} s); cold (TensorFlow loads after Start) {cold:.2f} s; "
+              f"warm/cold = {np.median(warm) / cold:.2f}; goal ≤ 2 s warm "
+              f"({'met' if np.median(warm) <= 2 else 'MISSED'})", flush=True)
+        if args.first_batch:
+            return 0
         first = plain(data, args.batch_size)
         watched = in_window(data, args.batch_size, None, args.interval_ms / 1000, scratch, watcher)
         drawing = in_window(data, args.batch_size, recorded_drawings(args.digits), args.interval_ms / 1000, scratch,

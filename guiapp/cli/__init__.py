@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render the window offscreen with an MNIST test digit to a PNG, then exit")
     parser.add_argument("--sample", type=int, default=0, metavar="N",
                         help="with --screenshot: which of the shipped MNIST test digits (default: 0)")
-    parser.add_argument("--force", action="store_true", help="with --screenshot: overwrite an existing PNG")
+    parser.add_argument("--force", action="store_true",
+                        help="with --screenshot or --video: overwrite an existing file")
     parser.add_argument("--picture", type=Path, metavar="PATH",
                         help="open the app showing this picture (PNG, JPG, BMP, GIF, WebP, TIFF or .npy), "
                         "fitted to the model's input; with --screenshot, instead of a test digit")
@@ -52,6 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "the page or by guiapp train --history DIR)")
     parser.add_argument("--snapshot", type=int, metavar="N",
                         help="with --history: show snapshot N (0 is the network before training; default: the last)")
+    parser.add_argument("--replay", type=Path, metavar="DEMO.json",
+                        help="open the app and play this recorded demo (File → Record demo writes one); "
+                        "Space pauses, → steps")
+    parser.add_argument("--video", type=Path, metavar="PATH",
+                        help="with --replay or --history: render it offscreen to an animated GIF or an MP4 "
+                        "(by the suffix), then exit")
+    parser.add_argument("--size", type=_size_spec, metavar="WxH",
+                        help="with --screenshot or --video: the window's size (default 1560x940)")
+    parser.add_argument("--present", action="store_true",
+                        help="presentation mode (as F5): bars hidden, projector theme; with --screenshot or "
+                        "--video too")
     parser.set_defaults(run=_open_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
@@ -60,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    _check_lecture_options(args)
     if args.picture is not None:  # a bad picture is one line and exit 2, before any window opens
         from guiapp.core.drawing.images import load_picture
 
@@ -77,6 +90,22 @@ def _open_app(args: argparse.Namespace) -> int:
     elif args.snapshot is not None:
         raise GuiappError("--snapshot chooses a snapshot of --history DIR: give the history too")
     replay = (args.history, args.snapshot) if args.history is not None else None
+    if args.replay is not None:  # a bad demo is one line and exit 2, before any window opens
+        from guiapp.core.demo.reader import read_demo
+
+        read_demo(args.replay)
+    size = args.size or (1560, 940)
+    if args.video is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if args.replay is not None:
+            from guiapp.ui.offscreen import replay_video
+
+            return replay_video(args.replay, args.video, size, model=args.model, overwrite=args.force,
+                                present=args.present)
+        from guiapp.ui.export import history_video
+
+        return history_video(args.history, args.video, args.size, model=args.model, overwrite=args.force,
+                             present=args.present)
     if args.screenshot is not None:
         from guiapp.core.atomic import check_output_path
 
@@ -85,14 +114,34 @@ def _open_app(args: argparse.Namespace) -> int:
         # Before the window: a path that cannot take the PNG fails in one line, not after a minute's work.
         check_output_path(args.screenshot, force=args.force)
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from guiapp.ui.app import take_screenshot
+        from guiapp.ui.offscreen import take_screenshot
 
         return take_screenshot(args.screenshot, args.sample, args.model, args.picture, args.classes,
-                               args.trust_model, args.why, args.make_it, args.drawing, replay, args.where)
+                               args.trust_model, args.why, args.make_it, args.drawing, replay, args.where,
+                               size=size, present=args.present)
     from guiapp.ui.app import run_window
 
     return run_window(args.model, args.picture, args.classes, args.trust_model, args.why, args.drawing, replay,
-                      args.where)
+                      args.where, demo=args.replay, present=args.present)
+
+
+def _check_lecture_options(args: argparse.Namespace) -> None:
+    """--replay, --video, --size and --present: the combinations that mean something, or one line."""
+    if args.video is not None:
+        from guiapp.core.atomic import check_output_path
+        from guiapp.core.video import video_kind
+
+        if args.screenshot is not None:
+            raise GuiappError("--video and --screenshot each write the window: give one")
+        if (args.replay is None) == (args.history is None):
+            raise GuiappError("--video films a demo or a training history: give --replay DEMO.json or "
+                              "--history DIR (one of them)")
+        video_kind(args.video)
+        check_output_path(args.video, force=args.force)
+    elif args.replay is not None and args.screenshot is not None:
+        raise GuiappError("--replay plays a demo in the window: to film it offscreen, give --video PATH")
+    if args.size is not None and args.screenshot is None and args.video is None:
+        raise GuiappError("--size sets the window's size for --screenshot or --video")
 
 
 def _why_spec(text: str) -> tuple[int | None, int | None]:
@@ -102,6 +151,22 @@ def _why_spec(text: str) -> tuple[int | None, int | None]:
         return (int(target) if target.strip() else None, int(contrast) if contrast.strip() else None)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: expected CLASS or CLASS:CONTRAST, e.g. 7 or 7:1") from None
+
+
+def _size_spec(text: str) -> tuple[int, int]:
+    """``"1280x720"`` → (1280, 720), each side 320 to 7680."""
+    width, x, height = text.lower().replace("×", "x").partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        size = None
+    if not x or size is None or not all(MIN_SIDE <= side <= MAX_SIDE for side in size):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected WIDTHxHEIGHT in pixels, each {MIN_SIDE} to "
+                                         f"{MAX_SIDE}, e.g. 1280x720")
+    return size
+
+
+MIN_SIDE, MAX_SIDE = 320, 7680
 
 
 def _where_spec(text: str) -> tuple[int, int] | str:

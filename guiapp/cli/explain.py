@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from guiapp.cli.common import add_model_option, load_inspector
+from guiapp.cli.explain_figure import MAX_SIZE, MIN_SIZE, figure_size
 from guiapp.cli.predict import FITS
 from guiapp.core.errors import GuiappError, ImageFileError, file_problem
 
@@ -63,6 +64,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                         help='one JSON object for the run: {"model", "methods", "files": [{"file", "predicted", '
                         '"class", "target", "contrast", "probabilities", "blank", "methods": {method: {"values" '
                         '(H×W), "limit", "png", …}}} or {"file", "error"}]}')
+    parser.add_argument("--size", default=None, metavar="PX",
+                        help=f"draw each figure PX pixels wide ({MIN_SIZE}–{MAX_SIZE}), its title, numbers and "
+                        "lines scaled with it: for a slide (default: the map at 10× its pixels, small type)")
     parser.add_argument("--force", action="store_true", help="replace existing PNGs")
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
     parser.set_defaults(run=run)
@@ -104,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.files:
         raise GuiappError("nothing to explain — give picture files, or stroke files with --strokes "
                           "(guiapp explain --help)")
+    args.size = figure_size(args.size)  # before the model loads: a bad value is one line at once
     if args.out.exists() and not args.out.is_dir():
         raise GuiappError(file_problem(args.out, "is a file, not a folder", "give --out a folder for the PNGs"))
     from guiapp.core.drawing.picture import default_recipe
@@ -253,13 +258,18 @@ def _png_name(stem: str, method: str, target: int, contrast: int | None) -> str:
 def _write(context: Run, item: Item, image: np.ndarray, found: dict[str, Attribution],
            pngs: dict[str, Path]) -> dict[str, dict[str, Any]]:
     """Write each method's PNG; each method's JSON entry."""
+    from guiapp.cli.explain_figure import figure_png
     from guiapp.core.explain.heatmap import heatmap_png, heatmap_title
 
     names = context.inspector.class_names
     methods: dict[str, dict[str, Any]] = {}
     for method, path in pngs.items():
         attribution = found[method]
-        heatmap_png(path, image, attribution, heatmap_title(attribution, names), force=context.args.force)
+        title = heatmap_title(attribution, names)
+        if context.args.size is None:
+            heatmap_png(path, image, attribution, title, force=context.args.force)
+        else:
+            figure_png(path, image, attribution, title, context.args.size, force=context.args.force)
         context.written.add(path)
         methods[method] = _method_json(attribution, path)
     return methods

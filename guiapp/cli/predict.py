@@ -23,6 +23,7 @@ MAX_LISTED = 10  # classes listed on a plain output line; more are summarised
 # picture.FITS, repeated so that building the parser (every `guiapp` call) does not import PIL;
 # tests/cli/test_predict_hostile.py checks the two agree.
 FITS = ("pad", "crop", "digit")
+EMPTY_DRAWING = "the drawing is empty (no ink on the canvas), so the network sees nothing — its answer is a guess"
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -32,8 +33,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         description="Classify pictures with the model, printing its class names. Each picture is fitted to the "
         "model's input: grey models get MNIST's digit recipe (dark-on-light pictures inverted, the ink cropped, "
         "fitted into 20/28 of each side, centre of mass centred; a picture already the input's size is used as it "
-        "is), colour models the whole picture, padded (see --fit). A blank picture is still classified, with a "
-        "note that the network sees nothing. Unreadable files, and inputs the model computes NaN for (NaN or "
+        "is), colour models the whole picture, padded (see --fit). A blank picture (or a drawing with no ink) is "
+        "still classified, with a note on stderr that the network sees nothing (exit code 0). Unreadable files, and inputs the model computes NaN for (NaN or "
         "infinite weights), are reported on stderr (exit code 2); the others are still classified.",
     )
     add_model_option(parser)
@@ -44,7 +45,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true",
                         help='one JSON object per file: {"file", "top" (index), "class" (its name), "probability", '
                         '"probabilities", "blank"}; with --strokes one per drawing: {"line", "top", "class", '
-                        '"probabilities"} or {"line", "error"}')
+                        '"probabilities", "blank"} or {"line", "error"}')
     parser.add_argument("--strokes", type=Path, metavar="FILE",
                         help="classify drawings given as strokes, one JSON object per line "
                         '({"width": 280, "height": 280, "pen_width": 20, "strokes": [[[x, y], ...], ...]}; '
@@ -146,15 +147,15 @@ def run_strokes(args: argparse.Namespace) -> int:
 
     inspector: Inspector | None = None
     failed = 0
-    pending: list[tuple[int, np.ndarray]] = []
+    pending: list[tuple[int, np.ndarray, bool]] = []  # (line, the model's image, no ink)
 
     def flush() -> None:
         nonlocal failed
         if not pending or inspector is None:
             return
-        probabilities = _probabilities(inspector, [image for _, image in pending])
+        probabilities = _probabilities(inspector, [image for _, image, _ in pending])
         names = inspector.class_names
-        for (line, _), probs in zip(pending, probabilities, strict=True):
+        for (line, _, blank), probs in zip(pending, probabilities, strict=True):
             if computes_nan(probs):  # as a bad line: said on stderr, and as an error in the JSON
                 failed += 1
                 problem = nan_problem(inspector)
@@ -165,7 +166,8 @@ def run_strokes(args: argparse.Namespace) -> int:
             top = int(probs.argmax())
             if args.json:
                 print(json.dumps({"line": line, "top": top, "class": names[top],
-                                  "probabilities": [round(float(p), 6) for p in probs]}, ensure_ascii=False))
+                                  "probabilities": [round(float(p), 6) for p in probs], "blank": blank},
+                                 ensure_ascii=False))
             else:
                 print(f"line {line}: {names[top]} ({probs[top]:.1%})   {spread(names, probs)}")
         pending.clear()
@@ -181,7 +183,10 @@ def run_strokes(args: argparse.Namespace) -> int:
         if inspector is None:
             inspector = load_inspector(args.model, args.trust_model, args.classes)
         stages, _ = network_input(inspector, entry.drawing)  # the canvas' own recipe, scaled to the model
-        pending.append((entry.number, stages.final))
+        blank = getattr(stages, "box", True) is None  # no ink found on the canvas (erased, or off its edges)
+        if blank:  # as a blank picture: classified all the same, with a word that the answer is a guess
+            print(f"guiapp: {args.strokes} line {entry.number}: {EMPTY_DRAWING}", file=sys.stderr)
+        pending.append((entry.number, stages.final, blank))
         if len(pending) >= BATCH:
             flush()
     flush()

@@ -1,4 +1,5 @@
-"""``guiapp train``: train a named architecture on MNIST as the seed does."""
+"""``guiapp train``: train a named architecture on MNIST as the original Keras example does, or with a preset
+sized for a demo (``--preset quick``: under a minute)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from guiapp.core.training.drawn_data import drawings_training_data
 from guiapp.core.training.history import holds_history
 from guiapp.core.training.history_writer import check_history_output
 from guiapp.core.training.pendigits import load_pendigits
+from guiapp.core.training.presets import PRESETS
 from guiapp.core.training.training import (
     DEFAULT_LEARNING_RATES,
     OPTIMIZERS,
@@ -44,10 +46,10 @@ MAX_EXTRA_SAMPLES = 1_000_000  # drawn-digit samples beyond MNIST: ~3 GB as floa
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "train",
-        help="train a named architecture on MNIST (batch 128, Adadelta lr 1.0, as in the seed)",
-        description="Train a named architecture on MNIST exactly as the seed does "
-        "(batch 128, 12 epochs, categorical cross-entropy, Adadelta with learning rate 1.0), "
-        "then write the .keras file and a JSON model card beside it, together or not at all. "
+        help="train a named architecture on MNIST (batch 128, Adadelta lr 1.0, as the original Keras example)",
+        description="Train a named architecture on MNIST exactly as the original Keras mnist_cnn.py example "
+        "does (batch 128, 12 epochs, categorical cross-entropy, Adadelta with learning rate 1.0), or as a "
+        "--preset says, then write the .keras file and a JSON model card beside it, together or not at all. "
         "Ctrl-C (or SIGTERM) stops cleanly and writes nothing.",
     )
     parser.add_argument("--arch", default=DEFAULT_ARCHITECTURE, metavar="NAME|FILE.json",
@@ -55,26 +57,33 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                         "or an architecture saved from the window's Architecture tab")
     parser.add_argument("--data", type=Path, metavar="PATH",
                         help="Keras-layout mnist.npz (default: the copy of MNIST shipped with guiapp)")
-    parser.add_argument("--epochs", type=_positive_int, default=TrainingConfig.epochs, metavar="N",
-                        help="epochs (default: %(default)s)")
-    parser.add_argument("--batch-size", type=_positive_int, default=TrainingConfig.batch_size, metavar="N",
-                        help="batch size (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=TrainingConfig.seed, help="random seed (default: %(default)s)")
-    parser.add_argument("--optimizer", choices=list(OPTIMIZERS), default=TrainingConfig.optimizer,
-                        help="beyond the seed: sgd (with momentum 0.9) or adam (default: %(default)s, the seed's)")
+    parser.add_argument("--preset", choices=list(PRESETS), metavar="NAME",
+                        help="the Training page's presets: " + "; ".join(
+                            f"{key}: {preset.tooltip}".replace("%", "%%") for key, preset in PRESETS.items())
+                        + ". Flags given as well override its settings (default: the full recipe)")
+    parser.add_argument("--epochs", type=_positive_int, metavar="N",
+                        help=f"epochs (default: the preset's, else {TrainingConfig.epochs})")
+    parser.add_argument("--batch-size", type=_positive_int, metavar="N",
+                        help=f"batch size (default: the preset's, else {TrainingConfig.batch_size})")
+    parser.add_argument("--seed", type=int, default=TrainingConfig.seed,
+                        help="random seed: the same seed and settings train the same network (default: %(default)s)")
+    parser.add_argument("--optimizer", choices=list(OPTIMIZERS),
+                        help="beyond the original example: sgd (with momentum 0.9) or adam (default: the preset's, "
+                        f"else {TrainingConfig.optimizer}, the example's)")
     parser.add_argument("--learning-rate", type=float, metavar="RATE",
                         help="default: the optimizer's usual one (" + ", ".join(
                             f"{name} {rate:g}" for name, rate in DEFAULT_LEARNING_RATES.items()) + ")")
     parser.add_argument("--train-size", type=_positive_int, metavar="N",
-                        help="train on N of the training digits, drawn with --seed (default: all of them)")
+                        help="train on N of the training digits, drawn with --seed (default: the preset's, else "
+                        "all of them)")
     parser.add_argument("--ema", type=float, default=0.0, metavar="MOMENTUM",
-                        help="beyond the seed: ship an exponential moving average of the weights "
-                        "(e.g. 0.999); 0 (default) trains exactly as the seed")
+                        help="beyond the original example: ship an exponential moving average of the weights "
+                        "(e.g. 0.999); 0 (default) trains exactly as the original example")
     parser.add_argument("--augment", type=int, default=0, metavar="N",
-                        help="beyond the seed, for drawn digits: add N MNIST digits varied as drawings vary "
+                        help="beyond the original example, for drawn digits: add N MNIST digits varied as drawings vary "
                         "(rotation, shear, scale, aspect, thickness, elastic), through the canvas' MNIST recipe")
     parser.add_argument("--pendigits", type=Path, metavar="PATH",
-                        help="beyond the seed, for drawn digits: add pen-drawn digits (UCI pendigits file), "
+                        help="beyond the original example, for drawn digits: add pen-drawn digits (UCI pendigits file), "
                         "rendered through the canvas pipeline with varied pens, --pen-copies times each")
     parser.add_argument("--pen-copies", type=_positive_int, default=4, metavar="K",
                         help="varied renders of each pen-drawn digit (default: %(default)s)")
@@ -142,17 +151,27 @@ def resolve_architecture(text: str) -> Architecture:
     return arch
 
 
+def config_from_args(args: argparse.Namespace, arch: Architecture) -> TrainingConfig:
+    """The run's settings: the preset's (or the original example's), with each flag given taking precedence."""
+    base = PRESETS[args.preset].config if args.preset else TrainingConfig()
+    optimizer = args.optimizer or base.optimizer
+    given = args.learning_rate
+    rate = given if given is not None else (base.learning_rate if optimizer == base.optimizer
+                                            else DEFAULT_LEARNING_RATES[optimizer])
+    if not (rate > 0 and math.isfinite(rate)):
+        raise GuiappError(f"--learning-rate must be a positive number, not {rate}")
+    return TrainingConfig(architecture=arch.name, epochs=args.epochs or base.epochs,
+                          batch_size=args.batch_size or base.batch_size, seed=args.seed, ema=args.ema,
+                          optimizer=optimizer, learning_rate=rate,
+                          train_size=args.train_size if args.train_size is not None else base.train_size)
+
+
 def run(args: argparse.Namespace) -> int:
     if not 0.0 <= args.ema < 1.0:
         raise GuiappError(f"--ema must be at least 0 and below 1, not {args.ema}")
     arch = resolve_architecture(args.arch)
     out = args.out or (Path(f"{arch.name}.keras") if args.arch in ARCHITECTURES else suggested_model_path(args.arch))
-    rate = args.learning_rate if args.learning_rate is not None else DEFAULT_LEARNING_RATES[args.optimizer]
-    if not (rate > 0 and math.isfinite(rate)):
-        raise GuiappError(f"--learning-rate must be a positive number, not {rate}")
-    config = TrainingConfig(architecture=arch.name, epochs=args.epochs, batch_size=args.batch_size,
-                            seed=args.seed, ema=args.ema, optimizer=args.optimizer, learning_rate=rate,
-                            train_size=args.train_size)
+    config = config_from_args(args, arch)
     check_output(out, force=args.force)  # before minutes of loading and training
     if args.history is not None:
         check_history_output(args.history, force=args.force)

@@ -23,7 +23,7 @@ import numpy as np
 
 from guiapp.core.files import FileRefused, open_regular
 
-__all__ = ["CheckedNpz", "Found", "NotOurs", "discard", "read_cache"]
+__all__ = ["READ_ERRORS", "CheckedNpz", "Found", "NotOurs", "discard", "read_cache"]
 
 # What reading a cache may raise besides NotOurs: damaged zips and .npy headers, and a file refused at the door.
 READ_ERRORS = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, FileRefused)

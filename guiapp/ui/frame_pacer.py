@@ -73,6 +73,11 @@ class FramePacer(QObject):
         """Say ``rested`` again after ``REST_MS`` (work that waits for a first frame asks again)."""
         self._rest_timer.start()
 
+    @property
+    def holding(self) -> bool:
+        """A result waits for its frame."""
+        return self._waiting is not None
+
     def stop(self) -> None:
         self._frame_timer.stop()
         self._rest_timer.stop()

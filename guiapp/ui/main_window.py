@@ -26,12 +26,13 @@ from guiapp.core.live.compute_process import limit_blas_threads
 from guiapp.core.live.live_update import Update
 from guiapp.core.model.inference import Inspector
 from guiapp.core.training.data import load_samples
+from guiapp.ui.commands import build_menus
 from guiapp.ui.features import PAGES, TABS
+from guiapp.ui.frames import FrameDispatch
 from guiapp.ui.live.drawing_files import DrawingFiles
 from guiapp.ui.live.live_loop import LiveLoop
 from guiapp.ui.live.live_page import LivePage
 from guiapp.ui.live.picture_intake import PictureIntake
-from guiapp.ui.menus import WindowMenus, make_action
 from guiapp.ui.model_switch import ModelSwitch
 from guiapp.ui.persistence import Persistence
 from guiapp.ui.plotting import ACTIVATION_LUT
@@ -82,27 +83,14 @@ class MainWindow(QMainWindow, WindowFacade):
             door.features.append(feature)
             (self.pages if feature.is_page else self.live_page.tabs).addTab(feature.widget, feature.title)
         self.setCentralWidget(self.pages)
+        self.frames = FrameDispatch(door.features, lambda: self.live.pacer.frame_interval)
 
         # ---------------------------------------------------------------- menus, files, status bar
         canvas = self.live_page.canvas
         self.files = DrawingFiles(self, canvas, door.say)
         self.intake = PictureIntake(self)
         self.setAcceptDrops(True)  # pictures dropped anywhere on the window: dragEnterEvent, dropEvent
-        training = self.feature(TrainingFeature)
-        picture_actions = [
-            make_action(self, "Open image…", self.intake.open_dialog, ("Ctrl+I",),
-                        "Open a picture: it is fitted to the model's input as the Preprocessing tab shows"),
-            make_action(self, "Paste picture", self.intake.paste, ("Ctrl+V",),
-                        "Paste a picture (or a copied picture file); dropping one on the window works too"),
-        ]
-        class_names_action = make_action(self, "Class names…", self.models.class_names_dialog, (),
-                                         "Name the model's classes from a file (one name per line, or a JSON list)")
-        history = make_action(self, "Open training history…", lambda: training.open_history_dialog(self),
-                              ("Ctrl+Shift+H",), "Replay a run saved by the Training page or guiapp train --history DIR")
-        self.menus = WindowMenus(self, canvas, self.files.actions, self.load_model, self.models.open_dialog,
-                                 self.step_sample, self.pages.setCurrentIndex, picture_actions=picture_actions,
-                                 model_extras=[class_names_action], file_extras=[history],
-                                 trained=self.paths.trained_models)
+        self.menus = build_menus(self)
         self.status_timing = QLabel("")
         self.statusBar().addWidget(self.status_timing)
         self.statusBar().addPermanentWidget(self.models.status)
@@ -156,8 +144,7 @@ class MainWindow(QMainWindow, WindowFacade):
         self.resultShown.emit(update)
 
     def _show(self, update: Update, moving: bool) -> None:
-        for feature in self.door.features:
-            feature.show_update(update, moving)
+        self.frames.show(update, moving)
         if not moving:
             self._show_timing(update)
 
@@ -172,8 +159,7 @@ class MainWindow(QMainWindow, WindowFacade):
 
     def _on_rest(self) -> None:
         """The pointer rests: what was deferred while it moved is done now."""
-        for feature in self.door.features:
-            feature.settle()
+        self.frames.rest(self.state.update if self._live_in_sight else None)
         if self.state.update is not None:
             self._show_timing(self.state.update)
 

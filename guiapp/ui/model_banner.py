@@ -4,6 +4,8 @@ of its card were ignored.
 A failed model also gets a dialog offering to open another file; the window stays
 usable either way (the drawing is kept, and a model can be opened later). A model whose
 file holds Python code is loaded only once the user says yes (:meth:`ModelBanner.confirm_trust`).
+In presentation mode the lecturer may hide it (:meth:`ModelBanner.set_suppressed`): its notes wait until it is
+allowed back; a failed load still says so in its dialog.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class ModelBanner(QWidget):
         self.error: str | None = None  # why the last model could not be loaded; None once one is
         self.notes: tuple[str, ...] = ()  # the loaded model's card fields that were ignored, one line each
         self.error_box: QMessageBox | None = None
+        self._suppressed = False
+        self._wanted = True  # shown, were it not suppressed
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
@@ -48,6 +52,19 @@ class ModelBanner(QWidget):
         buttons.addWidget(self.hide_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+
+    def setVisible(self, visible: bool) -> None:
+        self._wanted = visible
+        super().setVisible(visible and not self._suppressed)
+
+    def set_suppressed(self, suppressed: bool) -> None:
+        """Keep the banner hidden whatever it has to say (True), or let it show what it holds again (False)."""
+        self._suppressed = suppressed
+        self.setVisible(self._wanted)
+
+    @property
+    def suppressed(self) -> bool:
+        return self._suppressed
 
     def loading(self, path: Path) -> None:
         self.label.setText(LOADING.format(name=Path(path).name))

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from guiapp import paths as shipped
@@ -25,6 +26,42 @@ from guiapp.ui.state import WindowState
 
 
 MODEL_LOAD_DELAY_MS = 60  # after the first paint: the window appears before the model is read
+STATUS_MAX_PX = 420  # the model label's widest: the rest of a 1280 px status bar is for the hover text
+STATUS_MIN_PX = 160  # its narrowest, on a smaller window
+STATUS_GAP_PX = 16  # between the status bar's message and the model label, so they never run together
+
+
+class ElidedLabel(QLabel):
+    """A one-line label at most ``STATUS_MAX_PX`` wide: a longer text loses its middle to "…" (a path keeps its
+    start and its file name), the whole text in the tooltip. ``text()`` is the whole text."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaximumWidth(STATUS_MAX_PX)
+        self.setContentsMargins(STATUS_GAP_PX, 0, 0, 0)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self.setToolTip(text)
+
+    def shown_text(self) -> str:
+        """The text as painted, elided to the width the label has."""
+        width = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, max(width, 0))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), STATUS_MAX_PX), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(min(super().sizeHint().width(), STATUS_MIN_PX), super().minimumSizeHint().height())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         self.shown_text())
 
 
 def _is_file(path: Path) -> bool:
@@ -47,7 +84,7 @@ class ModelSwitch(QObject):
         self._parent, self.state, self.live, self.say, self._loaded = parent, state, live, say, loaded
         self.banner = banner  # above the feature maps: loading, failed, or what of the card was ignored
         self.ask_trust: Callable[[Path], bool] | None = None  # may a file's code run? (None: the banner asks)
-        self.status = QLabel("")  # the model's path and accuracy, at the status bar's right
+        self.status = ElidedLabel("")  # the model's path and accuracy, at the status bar's right (elided)
         self.requested: Path | None = None
         self.class_names_error: str | None = None  # why the last class-names file was refused
         self._class_names_file = class_names  # --classes FILE: applied to the first model that loads

@@ -12,6 +12,12 @@ GREY_CMAP = pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)])
 HIGHLIGHT = "#ffb000"
 # The activation colours as a table, for pictures coloured off the GUI thread (core.layer_picture).
 ACTIVATION_LUT = ACTIVATION_CMAP.getLookupTable(nPts=256, alpha=True).astype("uint8")
+# Every map above and how it is read. Each stays readable for colour-blind viewers (deuteranopia, protanopia,
+# tritanopia: lightness monotonic along the scale, neighbouring steps and a diverging map's ends apart), checked
+# by simulation in tests/ui/test_plotting.py (guiapp.core.palettes; figures: benchmarks/palettes.py), so the
+# projector theme keeps them.
+CHECKED_MAPS = {"ACTIVATION_CMAP": (ACTIVATION_CMAP, "sequential"), "DIVERGING_CMAP": (DIVERGING_CMAP, "diverging"),
+                "GREY_CMAP": (GREY_CMAP, "sequential")}
 
 
 def image_view(

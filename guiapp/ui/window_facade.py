@@ -94,6 +94,36 @@ class WindowFacade:
             self.training_view.history_bar.choose(snapshot)
         return self.training_view.snapshot_problem
 
+    def page_titles(self) -> tuple[str, ...]:
+        """The pages' titles, in order (a demo names pages by title: reordering them breaks no demo)."""
+        pages = cast(Any, self).pages
+        return tuple(pages.tabText(i) for i in range(pages.count()))
+
+    def tab_titles(self) -> tuple[str, ...]:
+        """The titles of the tabs beside the feature maps, in order."""
+        tabs = self.live_page.tabs
+        return tuple(tabs.tabText(i) for i in range(tabs.count()))
+
+    def show_page_titled(self, title: str) -> bool:
+        """Show the page titled ``title`` (False: there is none)."""
+        titles = self.page_titles()
+        if title in titles:
+            cast(Any, self).pages.setCurrentIndex(titles.index(title))
+        return title in titles
+
+    def show_tab_titled(self, title: str) -> bool:
+        """Show the tab titled ``title`` beside the feature maps (False: there is none)."""
+        titles = self.tab_titles()
+        if title in titles:
+            self.live_page.tabs.setCurrentIndex(titles.index(title))
+        return title in titles
+
+    def play_demo(self, path: Path, speed: float = 1.0) -> str | None:
+        """Replay the demo at ``path`` live (Space pauses, → steps); a problem in a line (nothing is played)."""
+        from guiapp.ui.replay.actions import play
+
+        return play(self, Path(path), speed)
+
     # ------------------------------------------------------------------ what is shown
 
     @property

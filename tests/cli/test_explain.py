@@ -229,3 +229,16 @@ def test_end_to_end_in_a_fresh_process(tmp_path, seven):
     helped = subprocess.run([sys.executable, "-m", "guiapp", "--help"], check=False, capture_output=True, text=True,
                             timeout=300)
     assert "explain" in helped.stdout
+
+
+def test_size_doubles_the_figure_and_a_bad_size_is_one_line(capsys, tmp_path, seven):
+    sizes = {}
+    for px in (400, 800):
+        code, _, err = run_cli(capsys, "--size", str(px), "--method", "gradient", "--out",
+                               tmp_path / str(px), seven)
+        assert code == 0, err
+        with Image.open(tmp_path / str(px) / "seven-gradient-7.png") as png:
+            sizes[px] = png.size
+    assert sizes[400][0] == 400 and sizes[800][0] == 800 and abs(sizes[800][1] - 2 * sizes[400][1]) <= 1
+    code, out, err = run_cli(capsys, "--size", "90", seven)
+    assert code == 2 and err == "guiapp: --size 90: the figure's width in pixels, from 200 to 4000\n" and out == ""

@@ -15,7 +15,7 @@ def no_window(monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the screenshot was started for a path that cannot take it")
 
-    monkeypatch.setattr("guiapp.ui.app.take_screenshot", refuse)
+    monkeypatch.setattr("guiapp.ui.offscreen.take_screenshot", refuse)
 
 
 def test_a_screenshot_through_a_file_is_refused_before_the_window(tmp_path, capsys, no_window):

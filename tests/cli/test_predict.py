@@ -71,3 +71,21 @@ def test_nothing_to_classify_or_both_kinds(capsys, tmp_path):
     assert code == 2 and "nothing to classify" in err
     code, _, err = _run(capsys, "predict", "--strokes", tmp_path / "s.jsonl", tmp_path / "a.png")
     assert code == 2 and "either image files or --strokes FILE, not both" in err
+
+
+def test_a_drawing_with_no_ink_is_classified_with_a_word_that_it_is_empty(tmp_path, capsys):
+    """Strokes all erased (a test digit's strokes saved without it) or off the canvas: one line on stderr, as for a
+    blank picture, the answer still given (exit 0), and "blank" in the JSON."""
+    from guiapp.cli.predict import EMPTY_DRAWING
+
+    strokes = tmp_path / "empty.jsonl"
+    erased = {"strokes": [{"points": [[140, 45], [140, 235]], "width": 20, "erase": True}]}
+    inked = {"strokes": [[[140, 45], [140, 235]]]}
+    strokes.write_text(json.dumps(erased) + "\n" + json.dumps(inked) + "\n")
+    code, out, err = _run(capsys, "predict", "--strokes", strokes)
+    assert code == 0
+    assert err == f"guiapp: {strokes} line 1: {EMPTY_DRAWING}\n"
+    assert out.splitlines()[0].startswith("line 1: ") and out.splitlines()[1].startswith("line 2: 1 (")
+    code, out, err = _run(capsys, "predict", "--json", "--strokes", strokes)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [row["blank"] for row in rows] == [True, False] and err.count("\n") == 1

@@ -87,7 +87,7 @@ def test_plain_summary_of_an_rgb_model_with_unknown_layers(tmp_path, capsys):
     assert after["upsample (UpSampling2D)"] == f"    {NO_FORMULA}"
     assert after["reshape (Reshape)"] == f"    {NO_FORMULA}"
     assert after["scale (Rescaling)"] == "    y = x·scale + offset = x·1/255 + 0, element-wise"
-    assert "    params = F·F·Cin·M + Cin·M·Cout + Cout = 3·3·3·2 + 3·2·4 + 4 = 54 + 24 + 4 = 82" in lines
+    assert "    params = depthwise + pointwise + Cout = 54 + 24 + 4 = 82" in lines
     assert f"Total params: {model.count_params():,}" in lines
 
 

@@ -70,3 +70,39 @@ def test_a_tiny_run_writes_a_model_and_its_card(tmp_path, capsys, small_npz):
     assert 0.0 <= card["test"]["accuracy"] <= 1.0
     assert f"test accuracy {card['test']['accuracy']:.4%}" in stdout
     assert out.stat().st_size > 1_000_000  # 1.2 M float32 weights
+
+
+def _config(*argv):
+    from guiapp.cli.train import add_parser, config_from_args
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers())
+    return config_from_args(parser.parse_args(["train", *argv]), resolve_architecture("mnist_cnn"))
+
+
+def test_a_preset_gives_its_settings_and_flags_given_as_well_override_them():
+    from guiapp.core.training.presets import PRESETS
+    from guiapp.core.training.training import TrainingConfig
+
+    assert _config("--preset", "quick") == PRESETS["quick"].config
+    assert _config() == TrainingConfig()  # no preset: the original example's recipe
+    assert _config("--preset", "quick", "--epochs", "1", "--seed", "3") == TrainingConfig(
+        **{**PRESETS["quick"].config.__dict__, "epochs": 1, "seed": 3})
+    # Another optimizer than the preset's takes that optimizer's usual learning rate, unless one is given.
+    assert _config("--preset", "quick", "--optimizer", "adadelta").learning_rate == 1.0
+    assert _config("--preset", "quick", "--optimizer", "sgd", "--learning-rate", "0.2").learning_rate == 0.2
+
+
+def test_an_unknown_preset_is_refused_with_the_names(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--preset", "slow"])
+    assert "invalid choice: 'slow' (choose from 'quick', 'lecture', 'full')" in capsys.readouterr().err
+
+
+def test_the_quick_preset_trains_a_slice_from_the_command_line(tmp_path, capsys, small_npz):
+    out = tmp_path / "quick.keras"
+    code, stdout, err = _run(capsys, "train", "--preset", "quick", "--data", small_npz, "--epochs", "1",
+                             "--out", out)
+    assert code == 0 and "training mnist_cnn on 768 images" in err  # the slice holds fewer than 12,000
+    hyper = json.loads(out.with_suffix(".json").read_text())["hyperparameters"]
+    assert (hyper["optimizer"], hyper["batch_size"], hyper["learning_rate"], hyper["epochs"]) == ("Adam", 64, 0.001, 1)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from guiapp import paths
+from guiapp.core.demo import reader as demo_reader
 from guiapp.core.drawing import images
 from guiapp.core.drawing import stroke_file as sf
 from guiapp.core.errors import DataFileError, GuiappError
@@ -41,6 +42,7 @@ READERS: list[tuple[str, Callable[[Path], object], str, str]] = [
      "save one from the window's Architecture tab, or give a built-in name"),
     ("init weights", lambda p: _initial_weights(None, p), "start.keras",
      "give a .keras model of the same architecture"),
+    ("demo", demo_reader.read_demo, "demo.json", demo_reader.HINT),
 ]
 
 

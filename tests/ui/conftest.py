@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 
 from guiapp.ui.window_paths import WHERE_DIGITS_ENV, WindowPaths
 
@@ -80,8 +80,9 @@ def window(qtbot, store, window_paths):
 
 
 def draw(qtbot, canvas, points, button=Qt.MouseButton.LeftButton) -> None:
-    """Press at the first point, move through the rest, release at the last."""
-    qpoints = [QPoint(int(x), int(y)) for x, y in points]
+    """Press at the first point, move through the rest, release at the last (``points`` in canvas coordinates,
+    the 280-pixel drawing's, wherever the canvas shows them: it grows with the window)."""
+    qpoints = [canvas.to_widget(x, y) for x, y in points]
     qtbot.mousePress(canvas, button, pos=qpoints[0])
     for point in qpoints[1:]:
         qtbot.mouseMove(canvas, point)
@@ -93,9 +94,12 @@ def line(a, b, steps: int = 12):
 
 
 def settled(window) -> bool:
-    """The window shows the result of what is on the canvas now."""
+    """The window shows the result of what is on the canvas now, in every feature, at rest: the pointer rests
+    (what waits for it is done, and the tabs kept from a moving frame under load have the newest:
+    guiapp/ui/frames.py) and nothing is left to compute or paint."""
     update = window.last_update
-    return update is not None and update.drawing is window.canvas.drawing
+    return (update is not None and update.drawing is window.canvas.drawing and not window.live.moving
+            and window.live.idle and not window.frames.budget.owed)
 
 
 def wait_settled(qtbot, window) -> None:

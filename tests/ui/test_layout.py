@@ -8,7 +8,6 @@ from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSplitter, QWidget
 
-from guiapp.core.drawing.strokes import CANVAS_SIZE
 from guiapp.ui.layout import (
     MIN_COLUMN_WIDTHS,
     MIN_MAPS_COLUMN,
@@ -18,6 +17,7 @@ from guiapp.ui.layout import (
     default_geometry,
     usable_geometry,
 )
+from guiapp.ui.live.canvas import MIN_SIDE
 from guiapp.ui.window_paths import WindowPaths
 from guiapp.ui.settings import COLUMNS, GEOMETRY, OLD_SPLITTER, load_settings
 
@@ -45,7 +45,10 @@ def _assert_live_page_whole(window) -> None:
     sizes = window.splitter.sizes()
     assert len(sizes) == len(MIN_COLUMN_WIDTHS)
     assert all(size >= low for size, low in zip(sizes, MIN_COLUMN_WIDTHS)), sizes
-    assert _seen(window.canvas) and window.canvas.width() == CANVAS_SIZE
+    # The canvas grows with the window (no longer a fixed 280): square, whole, at least its smallest.
+    canvas = window.canvas
+    assert _seen(canvas) and canvas.width() == canvas.height() >= MIN_SIDE
+    assert canvas.visibleRegion().boundingRect() == canvas.rect()
     assert _seen(window.feature_maps) and window.feature_maps.width() >= MIN_MAPS_COLUMN
     assert _seen(window.tabs) and window.tabs.width() >= MIN_TABS_COLUMN
 

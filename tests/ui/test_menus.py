@@ -84,3 +84,58 @@ def test_the_drawing_keys_work_on_the_live_page_only(qtbot):
     menus.show_pen_width(17.4)
     assert menus.pen_slider.value() == 17 and menus.pen_label.text() == " 17 px "
     assert menus.parent() is window
+
+
+def test_the_drawing_toolbar_shows_only_where_the_drawing_is(qtbot):
+    window, _, menus, _ = _menus(qtbot)
+    window.show()
+    assert menus.toolbar.isVisible()
+    menus.set_live(False)
+    assert not menus.toolbar.isVisible()
+    menus.set_toolbar_allowed(False)  # presentation mode
+    menus.set_live(True)
+    assert not menus.toolbar.isVisible()
+    menus.set_toolbar_allowed(True)
+    assert menus.toolbar.isVisible()
+    assert menus.designed_keys(menus.clear) == menus.clear.shortcuts()
+    menus.set_live(False)
+    assert [k.toString() for k in menus.designed_keys(menus.clear)] == ["Del", "Backspace"]  # for the sheet
+
+
+def test_the_toolbar_buttons_do_not_move_as_the_undo_text_grows(qtbot):
+    from PySide6.QtGui import QUndoCommand
+
+    window, canvas, menus, _ = _menus(qtbot)
+    window.resize(1400, 400)
+    window.show()
+    qtbot.waitExposed(window)
+
+    def places():
+        actions = [menus.undo_button, menus.redo_button, menus.clear, menus.eraser, menus.previous, menus.random]
+        widgets = [menus.toolbar.widgetForAction(a) for a in actions] + [menus.pen_slider, menus.pen_label]
+        return [(w.x(), w.width()) for w in widgets]
+
+    menus.show_pen_width(2)
+    before = places()
+    assert not menus.undo_button.isEnabled()
+    canvas.undo_stack.push(QUndoCommand("Sample 0 (a 7) from the MNIST test digits"))
+    menus.show_pen_width(40)
+    qtbot.wait(10)
+    assert menus.undo.text() == "Undo Sample 0 (a 7) from the MNIST test digits"  # the menu says it all
+    assert places() == before and menus.undo_button.text() == "Undo"
+    assert menus.undo_button.isEnabled() and "Sample 0 (a 7)" in menus.undo_button.toolTip()
+    menus.undo_button.trigger()
+    assert canvas.undo_stack.index() == 0 and menus.redo_button.isEnabled()
+
+
+def test_extra_sections_go_in_the_view_menu_and_a_help_menu(qtbot):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    extra = make_action(window, "Presentation mode", None, ("F5",))
+    sheet = make_action(window, "Keyboard shortcuts", None, ("F1",))
+    WindowMenus(window, DrawingCanvas(), [], lambda _p: None, lambda: None, lambda _s: None, lambda _i: None,
+                view_extras=[extra], help_actions=[sheet])
+    bar = window.menuBar().actions()
+    assert [a.text() for a in bar] == ["&File", "&Model", "&Edit", "&View", "&Samples", "&Help"]
+    assert [a.text() or "—" for a in bar[3].menu().actions()][-2:] == ["—", "Presentation mode"]
+    assert bar[5].menu().actions() == [sheet]

@@ -81,3 +81,17 @@ def test_code_in_a_file_runs_only_on_yes_and_the_question_names_the_risk(opened,
     ((title, text),) = asked
     assert title == "This model runs code as it loads"
     assert text.startswith("code.keras contains Python code (a Lambda layer) that would run on this computer")
+
+
+def test_a_suppressed_banner_keeps_what_it_has_to_say_until_allowed_back(opened):
+    banner, _ = opened
+    banner.set_suppressed(True)
+    banner.loading(Path("/models/digits.keras"))
+    assert not banner.isVisible() and banner.suppressed
+    assert "digits.keras" in banner.label.text()
+    banner.set_suppressed(False)
+    assert banner.isVisible()
+    banner.loaded()
+    banner.set_suppressed(True)
+    banner.set_suppressed(False)
+    assert not banner.isVisible()  # nothing to say: it stays away

@@ -171,3 +171,31 @@ def test_after_close_a_late_model_changes_nothing(switched, inspector):
     switched.live.modelLoaded.emit(inspector)
     switched.live.modelFailed.emit("late")
     assert switched.state.inspector is None and switched.reported == [] and switched.models.error is None
+
+
+def test_a_long_model_path_is_elided_in_the_middle_within_a_bounded_width(qtbot):
+    """At 1280 px the status bar's hover text and the model label never run together: the label is at most
+    STATUS_MAX_PX wide, a gap before its text, its path elided in the middle, the whole path in its tooltip."""
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
+    from guiapp.ui.model_switch import STATUS_GAP_PX, STATUS_MAX_PX, ElidedLabel
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 690)
+    path = "/home/lecturer/autumn_term_2026/week_07_convolutional_networks/prepared_demo_models/mnist_drawn.keras"
+    label = ElidedLabel(f"model: {path} · 99.21% test accuracy")
+    window.statusBar().addWidget(QLabel("numpy inference 1.2 ms"))
+    window.statusBar().addPermanentWidget(label)
+    window.show()
+    qtbot.waitExposed(window)
+    window.statusBar().showMessage("conv2d_1 map 5 at (y=10, x=12): Σ 288 products -0.453 + bias +0.111 = -0.342 "
+                                   "→ ReLU 0.000 · sees input rows 10–14, columns 12–16 — click to pin")
+    assert label.width() <= STATUS_MAX_PX and label.x() >= 1280 - STATUS_MAX_PX - 24
+    assert label.contentsRect().left() == STATUS_GAP_PX  # the message ends before the label: a gap before its text
+    shown = label.shown_text()
+    assert "…" in shown and shown.startswith("model: /home/") and shown.endswith("99.21% test accuracy")
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    assert label.text() == label.toolTip() == f"model: {path} · 99.21% test accuracy"
+    label.setText("no model")
+    assert label.shown_text() == "no model" and label.toolTip() == "no model"

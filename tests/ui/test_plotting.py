@@ -52,3 +52,27 @@ def test_a_colour_bar_sets_the_levels_only_when_linked(qtbot):
     pixels.setImage(np.zeros((2, 2, 4), np.uint8), levels=(0, 255))
     free.setLevels((0.0, 9.0))
     assert tuple(pixels.levels) == (0, 255) and tuple(free.levels()) == (0.0, 9.0)
+
+
+def test_every_shipped_map_stays_readable_for_colour_blind_eyes():
+    """Simulated deuteranopia, protanopia and tritanopia (colorspacious): lightness monotonic along the scale
+    (from the middle out for a diverging map), neighbouring steps ΔE ≥ 5 and a diverging map's ends ΔE ≥ 20.
+    The Why tab's maps too: its colour bar (over black) and its overlay at full strength (over white paper)."""
+    from guiapp.core.explain.heatmap import _palette
+    from guiapp.core.palettes import DIVERGING, MIN_ENDS, check_palette, passes
+    from guiapp.ui.explain.heat_panel import BAR_CMAP
+    from guiapp.ui.plotting import CHECKED_MAPS
+
+    tables = {name: (cmap.getLookupTable(nPts=255, alpha=False), kind) for name, (cmap, kind) in CHECKED_MAPS.items()}
+    tables["ACTIVATION_LUT"] = (ACTIVATION_LUT, "sequential")  # the table the live maps are coloured with
+    tables["Why colour bar"] = (BAR_CMAP.getLookupTable(nPts=255, alpha=False), DIVERGING)
+    tables["Why overlay"] = (_palette(1.0)[:, :3], DIVERGING)
+    failures = {}
+    for name, (table, kind) in tables.items():
+        checks = check_palette(name, table, kind)
+        if not passes(checks):
+            failures[name] = [check.line() for check in checks if not check.passed]
+        if kind == DIVERGING:
+            assert min(check.ends for check in checks) > MIN_ENDS
+    assert failures == {}
+    assert set(CHECKED_MAPS) == {"ACTIVATION_CMAP", "DIVERGING_CMAP", "GREY_CMAP"}

@@ -187,12 +187,14 @@ def _separable_conv2d(cfg: Mapping[str, Any], shape: Shape) -> LayerArithmetic:
                  f"channel, then a 1{TIMES}1 convolution mixes the {cin * multiplier} maps into {filters})")
     depthwise, pointwise = conv.fh * conv.fw * cin * multiplier, cin * multiplier * filters
     params = depthwise + pointwise + (filters if use_bias else 0)
-    bias, bias_n = (" + Cout", f" + {filters}") if use_bias else ("", "")
-    lines.append(
-        f"params = {kernel}{TIMES}Cin{TIMES}M + Cin{TIMES}M{TIMES}Cout{bias} = {dims}{TIMES}{cin}{TIMES}{multiplier}"
-        f" + {cin}{TIMES}{multiplier}{TIMES}{filters}{bias_n} = {_n(depthwise)} + {_n(pointwise)}{bias_n}"
-        f" = {_n(params)}{'' if use_bias else ' (no bias)'}"
-    )
+    # Three short lines rather than one: the whole sum on one line is too long to read on a slide.
+    lines.append(f"depthwise = {kernel}{TIMES}Cin{TIMES}M = {dims}{TIMES}{cin}{TIMES}{multiplier} = {_n(depthwise)}")
+    lines.append(f"pointwise = Cin{TIMES}M{TIMES}Cout = {cin}{TIMES}{multiplier}{TIMES}{filters} = {_n(pointwise)}")
+    if use_bias:
+        lines.append(f"params = depthwise + pointwise + Cout = {_n(depthwise)} + {_n(pointwise)} + {filters}"
+                     f" = {_n(params)}")
+    else:
+        lines.append(f"params = depthwise + pointwise = {_n(depthwise)} + {_n(pointwise)} = {_n(params)} (no bias)")
     return LayerArithmetic((conv.oh, conv.ow, filters), params, params, tuple(lines))
 
 

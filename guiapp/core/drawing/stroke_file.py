@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from guiapp.core.atomic import refuse_overwrite, write_text_atomic
 from guiapp.core.drawing.strokes import (
     CANVAS_SIZE,
@@ -38,8 +40,8 @@ from guiapp.core.errors import GuiappError, file_problem
 from guiapp.core.files import FileRefused, human_size, open_regular
 
 __all__ = [
-    "HINT", "Line", "StrokeFileError", "drawing_from_json", "drawing_to_json", "export_png", "load_drawing",
-    "read_drawings", "save_drawing",
+    "HINT", "ON_A_PICTURE", "Line", "StrokeFileError", "drawing_from_json", "drawing_to_json", "export_png",
+    "holds_a_picture", "load_drawing", "read_drawings", "save_drawing",
 ]
 
 FORMAT = "guiapp-drawing"
@@ -52,6 +54,9 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 SKIP_BYTES = 1 << 20  # the rest of an over-long line is skipped this much at a time
 OUTSIDE = 1.0  # points may leave the canvas by up to one canvas size (a stroke can run off the edge)
 HINT = "see the stroke file format in the README (guiapp predict --help)"
+# A loaded test digit is a picture under the strokes: a stroke file holds strokes only, and saving the strokes
+# alone would give ``predict --strokes`` another drawing than the one on the canvas (often an empty one).
+ON_A_PICTURE = "this drawing is on a test digit, which a stroke file cannot hold"
 
 
 class StrokeFileError(GuiappError):
@@ -160,8 +165,16 @@ def drawing_to_json(drawing: Drawing) -> dict[str, Any]:
     return data
 
 
+def holds_a_picture(drawing: Drawing) -> bool:
+    """The drawing has a picture under its strokes (a loaded test digit) that a stroke file cannot hold."""
+    return drawing.background is not None and bool(np.asarray(drawing.background).any())
+
+
 def save_drawing(drawing: Drawing, path: Path | str, *, force: bool = False) -> Path:
-    """Write one drawing as JSON, atomically; refuses to overwrite unless ``force``."""
+    """Write one drawing as JSON, atomically; refuses to overwrite unless ``force``, and refuses a drawing on a
+    picture (:data:`ON_A_PICTURE`): its strokes alone are not what the canvas shows."""
+    if holds_a_picture(drawing):
+        raise StrokeFileError(ON_A_PICTURE)
     if not drawing.strokes:
         raise StrokeFileError("there are no strokes to save")
     path = Path(path)
@@ -258,7 +271,6 @@ def _read_line(number: int, text: bytes) -> Line:
 
 def export_png(drawing: Drawing, path: Path | str, *, force: bool = False) -> Path:
     """The drawing as the canvas shows it (white ink on black, canvas size), as a PNG written atomically."""
-    import numpy as np
     from PIL import Image
 
     from guiapp.core.atomic import atomic_path

@@ -121,7 +121,7 @@ def describe(card: dict[str, Any] | None) -> str:
     if not isinstance(data, dict) or not data:
         hyper = card.get("hyperparameters")
         ema = " plus a moving average of the weights" if isinstance(hyper, dict) and hyper.get("ema") else ""
-        return f"the seed's recipe{ema} on MNIST; {accuracy}"
+        return f"the Keras example's recipe{ema} on MNIST; {accuracy}"
     parts = [f"{_count(data.get('mnist_augmented'))} varied MNIST digits"]
     if data.get("pendigits_rendered"):
         parts.append(f"{_count(data['pendigits_rendered'])} renders of {_count(data.get('pendigits_digits'))} "

@@ -72,22 +72,59 @@ def progress_callback(keras: Any, progress: TrainingProgress, epochs: int, batch
 
 def history_callback(keras: Any, writer: HistoryWriter) -> Any:
     """Saves the network as built, then the weights at the writer's scheduled batches (0 before the first)
-    and at each epoch's end, and every batch's loss and accuracy."""
+    and at each epoch's end, and every batch's loss and accuracy.
+
+    The network as built (with batch 0's weights) is written once the first batch is done and shown (before
+    the second, or when the run ends — :meth:`flush`, which ``train`` calls however it ends): Keras' save takes
+    ~0.2 s that Start would otherwise wait for. Snapshots due meanwhile wait for it, so the index never lists
+    one before ``model.keras`` is there."""
 
     class _Snapshots(stepping_callback(keras, writer.batches_per_epoch)):
+        initial: list[np.ndarray] | None = None  # batch 0's weights, until the network as built is written
+        held: list[tuple[int, list[np.ndarray], Any]] = []
+
         def on_train_begin(self, logs: Any = None) -> None:
-            writer.save_model(self.model.save)
-            writer.add(0, self.model.get_weights())
+            self.initial, self.held = self.model.get_weights(), []
+
+        def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+            if batch or self.epoch:
+                self.flush()
 
         def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
             step = self.step(batch)
             logs = logs or {}
             writer.record(step, float(logs.get("loss", math.nan)), float(logs.get("accuracy", math.nan)))
             if step % writer.batches_per_epoch and writer.due(step):  # an epoch's end waits for its validation
-                writer.add(step, self.model.get_weights(), logs)
+                self._add(step, self.model.get_weights(), logs)
 
         def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self.flush()
             writer.add((epoch + 1) * writer.batches_per_epoch, self.model.get_weights(), logs)
+
+        def on_train_end(self, logs: Any = None) -> None:
+            self.flush()
+
+        def _add(self, step: int, weights: list[np.ndarray], logs: Any) -> None:
+            if self.initial is None:
+                writer.add(step, weights, logs)
+            else:
+                self.held.append((step, weights, dict(logs)))
+
+        def flush(self) -> None:
+            """Write the network as built (batch 0's weights put back for the save) and the snapshots held."""
+            if self.initial is None or self.model is None:
+                return
+            initial, self.initial = self.initial, None
+            now = self.model.get_weights()
+            self.model.set_weights(initial)
+            try:
+                writer.save_model(self.model.save)
+            finally:
+                self.model.set_weights(now)
+            writer.add(0, initial)
+            for step, weights, logs in self.held:
+                writer.add(step, weights, logs)
+            self.held = []
 
     return _Snapshots()
 

@@ -5,10 +5,11 @@ the GIL between batches and freeze the pen. In a child process the window only e
 messages from a pipe it polls (never blocks on), and the run shares its code with ``guiapp train``:
 :func:`guiapp.core.training.training.train` with two more callbacks, the live view and the controls.
 
-Messages from the child (frozen dataclasses, below): :class:`Started` first; then :class:`Batch` every batch,
-:class:`Weights` at most every ``weights_every_s`` (1 s), :class:`Snapshot`, :class:`EpochEnded`, :class:`Paused`,
-:class:`Resumed`, :class:`Evaluating`; and last one of :class:`Finished`, :class:`Stopped`, :class:`Failed`.
-The window sends :class:`Pause`, :class:`Resume` and :class:`Stop`.
+A trainer child loads TensorFlow, and builds and traces the network the page offers first
+(:mod:`~guiapp.core.training.prepared`: a run of it skips Keras' tracing), *before* it is told what to train: :class:`TrainerProcess` started with no request is a warm
+spare (:class:`~guiapp.core.training.warm_trainer.TrainerPool`) that :meth:`TrainerProcess.begin` later
+hands its run, so Start does not wait ~15 s for imports. One run per child: a run's graphs and memory
+go with its process. The messages both ways are in :mod:`guiapp.core.training.trainer_messages`.
 """
 
 from __future__ import annotations
@@ -16,118 +17,41 @@ from __future__ import annotations
 import math
 import os
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from guiapp.core.child_process import ChildError, ChildProcess, Failed, Message, Parent, ParentGone, Stop
+from guiapp.core.child_process import ChildError, ChildProcess, Message, Parent, ParentGone
 from guiapp.core.errors import GuiappError, short_reason
 from guiapp.core.training.callbacks import stepping_callback
-from guiapp.core.training.training import TrainingConfig
+from guiapp.core.training.trainer_messages import (
+    FINAL,
+    WEIGHTS_EVERY_S,
+    Batch,
+    EpochEnded,
+    Evaluating,
+    Failed,
+    Finished,
+    Pause,
+    Paused,
+    Ready,
+    Resume,
+    Resumed,
+    RunRequest,
+    Snapshot,
+    Started,
+    Stop,
+    Stopped,
+    Train,
+    Weights,
+)
 
-__all__ = ["Batch", "EpochEnded", "Evaluating", "Failed", "Finished", "Pause", "Paused", "Resume", "Resumed",
-           "RunRequest", "Snapshot", "Started", "Stop", "Stopped", "TrainerProcess", "Weights", "run"]
+__all__ = ["FINAL", "WEIGHTS_EVERY_S", "Batch", "EpochEnded", "Evaluating", "Failed", "Finished", "Pause",
+           "Paused", "Ready", "Resume", "Resumed", "RunRequest", "Snapshot", "Started", "Stop", "Stopped",
+           "Train", "TrainerProcess", "Weights", "run", "serve"]
 
-# The live view's refresh while training. Each refresh costs the window a redraw of the kernels and of the
-# drawing's maps, and the trainer a copy of every weight: twice a second kept training at 76–82% of plain
-# model.fit on two cores, once a second at 85–90% (benchmarks/training.py).
-WEIGHTS_EVERY_S = 1.0
 TRAINER_NICENESS = 10  # the pen and the live view come first: training takes the cycles they leave
 CONV_SHOWN = 2  # the kernels the page shows: conv 1's and conv 2's
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    """Everything a run needs: what to train, on what, and where its model, card and history go."""
-
-    config: TrainingConfig
-    architecture: dict[str, Any]  # Architecture.to_dict(): what pickles to the child
-    out: Path
-    history: Path
-    data: Path | None = None  # None: the shipped MNIST
-    weights_every_s: float = WEIGHTS_EVERY_S
-
-
-# The window sends these (and Stop: end after the batch it is on; no model is written, the history stays whole).
-@dataclass(frozen=True)
-class Pause(Message):
-    pass
-
-
-@dataclass(frozen=True)
-class Resume(Message):
-    pass
-
-
-# The trainer sends these.
-@dataclass(frozen=True)
-class Started(Message):
-    batches_per_epoch: int
-    epochs: int
-    steps: int
-    history: str  # the folder
-    conv: list[tuple[str, int]]  # the first Conv2D layers: (name, index of their kernel in the weights list)
-
-
-@dataclass(frozen=True)
-class Batch(Message):
-    step: int
-    loss: float
-    accuracy: float
-    seconds: float  # since the first batch began
-
-
-@dataclass(frozen=True)
-class Weights(Message):
-    step: int
-    weights: list[np.ndarray]  # every weight, Keras' order
-    updates: list[np.ndarray] | None  # each shown conv kernel's last gradient step (after − before), or None
-
-
-@dataclass(frozen=True)
-class Snapshot(Message):
-    """The history folder holds a new snapshot of this step."""
-
-    step: int
-
-
-@dataclass(frozen=True)
-class EpochEnded(Message):
-    epoch: int
-    logs: dict[str, float]  # its validation metrics
-
-
-@dataclass(frozen=True)
-class Paused(Message):
-    step: int
-
-
-@dataclass(frozen=True)
-class Resumed(Message):
-    step: int
-
-
-@dataclass(frozen=True)
-class Evaluating(Message):
-    """Training is over; the test set is being evaluated."""
-
-
-@dataclass(frozen=True)
-class Finished(Message):
-    model_path: str
-    test_accuracy: float
-
-
-@dataclass(frozen=True)
-class Stopped(Message):
-    """Stopped at this step; no model was written."""
-
-    step: int
-
-
-FINAL = (Finished, Stopped, Failed)  # the last message of every run
 
 
 class _Stop(Exception):
@@ -196,12 +120,57 @@ def _live_callback(keras: Any, outbox: _Outbox, parent: Parent, request: RunRequ
     return _Live()
 
 
-def run(parent: Parent, request: RunRequest) -> None:
-    """The child: train as asked, reporting to ``parent``; always ends with Finished, Stopped or Failed."""
+def _be_nice() -> None:
     try:
         os.nice(TRAINER_NICENESS)  # before TensorFlow starts its threads: they inherit it
     except OSError:  # not allowed here: train at the window's priority
         pass
+
+
+def run(parent: Parent, request: RunRequest) -> None:
+    """The child, told its run at once: train as asked, reporting to ``parent``; always ends with Finished,
+    Stopped or Failed."""
+    _be_nice()
+    _train_run(parent, request)
+
+
+def serve(parent: Parent) -> None:
+    """The child, warm first: load TensorFlow and the shipped MNIST, say :class:`Ready`, then wait for
+    :class:`Train` and run it (:class:`Stop`, or a window gone, ends it quietly)."""
+    _be_nice()
+    started = time.perf_counter()
+    try:
+        _warm_up()
+    except Exception as exc:  # noqa: BLE001 — said as the run's failure, in one line
+        _Outbox(parent).send(Failed(f"training failed: TensorFlow could not start ({short_reason(exc)})"))
+        return
+    _Outbox(parent).send(Ready(os.getpid(), time.perf_counter() - started))
+    while not isinstance(command := parent.receive(), (Train, Stop)):
+        pass  # a Pause or Resume before the run has started means nothing
+    if isinstance(command, Train):
+        _train_run(parent, command.request)
+
+
+_loaded: dict[str, Any] = {}  # the shipped MNIST, once it was read in the warm-up
+
+
+def _warm_up() -> None:
+    """Everything a run pays once per process, paid before Start: imports, the shipped MNIST, Keras' first
+    ``fit`` (its function tracing machinery and thread pools), and the network the page offers first built,
+    compiled and traced (:mod:`.prepared`: a run of it skips Keras' ~1.5 s of tracing)."""
+    from guiapp.core.live.compute_process import limit_blas_threads
+    from guiapp.core.model.architectures import DEFAULT_ARCHITECTURE, get_architecture
+    from guiapp.core.model.backend import keras
+    from guiapp.core.training.data import load_mnist
+    from guiapp.core.training.prepared import prepare
+    from guiapp.core.training.presets import DEFAULT_PRESET, PRESETS
+
+    limit_blas_threads()  # NumPy's work here is small; TensorFlow's own threads do the training
+    _loaded["mnist"] = load_mnist(None)
+    _loaded["prepared"] = prepare(keras(), get_architecture(DEFAULT_ARCHITECTURE), PRESETS[DEFAULT_PRESET].config)
+
+
+def _train_run(parent: Parent, request: RunRequest) -> None:
     outbox = _Outbox(parent)
     try:
         from guiapp.core.training.data import load_mnist
@@ -209,8 +178,8 @@ def run(parent: Parent, request: RunRequest) -> None:
         from guiapp.core.live.compute_process import limit_blas_threads
         from guiapp.core.model.backend import keras
 
-        limit_blas_threads()  # NumPy's work here is small; TensorFlow's own threads do the training
-        data = load_mnist(request.data)
+        limit_blas_threads()
+        data = _loaded["mnist"] if request.data is None and "mnist" in _loaded else load_mnist(request.data)
         k = keras()
         batches = math.ceil(training_count(len(data.x_train), request.config) / request.config.batch_size)
         result = _train_with_notice(outbox, train, data, request, [_live_callback(k, outbox, parent, request,
@@ -250,24 +219,56 @@ def _train_with_notice(outbox: _Outbox, train: Any, data: Any, request: RunReque
 
     return train(data, request.out, request.config, architecture=architecture_from_dict(request.architecture),
                  history=request.history, callbacks=[*callbacks, _Evaluating()],
-                 on_snapshot=lambda snapshot: outbox.send(Snapshot(snapshot.step)))
+                 on_snapshot=lambda snapshot: outbox.send(Snapshot(snapshot.step)), prepared=_loaded.get("prepared"))
 
 
 class TrainerProcess:
-    """One run in a child process. :meth:`messages` never blocks; pause, resume and stop are sent at once."""
+    """One run in a child process. :meth:`messages` never blocks; pause, resume and stop are sent at once.
 
-    def __init__(self, request: RunRequest) -> None:
-        self._child = ChildProcess(run, request, name="guiapp-trainer", label="the training process")
-        self.request = request
+    Started without a request it is a warm spare: its child loads TensorFlow and waits; :meth:`begin`
+    gives it its run (one, ever). ``ready`` turns true once :meth:`messages` (or :meth:`check_ready`) has
+    read its :class:`Ready`.
+    """
+
+    def __init__(self, request: RunRequest | None = None) -> None:
+        self._child = ChildProcess(serve, name="guiapp-trainer", label="the training process")
+        self.request: RunRequest | None = None
         self.ended = False  # a final message (Finished, Stopped, Failed) has been read
+        self.ready = False  # its Ready has been read: TensorFlow is loaded
+        self.warmed_for = 0.0  # how long its warm-up took (once ready)
+        self._early: list[Message] = []  # read by check_ready, not yet handed out
+        if request is not None:
+            self.begin(request)
+
+    @property
+    def pid(self) -> int | None:
+        return self._child.pid
+
+    def begin(self, request: RunRequest) -> None:
+        """Give the child its run (it starts once TensorFlow is loaded, at once if it already is)."""
+        if self.request is not None:
+            raise RuntimeError("a trainer process runs one request")
+        self.request = request
+        self._command(Train(request))
+
+    def check_ready(self) -> bool:
+        """Whether TensorFlow is loaded in the child (reads, and keeps, what it has sent so far)."""
+        if not self.ready and not self.ended:
+            self._early += self._read(self._child.messages())
+        return self.ready
 
     def messages(self, limit: int = 1000) -> list[Message]:
         """The messages waiting now (at most ``limit``), up to the final one; a child that died says so as
         :class:`Failed`."""
-        if self.ended:
+        if self.ended and not self._early:
             return []
-        received = self._child.messages(limit)
+        early, self._early = self._early[:limit], self._early[limit:]
+        return early + (self._read(self._child.messages(limit - len(early))) if not self.ended else [])
+
+    def _read(self, received: list[Message]) -> list[Message]:
         for index, message in enumerate(received):
+            if isinstance(message, Ready):
+                self.ready, self.warmed_for = True, message.seconds
             if isinstance(message, FINAL):
                 self.ended = True
                 return received[:index + 1]

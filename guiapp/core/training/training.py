@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,8 +37,12 @@ from guiapp.core.model.architectures import (
 )
 from guiapp.core.model.modelcard import card_path_for, card_text
 
+if TYPE_CHECKING:
+    from guiapp.core.training.prepared import PreparedModel
+
 __all__ = [
     "DEFAULT_LEARNING_RATES", "OPTIMIZERS", "OUT_HINT", "TrainingConfig", "TrainingResult", "check_output",
+    "compile_model",
     "keras2_categorical_crossentropy", "make_optimizer", "run_settings", "save_model_and_card", "train",
     "training_count", "training_subset",
 ]
@@ -77,6 +81,12 @@ def make_optimizer(keras: Any, config: TrainingConfig) -> Any:
     if config.optimizer == "adam":
         return keras.optimizers.Adam(learning_rate=config.learning_rate, **ema)
     raise GuiappError(f"unknown optimizer {config.optimizer!r}: choose one of {', '.join(OPTIMIZERS)}")
+
+
+def compile_model(keras: Any, model: Any, config: TrainingConfig) -> None:
+    """Compile ``model`` as a run trains it: the configured optimizer, the loss, accuracy."""
+    loss = keras2_categorical_crossentropy if config.keras2_loss else "categorical_crossentropy"
+    model.compile(loss=loss, optimizer=make_optimizer(keras, config), metrics=["accuracy"])
 
 
 def training_count(available: int, config: TrainingConfig) -> int:
@@ -191,6 +201,7 @@ def train(
     history: Path | None = None,
     callbacks: Sequence[Any] = (),
     on_snapshot: Callable[[Any], None] | None = None,
+    prepared: PreparedModel | None = None,
 ) -> TrainingResult:
     """Train, evaluate on the test set, then write ``out`` and its card together, atomically.
 
@@ -203,7 +214,8 @@ def train(
     card are written: until then it stays whole, and a run that does not get there leaves it as it was.
     ``callbacks``: more Keras callbacks (the Training page's live view and its pause and stop buttons);
     an exception one raises ends the run the same way, with nothing written. ``on_snapshot(snapshot)`` is
-    called (from the history's writing thread) once each snapshot is on disk.
+    called (from the history's writing thread) once each snapshot is on disk. ``prepared``: a model traced
+    ahead (:mod:`.prepared`), used if it was prepared for this network and optimizer (the run is the same).
     A run that diverges (its loss or weights no longer finite, or its loss climbed far and stayed there) ends
     the same way, with :class:`~guiapp.core.training.callbacks.TrainingDiverged`.
     """
@@ -218,11 +230,12 @@ def train(
     from guiapp.core.model.backend import keras, versions
 
     k = keras()
-    model = build_model(arch, seed=config.seed)
-    started_from = _initial_weights(model, init) if init is not None else None
-    optimizer = make_optimizer(k, config)
-    loss = keras2_categorical_crossentropy if config.keras2_loss else "categorical_crossentropy"
-    model.compile(loss=loss, optimizer=optimizer, metrics=["accuracy"])
+    model = prepared.take(arch, config) if prepared is not None and init is None else None
+    started_from = None
+    if model is None:  # none traced ahead for this network (the warm trainer's, :mod:`.prepared`)
+        model = build_model(arch, seed=config.seed)
+        started_from = _initial_weights(model, init) if init is not None else None
+        compile_model(k, model, config)
 
     train_images, train_labels = training_subset(data, config)
     x_train, x_test = to_network_input(train_images), to_network_input(data.x_test)
@@ -238,8 +251,9 @@ def train(
               if history is not None else None)
     # The writer's end: an old history is replaced once the model and card are written, else left whole.
     with writer if writer is not None else contextlib.nullcontext():
-        if writer is not None:
-            every.append(history_callback(k, writer))
+        keeper = history_callback(k, writer) if writer is not None else None
+        if keeper is not None:
+            every.append(keeper)
         every += list(callbacks)
 
         started = time.perf_counter()
@@ -252,6 +266,7 @@ def train(
             )
         finally:  # however the run ends, the snapshots taken are written whole before this returns or raises
             if writer is not None:
+                keeper.flush()  # the network as built, if the run ended before its second batch
                 writer.wait()
         seconds = time.perf_counter() - started
         test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer
 
 from guiapp.core.live.live_update import AS_IT_IS, PictureInput, Update
 from guiapp.ui.feature import Door, Feature
@@ -22,12 +22,22 @@ if TYPE_CHECKING:
     from guiapp.ui.explain.explain_view import ExplainView
 
 
+# The tab is built this long after the window first rests on a model's frame, if the pen still rests and no
+# training needs the cores (0.15–0.4 s of the GUI thread): its first open then only asks for maps. Start-up
+# itself still pays nothing for it.
+PREBUILD_AFTER_MS = 1000
+
+
 class ExplainFeature(Feature):
     title = "Why"
 
     def __init__(self, door: Door) -> None:
         super().__init__(door)
         self.page = self.widget = LazyPage(self._build)
+        self._prebuild = QTimer(self)
+        self._prebuild.setSingleShot(True)
+        self._prebuild.setInterval(PREBUILD_AFTER_MS)
+        self._prebuild.timeout.connect(self._on_idle)
         self._pending: tuple[int | None, int | None] | None = None  # asked for before a model was loaded
         state = door.state
         state.classNamesChanged.connect(self._on_class_names)
@@ -57,9 +67,18 @@ class ExplainFeature(Feature):
         self.show_canvas_heat(self.door.state.update)
 
     def request_changed(self) -> None:
-        """What to explain (None: the tab is not shown) goes to the state; the loop recomputes only on a change."""
+        """What to explain (None: the tab is not shown) goes to the state; the loop recomputes only on a change.
+
+        A new request (the tab opened, a class or layer chosen) is asked for as a stroke is: the live maps at
+        once (milliseconds), the at-rest ones once the loop rests. Asked at rest, the first maps waited for
+        integrated gradients, occlusion and, the first time, TensorFlow's import beside them in the compute
+        process: 2.5–5.4 s of "draw a digit" over a drawn 7 (``benchmarks/explain.py --first-open``).
+        """
         view = self.view if self.on_screen else None
-        self.door.state.explain = view.request if view is not None else None
+        request = view.request if view is not None else None
+        if request is not None and request != self.door.state.explain:
+            self.door.live.ask_live_first()  # without the at-rest methods now, with them once the loop rests
+        self.door.state.explain = request
 
     def visibility_changed(self) -> None:
         self._on_request()
@@ -103,6 +122,18 @@ class ExplainFeature(Feature):
             pending, self._pending = self._pending, None
             self.show(*pending)
 
+    def _on_idle(self) -> None:
+        """Build the tab before it is first opened, while nobody draws (else a little later)."""
+        if self.page.built:
+            return
+        if self.door.live.moving or self.door.busy():
+            self._prebuild.start()
+            return
+        self.page.content()
+
+    def shutdown(self) -> None:
+        self._prebuild.stop()
+
     def class_clicked(self, target: int) -> None:
         """A probability bar was clicked: explain that class (and offer to make the input one)."""
         self.door.show(self)
@@ -118,6 +149,8 @@ class ExplainFeature(Feature):
     def settle(self) -> None:
         if self.view is not None:
             self.view.settle()
+        elif not self._prebuild.isActive():  # the window has shown a model's frame and rests: build soon
+            self._prebuild.start()
 
     def show_update(self, update: Update, moving: bool) -> None:
         """The tab's maps for ``update`` (when it is on screen), and the chosen one over the canvas."""

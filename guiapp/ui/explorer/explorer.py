@@ -36,6 +36,7 @@ from guiapp.core.model.architectures import (
     Architecture,
     LayerSpec,
 )
+from guiapp.ui.explorer.comparison import NOT_COMPUTED, comparison_text
 from guiapp.ui.explorer.layer_settings import LayerSettingsForm
 from guiapp.ui.ledger.ledger_view import LedgerView
 from guiapp.ui.explorer.share_chart import ShareChart
@@ -130,7 +131,7 @@ class ArchitectureExplorer(QWidget):
 
         self.seed_box = QComboBox()
         self.seed_box.addItems(list(ARCHITECTURES))
-        self.seed_box.setToolTip("Start again from one of the seed articles' networks")
+        self.seed_box.setToolTip("Start again from one of the networks in the articles this app was made from")
         self.undo_button = QPushButton("Undo")
         self.redo_button = QPushButton("Redo")
         self.save_button = QPushButton("Save…")
@@ -302,9 +303,10 @@ class ArchitectureExplorer(QWidget):
         broken = next((i for i, row in enumerate(self.ledger.rows) if row.error), None)
         for i in range(self.layer_list.count()):
             item = self.layer_list.item(i)
-            item.setForeground(Qt.GlobalColor.red if i == broken else self.palette().text().color())
-            item.setToolTip(self.ledger.rows[i].error or "" if i < len(self.ledger.rows) else
-                            "not reached: an earlier layer breaks the network")
+            computed = i < len(self.ledger.rows)
+            item.setForeground(Qt.GlobalColor.red if i == broken else self.palette().text().color() if computed
+                               else self.palette().placeholderText().color())
+            item.setToolTip(self.ledger.rows[i].error or "" if computed else NOT_COMPUTED)
         index = select if select is not None else self.selected
         self.selected = min(max(index, 0), len(arch.layers) - 1)
         self.layer_list.setCurrentRow(self.selected)
@@ -359,28 +361,8 @@ class ArchitectureExplorer(QWidget):
         self.status.setText(text)
 
     def _refresh_comparison(self) -> None:
-        if not hasattr(self, "baseline"):
-            return
-        base = ledger_for_architecture(self.baseline)
-        now = self.ledger
-        if self.architecture == self.baseline:
-            self.comparison.setText(f"{self.baseline.name} as in the seed: {base.total_params:,} parameters. "
-                                    "Edit a layer to see what changes.")
-            return
-        before = {row.name: row.params for row in base.rows}
-        changes = [f"{row.name} {before[row.name]:,} → {row.params:,}" for row in now.rows
-                   if row.name in before and before[row.name] != row.params and not row.error]
-        added = [row.name for row in now.rows if row.name not in before]
-        removed = [name for name in before if name not in {row.name for row in now.rows}]
-        delta = now.total_params - base.total_params
-        parts = [f"vs {self.baseline.name}: total {base.total_params:,} → {now.total_params:,} ({delta:+,})"]
-        if changes:
-            parts.append("changed: " + "; ".join(changes))
-        if added:
-            parts.append("added: " + ", ".join(added))
-        if removed:
-            parts.append("removed: " + ", ".join(removed))
-        self.comparison.setText(" · ".join(parts))
+        if hasattr(self, "baseline"):
+            self.comparison.setText(comparison_text(self.baseline, self.architecture, self.ledger))
 
 
 if __name__ == "__main__":  # look at the explorer alone

@@ -12,6 +12,11 @@ from guiapp.ui.plotting import HIGHLIGHT
 
 BAR_COLOUR = "#5c9bd5"
 ERROR_COLOUR = "#e53935"
+LABEL_COLOUR = "#e0e0e0"  # beside a bar, on the chart's dark background
+INSIDE_COLOUR = "#111111"  # inside a long (light) bar
+INSIDE_FROM = 55.0  # a bar longer than this (%) carries its label inside, so the axis stops at 100%
+AXIS_LABEL = "share of all parameters (%)"
+PARTIAL_AXIS_LABEL = "share of the parameters of the layers before the invalid one (%)"
 
 
 class ShareChart(pg.PlotWidget):
@@ -24,7 +29,8 @@ class ShareChart(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.getViewBox().invertY(True)
-        self.setLabel("bottom", "share of all parameters (%)")
+        self.setLabel("bottom", AXIS_LABEL)
+        self.getViewBox().setLimits(xMin=-1, xMax=101)  # shares sum to 100%: the axis never runs past it
         self.bars = pg.BarGraphItem(x0=[], y=[], height=[], width=[], brush=BAR_COLOUR)
         self.addItem(self.bars)
         self._labels: list[pg.TextItem] = []
@@ -45,9 +51,11 @@ class ShareChart(pg.PlotWidget):
         for i, row in enumerate(rows):
             amount = "breaks here" if row.error else (f"{share_text(row)} · {row.params:,}" if row.params else "0")
             text = f"{row.name}: {amount}"
-            label = pg.TextItem(text, color="#e0e0e0", anchor=(0, 0.5))
+            inside = 100.0 * row.share > INSIDE_FROM
+            label = pg.TextItem(text, color=INSIDE_COLOUR if inside else LABEL_COLOUR, anchor=(1 if inside else 0, 0.5))
             label.setPos(100.0 * row.share, i)
             self.addItem(label)
             self._labels.append(label)
-        self.setXRange(0, 125, padding=0)  # room for the label of a 98% bar
+        self.setLabel("bottom", PARTIAL_AXIS_LABEL if ledger.error else AXIS_LABEL)
+        self.setXRange(0, 100, padding=0.01)  # a hair of margin so the 0 and 100 ticks are drawn
         self.setYRange(-0.6, max(len(rows), 1) - 0.4, padding=0)

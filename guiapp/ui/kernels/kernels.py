@@ -10,13 +10,18 @@ input channel (rows), and the selected filter's slices are shown large with its 
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSpinBox,
+    QTabBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -67,10 +72,13 @@ class ConvKernelPanel(QWidget):
         self.levels = symmetric_levels(self.kernel)
         self.colour_picture: np.ndarray | None = None  # (h, w, 4) RGBA of every filter, for an RGB input
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
-            f"<b>{self.name}</b>: {cout} filters of {fh}×{fw}×{cin} "
+        header = QLabel(
+            f"<b>{html.escape(self.name)}</b>: {cout} filters of {fh}×{fw}×{cin} "
             f"= {fh}·{fw}·{cin} weights + 1 bias each; colour 0 = white, ±{self.levels[1]:.3g} = red/blue"
-        ))
+        )
+        header.setTextFormat(Qt.TextFormat.RichText)
+        header.setWordWrap(True)
+        layout.addWidget(header)
         self.selected = 0
         self.detail_image: pg.ImageItem | None = None
         if cin == 1:  # every filter in one mosaic, with its bias underneath
@@ -87,8 +95,9 @@ class ConvKernelPanel(QWidget):
             if self.colour:
                 self._build_colour_overview(layout)
             else:
-                layout.addWidget(QLabel(f"all {cout} filters (columns) × {cin} input channels (rows) — "
-                                        "click a column"))
+                caption = QLabel(f"all {cout} filters (columns) × {cin} input channels (rows) — click a column")
+                caption.setWordWrap(True)
+                layout.addWidget(caption)
                 overview, self._grid = overview_mosaic(self.kernel)
                 self.all_plot, self.all_image, bar = _image_widget(200)
                 self.all_image.setImage(overview, levels=self.levels)
@@ -110,6 +119,7 @@ class ConvKernelPanel(QWidget):
         self.spin.valueChanged.connect(self.select_filter)
         row.addWidget(self.spin)
         self.bias_label = QLabel()
+        self.bias_label.setWordWrap(True)  # a narrow tab wraps it rather than widening the panel
         row.addWidget(self.bias_label, 1)
         layout.addLayout(row)
         self.detail_plot, self.detail_image, self.detail_bar = _image_widget(180)
@@ -124,8 +134,10 @@ class ConvKernelPanel(QWidget):
 
     def _build_colour_overview(self, layout: QVBoxLayout) -> None:
         fh, fw, _, cout = self.kernel.shape
-        layout.addWidget(QLabel(f"all {cout} filters in colour (grey = 0; a channel brighter where its weight "
-                                "is positive; each filter scaled to its largest weight) — click one"))
+        caption = QLabel(f"all {cout} filters in colour (grey = 0; a channel brighter where its weight "
+                         "is positive; each filter scaled to its largest weight) — click one")
+        caption.setWordWrap(True)
+        layout.addWidget(caption)
         self._grid = grid_for(cout, fh, fw, cols=COLUMNS)
         self._colours = colour_kernels(self.kernel)
         self.colour_picture = tile_rgb(self._colours, self._grid)
@@ -169,12 +181,37 @@ class ConvKernelPanel(QWidget):
             self.select_filter(index % self.kernel.shape[3])  # a tile is the filter; channels: its column
 
 
+def tab_label(name: str) -> str:
+    """A layer's name as a tab shows it verbatim: Qt would take an "&" as a shortcut marker and hide it."""
+    return name.replace("&", "&&")
+
+
+class LayerNameTabBar(QTabBar):
+    """Tabs tall enough for a name's "_": the style's own height clipped it under the text, "conv2d 1"."""
+
+    def tabSizeHint(self, index: int) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().tabSizeHint(index)
+        return QSize(hint.width(), hint.height() + self.fontMetrics().descent() + 2)
+
+
+def _scrolled(panel: ConvKernelPanel) -> QScrollArea:
+    """The panel in a scroll area of its own: it scrolls on a short tab rather than drawing its wrapped captions
+    over its plots (a scroll area sizes a panel by its wrapped height; a tab widget does not)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # its captions wrap instead
+    area.setWidget(panel)
+    return area
+
+
 class KernelView(QTabWidget):
-    """One tab per convolution layer."""
+    """One tab per convolution layer, named as the layer is."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kernels")
+        self.setTabBar(LayerNameTabBar(self))
         self.panels: dict[str, ConvKernelPanel] = {}
 
     def show_model(self, inspector: Inspector) -> None:
@@ -185,13 +222,35 @@ class KernelView(QTabWidget):
 
     def set_weights(self, weights: dict[str, LayerWeights], rgb_input: str | None = None) -> None:
         """A tab per Conv2D layer in ``weights``; ``rgb_input`` names the layer that reads an RGB image."""
+        old = [QTabWidget.widget(self, index) for index in range(self.count())]
         self.clear()
+        for area in old:
+            area.deleteLater()  # the previous model's panels (clear() only takes them off the tabs)
         self.panels = {}
         for name, layer in weights.items():
             if layer.kind == "Conv2D" and layer.kernel is not None and layer.kernel.ndim == 4:
                 panel = ConvKernelPanel(layer, colour=name == rgb_input)
                 self.panels[name] = panel
-                self.addTab(panel, name)
+                self.setTabToolTip(self.addTab(_scrolled(panel), tab_label(name)), name)
+
+    def current_panel(self) -> ConvKernelPanel | None:
+        """The panel of the tab on show."""
+        panel = self.currentWidget()
+        return panel if isinstance(panel, ConvKernelPanel) else None
+
+    # The scroll areas are this widget's business: widget(), currentWidget() and setCurrentWidget() speak of panels.
+    def widget(self, index: int) -> QWidget | None:
+        area = super().widget(index)
+        return area.widget() if isinstance(area, QScrollArea) else area
+
+    def currentWidget(self) -> QWidget | None:  # noqa: N802 (Qt's name)
+        return self.widget(self.currentIndex())
+
+    def setCurrentWidget(self, panel: QWidget) -> None:  # noqa: N802 (Qt's name)
+        for index in range(self.count()):
+            if panel is self.widget(index) or panel is QTabWidget.widget(self, index):
+                self.setCurrentIndex(index)
+                return
 
     def set_patches(self, patches: FilterPatches | None, digits: np.ndarray | None) -> None:
         """Each filter's favourite patches (``digits``: the images they index, 0..1); None clears."""

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QResizeEvent
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from guiapp.core.arithmetic.ledger import Ledger
 from guiapp.core.arithmetic.ledger_table import keras_shape, share_text
@@ -16,6 +24,44 @@ if TYPE_CHECKING:
 
 COLUMNS = ("Layer (type)", "Output shape", "Params", "Share")
 ERROR_BRUSH = QBrush(QColor("#e53935"))
+TEXT_MARGIN = 8  # the style's padding left and right of a cell's text, with room to spare
+
+
+class _SpannedRowDelegate(QStyledItemDelegate):
+    """Sizes a formula row (spanned over every column) to its text wrapped at the view's whole width.
+
+    Qt sizes a spanned row from its first column alone, so a long formula was cut at one line
+    ("= …"); here its height is that of the text wrapped in the width it is painted in.
+    """
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().sizeHint(option, index)
+        if not self._spanned(index):
+            return hint  # a layer's own row: its columns
+        width = self.text_width(index)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        box = option.fontMetrics.boundingRect(QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(hint.width(), max(hint.height(), box.height() + 4))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if self._spanned(index):  # wrapped in the part of the row on screen, as sizeHint measured it
+            option = QStyleOptionViewItem(option)
+            option.rect.setRight(min(option.rect.right(), self._view.viewport().width() - 1))
+        super().paint(painter, option, index)
+
+    def _spanned(self, index: QModelIndex) -> bool:
+        """A formula row or the totals (spanned over every column), not a layer's own row."""
+        return index.parent().isValid() or index.row() == self._view.topLevelItemCount() - 1
+
+    def text_width(self, index: QModelIndex) -> int:
+        """The width a spanned row's text is wrapped in: the viewport less the tree's indentation."""
+        depth = 1 if index.parent().isValid() else 0
+        margin = 2 * TEXT_MARGIN + self._view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+        return max(40, self._view.viewport().width() - self._view.indentation() * (depth + 1) - margin)
 
 
 class LedgerView(QTreeWidget):
@@ -34,9 +80,14 @@ class LedgerView(QTreeWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # formulas span all columns
+        # The name column takes what the others leave, but never less than the longest layer name needs
+        # (_fit_name_column): a narrow tab scrolls sideways rather than cutting "conv2d_1" to "conv".
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(self._on_section_resized)
+        self._name_width = 0
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.setItemDelegate(_SpannedRowDelegate(self))
         self._items: dict[str, QTreeWidgetItem] = {}
         self.itemSelectionChanged.connect(self._on_selection_changed)
         self.totals = ""
@@ -52,14 +103,16 @@ class LedgerView(QTreeWidget):
             item = QTreeWidgetItem([f"{row.name} ({row.kind})", keras_shape(row.output_shape),
                                     f"{row.params:,}", share_text(row)])
             item.setData(0, Qt.ItemDataRole.UserRole, row.name)
+            item.setToolTip(0, f"{row.name} ({row.kind})")
             for column in (2, 3):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.addTopLevelItem(item)  # first: a span set on an item outside the tree is lost
             for line in (*row.formulas, *([row.note] if row.note else [])):
                 child = QTreeWidgetItem([line])
                 child.setToolTip(0, line)
-                child.setFirstColumnSpanned(True)
                 child.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 item.addChild(child)
+                child.setFirstColumnSpanned(True)
             if row.error:  # an impossible architecture: say why, at the layer where it breaks
                 for column in range(len(COLUMNS)):
                     item.setForeground(column, ERROR_BRUSH)
@@ -67,20 +120,40 @@ class LedgerView(QTreeWidget):
                 child = QTreeWidgetItem([f"✗ {row.error}"])
                 child.setForeground(0, ERROR_BRUSH)
                 child.setToolTip(0, row.error)
-                child.setFirstColumnSpanned(True)
                 child.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 item.addChild(child)
-            self.addTopLevelItem(item)
+                child.setFirstColumnSpanned(True)
             self._items[row.name] = item
         self.totals = (
             f"Total params: {ledger.total_params:,} · trainable {ledger.trainable_params:,} · "
             f"non-trainable {ledger.non_trainable_params:,}"
         )
         total = QTreeWidgetItem([self.totals])
-        total.setFirstColumnSpanned(True)
         total.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.addTopLevelItem(total)
+        total.setFirstColumnSpanned(True)
         self.expandAll()
+        metrics = self.fontMetrics()
+        self._name_width = max((metrics.horizontalAdvance(f"{row.name} (") for row in ledger.rows), default=0) \
+            + self.indentation() + 2 * TEXT_MARGIN
+        self._fit_name_column()
+
+    def _fit_name_column(self) -> None:
+        """The name column: the width the other columns leave, at least that of the longest layer name."""
+        header = self.header()
+        others = sum(header.sectionSize(column) for column in range(1, len(COLUMNS)))
+        width = max(self._name_width, self.viewport().width() - others)
+        if header.sectionSize(0) != width:
+            header.resizeSection(0, width)
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column:  # a number column grew to its content: the name column gives or takes the difference
+            self._fit_name_column()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_name_column()
+        self.scheduleDelayedItemsLayout()  # the formulas wrap anew at the new width
 
     def select_layer(self, name: str) -> None:
         item = self._items.get(name)

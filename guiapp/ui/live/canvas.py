@@ -6,18 +6,23 @@ or pasted) in place of a drawing: shown fitted into the canvas, in colour; the f
 starts a new drawing, and undo brings the picture back. What it paints is vector strokes drawn
 by QPainter (crisp at any device pixel ratio); the network's pixels come from the
 same strokes through :func:`guiapp.core.drawing.strokes.rasterize`.
+
+The canvas grows with the window (its holder keeps it square, :mod:`guiapp.ui.live.canvas_column`), but the
+drawing does not change with it: strokes, outlines and the heat map stay in the
+``CANVAS_SIZE`` coordinates of :mod:`guiapp.core.drawing.strokes`, shown scaled by :attr:`DrawingCanvas.scale`,
+and pointer positions are mapped back (:meth:`DrawingCanvas.to_canvas`), so the network's input is the same at
+any size.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
     QPen,
     QPixmap,
@@ -36,9 +41,11 @@ from guiapp.core.drawing.strokes import (
     Stroke,
 )
 from guiapp.core.live.live_update import PictureInput, Source
+from guiapp.ui.live.canvas_paint import paint_stroke, picture_image, render_source, scaled_heat
 
-INK = QColor(255, 255, 255)
-PAPER = QColor(0, 0, 0)
+__all__ = ["MIN_SIDE", "DrawingCanvas", "picture_image"]
+
+MIN_SIDE = 150  # the smallest the canvas is shown at (a short window); it grows without limit
 
 
 class _SetDrawing(QUndoCommand):
@@ -64,8 +71,9 @@ class DrawingCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("canvas")
-        self.setFixedSize(CANVAS_SIZE, CANVAS_SIZE)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setMinimumSize(MIN_SIDE, MIN_SIDE)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.resize(CANVAS_SIZE, CANVAS_SIZE)  # alone (not laid out), one pixel per canvas pixel
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setToolTip("Draw a digit. Right button or E: eraser · [ ] pen width · Ctrl+Z undo · Delete clear")
@@ -78,7 +86,26 @@ class DrawingCanvas(QWidget):
         self._cache: QPixmap | None = None  # committed strokes, at the device pixel ratio
         self.outlines: list[tuple[QRectF, QColor]] = []  # receptive fields shown over the drawing
         self.heat: tuple[QImage, QRectF] | None = None  # an evidence map (RGBA) over the drawing, where its input sits
+        self._heat_source = QImage()  # the evidence map as given, one pixel per input pixel
+        self._heat_scaled: tuple[float, QImage] | None = None  # the map at the device pixels shown, for its ratio
         self._with_heat: tuple[QPixmap, tuple[QImage, QRectF], QPixmap] | None = None  # (cache, heat, both)
+
+    # ----------------------------------------------------------------- size
+
+    @property
+    def scale(self) -> float:
+        """Widget pixels per canvas pixel (1 at ``CANVAS_SIZE``): the drawing fills the canvas' shorter side."""
+        return max(1, min(self.width(), self.height())) / CANVAS_SIZE
+
+    def to_canvas(self, point: QPointF) -> QPointF:
+        """A widget position (a mouse or tablet event's) in canvas coordinates."""
+        scale = self.scale
+        return QPointF(point.x() / scale, point.y() / scale)
+
+    def to_widget(self, x: float, y: float) -> QPoint:
+        """Canvas coordinates as the widget position that draws there (tests and replays press there)."""
+        scale = self.scale
+        return QPoint(round(x * scale), round(y * scale))
 
     # ----------------------------------------------------------------- state
 
@@ -173,15 +200,20 @@ class DrawingCanvas(QWidget):
         pixels = np.ascontiguousarray(rgba, dtype=np.uint8)
         height, width = pixels.shape[:2]
         # A copy: the QImage must not point into ``pixels`` (scaled() to the same size would share it).
-        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGBA8888).copy()
-        # Scaled once here (nearest: each square is one input pixel), so each paint is a clipped copy, not a
-        # scaling of the whole map for the few pixels a stroke's repaint covers.
-        ratio = self.devicePixelRatioF()
-        scaled = image.scaled(max(1, round(rect.width() * ratio)), max(1, round(rect.height() * ratio)),
-                              Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.FastTransformation)
-        scaled.setDevicePixelRatio(ratio)
-        self.heat = (scaled, rect)
+        self._heat_source = QImage(pixels.data, width, height, pixels.strides[0],
+                                   QImage.Format.Format_RGBA8888).copy()
+        self._heat_scaled = None
+        self.heat = (scaled_heat(self._heat_source, rect, self.devicePixelRatioF()), rect)
         self.update()
+
+    def _heat_image(self, ratio: float) -> QImage:
+        """The heat map at ``ratio`` device pixels per canvas pixel (the canvas shown larger or smaller)."""
+        assert self.heat is not None
+        if ratio == self.heat[0].devicePixelRatio():
+            return self.heat[0]
+        if self._heat_scaled is None or self._heat_scaled[0] != ratio:
+            self._heat_scaled = (ratio, scaled_heat(self._heat_source, self.heat[1], ratio))
+        return self._heat_scaled[1]
 
     def _begin(self, point: QPointF, erase: bool) -> None:
         self._set_current(Stroke(((point.x(), point.y()),), self._pen_width, erase or self._eraser))
@@ -206,14 +238,16 @@ class DrawingCanvas(QWidget):
 
     def _repaint_around(self, a: QPointF, b: QPointF) -> None:
         margin = self._pen_width / 2 + 2
-        self.update(QRectF(a, b).normalized().adjusted(-margin, -margin, margin, margin).toAlignedRect())
+        scale = self.scale
+        rect = QRectF(a, b).normalized().adjusted(-margin, -margin, margin, margin)
+        self.update(QRectF(rect.topLeft() * scale, rect.bottomRight() * scale).toAlignedRect().adjusted(-1, -1, 1, 1))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
-            self._begin(event.position(), erase=event.button() == Qt.MouseButton.RightButton)
+            self._begin(self.to_canvas(event.position()), erase=event.button() == Qt.MouseButton.RightButton)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        self._extend(event.position())
+        self._extend(self.to_canvas(event.position()))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._end()
@@ -221,9 +255,9 @@ class DrawingCanvas(QWidget):
     def tabletEvent(self, event: QTabletEvent) -> None:
         kind = event.type()
         if kind == QTabletEvent.Type.TabletPress:
-            self._begin(event.position(), erase=event.pointerType() == event.pointerType().Eraser)
+            self._begin(self.to_canvas(event.position()), erase=event.pointerType() == event.pointerType().Eraser)
         elif kind == QTabletEvent.Type.TabletMove:
-            self._extend(event.position())
+            self._extend(self.to_canvas(event.position()))
         elif kind == QTabletEvent.Type.TabletRelease:
             self._end()
         event.accept()
@@ -233,53 +267,48 @@ class DrawingCanvas(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(CANVAS_SIZE, CANVAS_SIZE)
 
+    def resizeEvent(self, event) -> None:  # noqa: ANN001
+        super().resizeEvent(event)
+        self._cache = None  # rendered again at the new scale (the drawing itself is unchanged)
+        self._with_heat = None
+
+    def _ratio(self) -> float:
+        """Device pixels per canvas pixel: the committed drawing is rendered at this resolution."""
+        return self.devicePixelRatioF() * self.scale
+
     def _render_committed(self) -> QPixmap:
-        ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(QSize(round(CANVAS_SIZE * ratio), round(CANVAS_SIZE * ratio)))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(PAPER)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         shown = self._drawing
         if isinstance(shown, PictureInput) and self._live is not None:
             shown = Drawing()  # a stroke has begun on the picture: a new drawing
-        if isinstance(shown, PictureInput):
-            scale, top, left = shown.on_canvas()
-            height, width = shown.picture.shape[:2]
-            painter.drawImage(QRectF(left, top, width * scale, height * scale), picture_image(shown.picture))
-        else:
-            if shown.background is not None:
-                painter.drawImage(QRectF(0, 0, CANVAS_SIZE, CANVAS_SIZE), picture_image(shown.background))
-            for stroke in shown.strokes:
-                _paint_stroke(painter, stroke)
-        painter.end()
-        return pixmap
+        return render_source(shown, self._ratio())
 
     def _committed(self) -> QPixmap:
         """The committed strokes (or picture), with the evidence map over them when there is one.
 
         The map is blended once per new map, not on every pointer move's repaint (measured: it doubled
         the canvas' paint time while drawing with the Why tab on screen)."""
-        if self._cache is None or self._cache.devicePixelRatio() != self.devicePixelRatioF():
+        if self._cache is None or self._cache.devicePixelRatio() != self._ratio():
             self._cache = self._render_committed()
         if self.heat is None:
             return self._cache
         if self._with_heat is None or self._with_heat[0] is not self._cache or self._with_heat[1] is not self.heat:
             shown = QPixmap(self._cache)
             painter = QPainter(shown)
-            image, rect = self.heat
-            painter.drawImage(rect.topLeft(), image)
+            painter.drawImage(self.heat[1].topLeft(), self._heat_image(self._cache.devicePixelRatio()))
             painter.end()
             self._with_heat = (self._cache, self.heat, shown)
         return self._with_heat[2]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        side = round(CANVAS_SIZE * self.scale)
+        if side < self.width() or side < self.height():  # not square (alone, resized by hand): the rest is grey
+            painter.fillRect(self.rect(), QColor(40, 40, 40))
+        painter.scale(self.scale, self.scale)  # from here on, canvas coordinates
         painter.drawPixmap(0, 0, self._committed())
         if self._current is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            _paint_stroke(painter, self._current)
+            paint_stroke(painter, self._current)
         for rect, colour in self.outlines:
             pen = QPen(colour, 2)
             pen.setCosmetic(True)
@@ -287,32 +316,6 @@ class DrawingCanvas(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(rect)
         painter.end()
-
-
-def picture_image(picture: np.ndarray) -> QImage:
-    """A 0..1 grey (h, w) or colour (h, w, 3) array as a QImage (a copy: the array may go)."""
-    pixels = np.ascontiguousarray(np.clip(picture, 0.0, 1.0) * 255 + 0.5, dtype=np.uint8)
-    height, width = pixels.shape[:2]
-    if pixels.ndim == 2:
-        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_Grayscale8)
-    else:
-        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGB888)
-    return image.copy()
-
-
-def _paint_stroke(painter: QPainter, stroke: Stroke) -> None:
-    pen = QPen(PAPER if stroke.erase else INK, stroke.width)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    painter.setPen(pen)
-    first = QPointF(*stroke.points[0])
-    if len(stroke.points) == 1:
-        painter.drawPoint(first)
-        return
-    path = QPainterPath(first)
-    for x, y in stroke.points[1:]:
-        path.lineTo(x, y)
-    painter.drawPath(path)
 
 
 if __name__ == "__main__":  # look at the canvas alone

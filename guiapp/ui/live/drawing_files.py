@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from guiapp.core.drawing.images import save_picture
-from guiapp.core.drawing.stroke_file import export_png, load_drawing, save_drawing
+from guiapp.core.drawing.stroke_file import ON_A_PICTURE, export_png, holds_a_picture, load_drawing, save_drawing
 from guiapp.core.errors import GuiappError
 from guiapp.core.live.live_update import PictureInput
 from guiapp.ui.live.canvas import DrawingCanvas
@@ -49,19 +49,32 @@ class DrawingFiles:
         self.report(f"opened {path}: {len(drawing.strokes)} strokes")
         return True
 
-    def save(self, path: Path) -> bool:
-        """Save the strokes, replacing ``path`` (the file dialog has asked first)."""
+    def refusal(self) -> str | None:
+        """Why the drawing on show cannot be saved as strokes, in one line (None: it can)."""
         drawing = self.canvas.drawing
         if isinstance(drawing, PictureInput):
-            return self._failed("Drawing not saved", GuiappError(
-                f"{drawing.name} is a picture, not strokes: Export PNG… saves the picture"))
+            return f"{drawing.name} is a picture, not strokes: {self._export_hint()} saves the picture"
+        if holds_a_picture(drawing):  # strokes on a test digit: the file would hold the strokes alone
+            return f"{ON_A_PICTURE}: {self._export_hint()} keeps it"
+        return None
+
+    def _export_hint(self) -> str:
+        """The export action as the menu names it: ``Export PNG (Ctrl+E)``."""
+        keys = self.export_action.shortcut().toString()
+        name = self.export_action.text().replace("&", "").rstrip("…")
+        return f"{name} ({keys})" if keys else name
+
+    def save(self, path: Path) -> bool:
+        """Save the strokes, replacing ``path`` (the file dialog has asked first)."""
+        problem = self.refusal()
+        if problem is not None:
+            return self._failed("Drawing not saved", GuiappError(problem))
+        drawing = self.canvas.drawing
         try:
             save_drawing(drawing, path, force=True)
         except (GuiappError, OSError) as exc:
             return self._failed("Drawing not saved", exc)
-        note = " (the loaded sample is a picture, not strokes: Export PNG keeps it)" if drawing.background is not None \
-            else ""
-        self.report(f"saved {len(drawing.strokes)} strokes to {path}{note}")
+        self.report(f"saved {len(drawing.strokes)} strokes to {path}")
         return True
 
     def export(self, path: Path) -> bool:
@@ -83,6 +96,10 @@ class DrawingFiles:
             self.open(Path(name))
 
     def save_dialog(self) -> None:
+        problem = self.refusal()
+        if problem is not None:  # said before a file is chosen, not after
+            self._failed("Drawing not saved", GuiappError(problem))
+            return
         name, _ = QFileDialog.getSaveFileName(self.parent, "Save the drawing", "drawing.json", "Drawings (*.json)")
         if name:
             self.save(Path(name))

@@ -5,7 +5,8 @@ mosaic (not one widget per map) as finished RGBA pixels (:mod:`guiapp.core.live.
 drawn in the worker thread). The heading gives the layer's name, output shape and
 parameter count; a colour bar shows the scale, shared per layer or per map. Panels
 scrolled out of sight are not updated until they scroll back in; while the pointer
-moves, colour-bar axes wait for it to rest (:meth:`FeatureMapsView.settle`).
+moves, colour-bar axes wait for it to rest (:meth:`FeatureMapsView.settle`). A panel too short for a
+scale of numbers (a dense layer's strip) gives its bar only the two ends, which cannot run into each other.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ __all__ = ["PER_MAP", "SHARED", "FeatureMapsView", "LayerPanel"]
 
 
 Unit = tuple  # (y, x, map) in a map layer, (i,) in a vector layer
+SHORT_BAR_PX = 100  # a colour bar shorter than this gets only its two ends numbered
+DESIGNED_WIDTH, MAX_GROWTH = 640, 2.2  # a mosaic's panel width as designed; how much taller a wider one may get
 
 
 class LayerPanel(QFrame):
@@ -81,14 +84,24 @@ class LayerPanel(QFrame):
         layout.addWidget(self.plot)
 
     @staticmethod
-    def _height_for(shape: tuple[int, ...]) -> int:
+    def _height_for(shape: tuple[int, ...], width: int = 0) -> int:
+        """The image's height: a mosaic grows with the panel's width beyond the designed 640 px (on a
+        projector, bigger maps rather than wider margins), up to :data:`MAX_GROWTH` times."""
+        growth = min(MAX_GROWTH, max(1.0, width / DESIGNED_WIDTH))
         if len(shape) == 3:
             h, w, c = shape
             grid = grid_for(c, h, w, cols=min(MAP_COLUMNS, c))
             rows, cols = grid.shape
-            return int(min(420, max(90, 430 * rows / cols)))
+            return int(growth * min(420, max(90, 430 * rows / cols)))
         size = int(np.prod(shape))
         return 150 if size > STRIP_WRAP else 46
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001
+        super().resizeEvent(event)
+        if self.plot is not None:
+            height = self._height_for(self.shape, self.width())
+            if height != self.plot.height():
+                self.plot.setFixedHeight(height)
 
     @property
     def image_data(self) -> np.ndarray | None:
@@ -109,6 +122,8 @@ class LayerPanel(QFrame):
         if self.plot is not None and self.levels is not None and self.levels != self._bar_levels:
             self.bar.setLevels(self.levels)
             self._bar_levels = self.levels
+            low, high = self.levels
+            self.bar.axis.setTicks(bar_ticks(low, high, self.plot.height()))
 
     def on_screen(self) -> bool:
         """Whether any of the panel's image is inside the scroll area's viewport (and every ancestor)."""
@@ -193,6 +208,13 @@ class LayerPanel(QFrame):
     def mousePressEvent(self, event) -> None:  # a click on the heading selects the layer
         self.clicked.emit(self.name, None)
         super().mousePressEvent(event)
+
+
+def bar_ticks(low: float, high: float, height: int) -> list | None:
+    """The colour bar's numbers: pyqtgraph's own scale (None) on a tall panel; only the ends on a short one."""
+    if height >= SHORT_BAR_PX:
+        return None
+    return [[(low, f"{low:.3g}"), (high, f"{high:.3g}")], []]
 
 
 class FeatureMapsView(QScrollArea):

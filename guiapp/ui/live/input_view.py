@@ -14,6 +14,7 @@ from guiapp.core.model.inference import INPUT_SHAPE, InferenceResult, Inspector
 from guiapp.ui.plotting import GREY_CMAP, image_view
 
 MAX_GRID_SIDE = 64  # above this many pixels a side the pixel grid would be a grey haze: not drawn
+MIN_PICTURE = 84  # the input's picture at its smallest: 3 screen pixels per input pixel of a 28×28
 MNIST_RECIPE = "MNIST recipe"
 
 
@@ -23,10 +24,11 @@ class NetworkInputView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("network_input")
-        # Two fixed lines (no word wrap), so a short window can never squeeze the title away.
+        # Wrapped, never cut: the column gives it the height its lines need (minimum_height_for).
         self.title = QLabel()
+        self.title.setWordWrap(True)
         self._plot, self._image, _ = image_view(GREY_CMAP)
-        self._plot.setMinimumSize(140, 140)
+        self._plot.setMinimumSize(MIN_PICTURE, MIN_PICTURE)
         self._box = self._image.getViewBox()
         self._grid = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(70, 70, 70, 150, width=0))
         self._box.addItem(self._grid)
@@ -42,6 +44,11 @@ class NetworkInputView(QWidget):
         self.fields: list[tuple[Field, str]] = []
         self._outlines: list[QGraphicsRectItem] = []
         self._set_shape(INPUT_SHAPE)
+
+    def minimum_height_for(self, width: int) -> int:
+        """The least height at ``width``: the whole title, wrapped, and the smallest picture."""
+        spacing = max(0, self.layout().spacing())
+        return self.title.heightForWidth(max(1, width)) + spacing + self._plot.minimumHeight()
 
     def show_model(self, inspector: Inspector) -> None:
         """A newly loaded model: its input's size and colours (grey or RGB), and its value range."""

@@ -60,6 +60,11 @@ class LiveLoop(QObject):
         return self.canvas.drawing
 
     @property
+    def idle(self) -> bool:
+        """Every change asked for is computed and shown: nothing in the worker, no frame waiting."""
+        return self.worker.idle and not self.pacer.holding
+
+    @property
     def moving(self) -> bool:
         return self.pacer.moving
 
@@ -75,6 +80,10 @@ class LiveLoop(QObject):
         """A new model is in the state: the drawing through it now, the at-rest work once the pointer rests."""
         self.ask()
         self.pacer.rest_later()
+
+    def ask_live_first(self) -> None:
+        """The next change is asked for as a stroke is: what is quick at once, the at-rest work once it rests."""
+        self.pacer.moved()
 
     def rest_later(self) -> None:
         """Tell ``rested`` again once the pointer rests (work deferred until then is still due)."""

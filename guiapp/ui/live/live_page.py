@@ -3,8 +3,10 @@
 It shows each update in its own widgets and turns what the user points at in them (a map, a unit, a
 probability bar) into the state's events; what other features want of its widgets — a picture on the
 canvas, a heat map over it, the drawing column lent to the Training page — they ask through the door,
-which calls the verbs here. The tabs beside the maps are other features': the window adds them to
-:attr:`LivePage.tabs`.
+which calls the verbs here. The tabs beside the maps are other features': the window adds them with
+:meth:`LivePage.add_tab` (each in a scroll area of its own, :mod:`guiapp.ui.live.tab_area`).
+
+Each panel can be hidden (presentation mode: :meth:`LivePage.set_panel_visible`); the others take its room.
 """
 
 from __future__ import annotations
@@ -14,16 +16,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QWidget
 
 from guiapp.core.explain.trace_text import trace_outlines
 from guiapp.core.live.live_update import PictureInput, Update, computes_nan, nan_problem
 from guiapp.ui.feature import Door, Feature
 from guiapp.ui.layout import live_splitter
 from guiapp.ui.live.canvas import DrawingCanvas
+from guiapp.ui.live.canvas_column import CanvasColumn
 from guiapp.ui.live.feature_maps import FeatureMapsView
 from guiapp.ui.live.input_view import NetworkInputView
 from guiapp.ui.live.probabilities import ProbabilityView
+from guiapp.ui.live.tab_area import TabArea
 from guiapp.ui.model_banner import ModelBanner
 
 if TYPE_CHECKING:
@@ -47,11 +51,14 @@ class LivePage(Feature):
         self.probabilities = ProbabilityView()
         self.feature_maps = FeatureMapsView()
         self.model_banner = ModelBanner(open_model)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("tabs")
-        self.splitter = live_splitter((self.canvas, self.input_view, self.probabilities),
-                                      (self.model_banner, self.feature_maps), self.tabs)
+        self.tabs = TabArea()
+        self.canvas_column = CanvasColumn(self.canvas, self.input_view, self.probabilities)
+        self.splitter = live_splitter(self.canvas_column, (self.model_banner, self.feature_maps), self.tabs)
         self.widget = self.splitter
+        self.panels: dict[str, QWidget] = {"canvas": self.canvas, "input": self.input_view,
+                                           "probabilities": self.probabilities, "feature_maps": self.feature_maps,
+                                           "model_banner": self.model_banner, "tabs": self.tabs}
+        self._hidden: set[str] = set()
         self._lent: list[QWidget] = []
         self._sizes: list[int] = []
         state.classNamesChanged.connect(self.probabilities.set_class_names)
@@ -65,6 +72,35 @@ class LivePage(Feature):
         self.feature_maps.unitClicked.connect(state.pin_unit)
         self.feature_maps.unitHovered.connect(state.hover_unit)
         self.probabilities.classClicked.connect(state.explain_class)
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add another feature's page to the tabs beside the maps (in a scroll area: it never widens the window)."""
+        return self.tabs.addTab(widget, title)
+
+    # ------------------------------------------------------------------ panels shown
+
+    def panel_visible(self, name: str) -> bool:
+        """Whether the panel ``name`` (a key of :attr:`panels`) is shown when its page is."""
+        if name not in self.panels:
+            raise KeyError(f"no panel {name!r}; the panels are {', '.join(self.panels)}")
+        return name not in self._hidden
+
+    def set_panel_visible(self, name: str, visible: bool) -> None:
+        """Show or hide one panel; the others take its room (hiding "tabs" gives the maps the width)."""
+        if self.panel_visible(name) == visible:
+            return
+        (self._hidden.discard if visible else self._hidden.add)(name)
+        if name == "model_banner":
+            self.model_banner.set_suppressed(not visible)
+            return
+        self.panels[name].setVisible(visible)
+        # A column with nothing left to show goes, and its width with it.
+        column_shown = (not {"canvas", "input", "probabilities"} <= self._hidden,
+                        "feature_maps" not in self._hidden, "tabs" not in self._hidden)
+        for column, shown in zip((self.canvas_column, self.feature_maps.parentWidget(), self.tabs), column_shown):
+            column.setVisible(shown)
+        self.canvas_column.column_layout.invalidate()
+        self.splitter.refit()
 
     def model_changed(self, inspector: Inspector) -> None:
         for view in (self.input_view, self.probabilities, self.feature_maps):

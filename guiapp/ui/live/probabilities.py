@@ -4,14 +4,15 @@ A model with up to ``SHOWN`` classes gets a bar per class in class order. With m
 (CIFAR-100, ImageNet) a hundred bars would be unreadable: the ``SHOWN`` likeliest are
 drawn, largest first, and the rest are summed in one line. Digits stand under upright
 bars; names (any longer than ``BIG_NAME_CHARS``, or more than ``SHOWN`` classes) would
-collide there, so they get lying bars, one name per row.
+collide there, so they get lying bars, one name per row. A blank canvas is no answer: its bars are drawn
+but no number stands over them (a lone "12" above an empty chart reads as a prediction).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from guiapp.core.live.live_update import NAN_ANSWER, computes_nan
@@ -24,8 +25,13 @@ CROWDED_LABELS = 3  # numbers shown at most when there is not room for all
 CROWDED_SHARE = 0.2  # and only for bars this tall (besides the likeliest)
 NAME_CHARS = 14  # a name longer than this is cut under its bar (the top label shows it whole)
 BAR = "#5a7fa8"
-LABEL_Y = 1.18  # the row of percentages, above the 100% line (upright bars)
+LABEL_Y = 1.15  # the row of percentages (their middle), above the 100% line (upright bars)
 LABEL_X = 1.04  # the column of percentages, right of the 100% line (lying bars)
+VALUE_AXIS_PX = 42  # room for "100%" beside upright bars: an axis sized by its first draw dropped it
+NAME_AXIS_PX = 96  # room for a name beside lying bars (names are cut to NAME_CHARS)
+MIN_PLOT_HEIGHT = 110
+NARROW_VIEW_PX = 260  # narrower than this, upright bars give up the 0–100 % axis for room
+SIDE_PX, SIDE_SHARE = (72, 130), 0.35  # the column of the top class: its width, and its share of a narrow view
 BIG_FONT_PX, SMALL_FONT_PX = 64, 26  # the top class: a digit large, a word smaller
 BIG_NAME_CHARS = 3
 
@@ -67,16 +73,14 @@ class ProbabilityView(QWidget):
         self._top.setObjectName("top_class")
         self._top.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._top.setWordWrap(True)
-        self._top.setMinimumWidth(90)
-        self._top.setMaximumWidth(130)
+        self._top.setMinimumWidth(SIDE_PX[0])
         self._confidence = QLabel("draw a digit")
         self._confidence.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._confidence.setWordWrap(True)  # "the model computes NaN for this input" in the top label's column
-        self._confidence.setMaximumWidth(130)
         self._rest = QLabel("")  # the classes without a bar, summed
         self._rest.setObjectName("other_classes")
         self._plot = pg.PlotWidget()
-        self._plot.setMinimumHeight(120)
+        self._plot.setMinimumHeight(MIN_PLOT_HEIGHT)
         self._plot.setMouseEnabled(False, False)
         self._plot.hideButtons()
         self._plot.setMenuEnabled(False)
@@ -92,7 +96,10 @@ class ProbabilityView(QWidget):
             self._plot.addItem(label)
             self._labels.append(label)
         side = QVBoxLayout()
-        side.addWidget(QLabel("<b>Prediction</b> (bars: %)"))
+        heading = QLabel("<b>Prediction</b> (bars:&nbsp;%)")
+        heading.setWordWrap(True)  # two lines in a narrow column, so the bars keep the width
+        side.addWidget(heading)
+        self._side = (heading, self._top, self._confidence)
         side.addWidget(self._top, 1)
         side.addWidget(self._confidence)
         plot_column = QVBoxLayout()
@@ -108,6 +115,29 @@ class ProbabilityView(QWidget):
         self._set_classes(tuple(str(i) for i in range(SHOWN)))
         self._plot.scene().sigMouseClicked.connect(self._on_click)
         self._plot.setToolTip("Click a bar to ask the Why tab why (or why not) this class")
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001
+        # A narrow view (a short window, a projector) gives the bars the width; the heading wraps.
+        width = int(min(SIDE_PX[1], max(SIDE_PX[0], event.size().width() * SIDE_SHARE)))
+        for label in self._side:
+            label.setMaximumWidth(width)
+        self._show_value_axis(event.size().width())
+        super().resizeEvent(event)
+
+    def _size_axis(self) -> None:
+        """The left axis as wide as its longest label in the type shown now (zoomed, or the projector's)."""
+        widest = self.fontMetrics().horizontalAdvance("100%") + 14
+        self._plot.getAxis("left").setWidth(NAME_AXIS_PX if self.horizontal else max(VALUE_AXIS_PX, widest))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._size_axis()
+        super().changeEvent(event)
+
+    def _show_value_axis(self, width: int) -> None:
+        """Upright bars in a narrow view drop the 0–100 % axis (each bar is numbered) so the digits under
+        them do not run together; lying bars keep their names' axis."""
+        self._plot.showAxis("left", self.horizontal or width >= NARROW_VIEW_PX)
 
     def set_class_names(self, names: tuple[str, ...]) -> None:
         """The classes, named (the window's state says so: a new model, or Model → Class names…)."""
@@ -138,6 +168,8 @@ class ProbabilityView(QWidget):
         positions = np.arange(bars)
         values, names = ("bottom", "left") if self.horizontal else ("left", "bottom")
         self._plot.getAxis(values).setTicks([[(v, f"{v:.0%}") for v in (0, 0.5, 1.0)]])
+        self._size_axis()
+        self._show_value_axis(self.width())
         box = self._plot.getViewBox()
         box.invertY(self.horizontal)
         if self.horizontal:
@@ -151,7 +183,7 @@ class ProbabilityView(QWidget):
                                brushes=[BAR] * bars)
         self._plot.getAxis(names).setTicks([[]])
         for i, label in enumerate(self._labels):
-            label.setAnchor((0.0, 0.5) if self.horizontal else (0.5, 1.0))
+            label.setAnchor((0.0, 0.5) if self.horizontal else (0.5, 0.5))
             label.setPos(*((LABEL_X, i) if self.horizontal else (i, LABEL_Y)))
 
     def _set_shown(self, classes: np.ndarray) -> None:
@@ -217,7 +249,7 @@ class ProbabilityView(QWidget):
         # Narrow upright bars: numbers on every bar would run into each other (a network early in training
         # gives every class about 10 %): only the likeliest few are labelled, the axis reads the rest.
         crowded = not self.horizontal and self._plot.getViewBox().width() < MIN_LABEL_PX * max(1, heights.size)
-        labelled = _spaced_labels(heights) if crowded else set(range(heights.size))
+        labelled = set() if blank else _spaced_labels(heights) if crowded else set(range(heights.size))
         for i, (label, p) in enumerate(zip(self._labels, heights)):
             text = f"{p * 100:.0f}" if p >= 0.005 and i in labelled else ""
             if text != self._texts[i]:

@@ -116,6 +116,12 @@ class InferenceWorker(QObject):
         if wake:
             self._wake.emit()
 
+    @property
+    def idle(self) -> bool:
+        """Nothing asked and not yet computed, computing, or computed and not yet taken."""
+        with self._lock:
+            return self._pending is None and self._ready is None and not self._scheduled
+
     def take(self) -> Update | None:
         """The newest computed update (GUI thread); lets the worker start on the next request."""
         with self._lock:

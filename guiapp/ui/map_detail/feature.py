@@ -1,4 +1,8 @@
-"""The Selected map tab's door: the map clicked in the feature maps, large, following the drawing."""
+"""The Selected map tab's door: the map clicked in the feature maps, large, following the drawing.
+
+A map clicked while this tab is on show keeps it on show (the Trace unit tab, which a click also feeds, reads the
+Qt property ``keepsMapClicks`` of the tab on show — see :mod:`guiapp.ui.trace.feature`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from guiapp.ui.feature import Door, Feature
 from guiapp.ui.map_detail.map_detail import MapDetailView
+
+KEEPS_MAP_CLICKS = "keepsMapClicks"  # the Trace unit tab's name for it (feature folders share no imports)
 
 if TYPE_CHECKING:
     from guiapp.core.live.live_update import Update
@@ -18,6 +24,7 @@ class MapDetailFeature(Feature):
     def __init__(self, door: Door) -> None:
         super().__init__(door)
         self.view = self.widget = MapDetailView()
+        self.view.setProperty(KEEPS_MAP_CLICKS, True)
         door.state.mapSelected.connect(self._on_map_selected)
 
     def _on_map_selected(self, layer: str, index: int | None) -> None:

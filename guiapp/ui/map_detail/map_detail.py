@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from guiapp.core.live.mosaic import grid_for, symmetric_levels, tile, value_levels
 from guiapp.core.model.inference import InferenceResult, Inspector, LayerWeights
@@ -11,7 +13,23 @@ from guiapp.ui.plotting import ACTIVATION_CMAP, DIVERGING_CMAP, image_view
 from guiapp.ui.kernels.kernels import rgb_reader
 
 
+
+
+SIDE_BY_SIDE_PX = 520  # narrower than this, the kernel goes under the map
+
+
+def readable_bar(bar: pg.ColorBarItem, font: QFont) -> None:
+    """A colour bar whose numbers are in the window's type (pyqtgraph's default is smaller) and never crowd."""
+    axis = bar.axis
+    tick_font = QFont(font)
+    axis.setStyle(tickFont=tick_font, tickTextOffset=4, maxTickLevel=0)
+    axis.setTickDensity(0.6)  # fewer, larger steps: no number touches the next
+    axis.setWidth(QFontMetrics(tick_font).horizontalAdvance("−0.00") + 10)  # ticks carry few digits
+
+
 class MapDetailView(QWidget):
+    """The map clicked, large with its colour bar, beside the kernel that made it with its own."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("map_detail")
@@ -26,9 +44,12 @@ class MapDetailView(QWidget):
         self.range_label = QLabel()
         self.kernel_label = QLabel()
         self.kernel_label.setWordWrap(True)
-        self._map_plot, self.map_image, _ = image_view(ACTIVATION_CMAP)
-        self._kernel_plot, self.kernel_image, _ = image_view(DIVERGING_CMAP)
-        images = QHBoxLayout()
+        self._map_plot, self.map_image, self.map_bar = image_view(ACTIVATION_CMAP, colour_bar=True)
+        self._kernel_plot, self.kernel_image, self.kernel_bar = image_view(DIVERGING_CMAP, colour_bar=True)
+        for bar in (self.map_bar, self.kernel_bar):
+            readable_bar(bar, self.font())
+            bar.hide()  # until there is a map (a kernel) to read
+        images = self._images = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         images.addWidget(self._map_plot, 3)
         images.addWidget(self._kernel_plot, 2)
         layout = QVBoxLayout(self)
@@ -36,6 +57,12 @@ class MapDetailView(QWidget):
         layout.addLayout(images, 1)
         layout.addWidget(self.range_label)
         layout.addWidget(self.kernel_label)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        # Side by side where there is room, the map above its kernel in a narrow tab (each stays large).
+        wide = self.width() >= SIDE_BY_SIDE_PX
+        self._images.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -50,6 +77,8 @@ class MapDetailView(QWidget):
         self._rgb_reader = rgb_reader(inspector)
         self.layer = self.index = None
         self._last = None
+        self.map_bar.hide()
+        self.kernel_bar.hide()
 
     def set_weights(self, weights: dict[str, LayerWeights]) -> None:
         self._weights = dict(weights)
@@ -75,7 +104,10 @@ class MapDetailView(QWidget):
             values = activation.reshape(1, -1)[:, self.index:self.index + 1]
             what = f"unit {self.index} of {activation.size}"
         self.title.setText(f"<b>{self.layer}</b> ({state.kind}) — {what}, {values.shape[0]}×{values.shape[1]}")
-        self.map_image.setImage(values, levels=value_levels(values), autoLevels=False)
+        levels = value_levels(values)
+        self.map_image.setImage(values, levels=levels, autoLevels=False)
+        self.map_bar.setLevels(levels)  # the bar's numbers are the map's own values
+        self.map_bar.show()
         self.range_label.setText(
             f"values {values.min():.4f} … {values.max():.4f}, mean {values.mean():.4f}"
         )
@@ -85,12 +117,16 @@ class MapDetailView(QWidget):
         weights = self._weights.get(self.layer or "")
         if kind != "Conv2D" or weights is None or weights.kernel is None:
             self.kernel_image.clear()
+            self.kernel_bar.hide()
             self.kernel_label.setText("no kernel: this layer has no convolution weights")
             return
         kernel = weights.kernel[:, :, :, self.index]
         fh, fw, cin = kernel.shape
         grid = grid_for(cin, fh, fw, cols=min(8, cin))
-        self.kernel_image.setImage(tile(kernel, grid), levels=symmetric_levels(kernel))
+        levels = symmetric_levels(kernel)
+        self.kernel_image.setImage(tile(kernel, grid), levels=levels)
+        self.kernel_bar.setLevels(levels)
+        self.kernel_bar.show()
         bias = float(weights.bias[self.index]) if weights.bias is not None else 0.0
         if cin == 1:
             slices = "one slice"

@@ -1,7 +1,8 @@
 """A picture's way to the model's input, step by step: original → fitted → the model's channels.
 
 The fit is a switch (whole picture padded, centre crop, or MNIST's digit recipe for grey
-models); each step is shown as the model would see it, colour pictures in colour.
+models); each step is shown as the model would see it, colour pictures in colour. Everything wraps or
+reflows (:mod:`guiapp.ui.preprocess.step_grid`): the view is as narrow as a tab may be.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGraphicsRectItem,
-    QGridLayout,
-    QHBoxLayout,
     QLabel,
     QRadioButton,
     QVBoxLayout,
@@ -21,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from guiapp.core.drawing.picture import FITS, PictureRecipe, PictureStages
-from guiapp.ui.plotting import GREY_CMAP, HIGHLIGHT, image_view
+from guiapp.ui.plotting import HIGHLIGHT
+from guiapp.ui.preprocess.step_grid import StepGrid
 
 MAX_STEPS = 4  # original, grey/ink, fitted, as the model sees it
 FIT_TEXT = {
@@ -40,7 +40,8 @@ class PictureStepsView(QWidget):
         super().__init__(parent)
         self.fit_buttons: dict[str, QRadioButton] = {}
         group = QButtonGroup(self)
-        switches = QHBoxLayout()
+        switches = QVBoxLayout()  # one choice a line: the row of three was 800 pixels wide
+        switches.setSpacing(2)
         switches.addWidget(QLabel("Fit the picture to the input:"))
         for fit in FITS:
             button = QRadioButton(FIT_TEXT[fit])
@@ -49,21 +50,8 @@ class PictureStepsView(QWidget):
             switches.addWidget(button)
             self.fit_buttons[fit] = button
             button.toggled.connect(self._on_toggled)
-        switches.addStretch(1)
-        grid = QGridLayout()
-        self.titles: list[QLabel] = []
-        self.images: list[pg.ImageItem] = []
-        self.plots: list[pg.GraphicsLayoutWidget] = []
-        for i in range(MAX_STEPS):
-            plot, image, _ = image_view(GREY_CMAP)
-            plot.setMinimumWidth(110)
-            plot.setFixedHeight(190)
-            title = QLabel()
-            grid.addWidget(title, 0, i)
-            grid.addWidget(plot, 1, i)
-            self.titles.append(title)
-            self.images.append(image)
-            self.plots.append(plot)
+        self.steps = StepGrid(MAX_STEPS)
+        self.titles, self.images, self.plots = self.steps.titles, self.steps.images, self.steps.plots
         self.window_outline = QGraphicsRectItem()
         self.window_outline.setPen(pg.mkPen(HIGHLIGHT, width=2, cosmetic=True))
         self.images[0].getViewBox().addItem(self.window_outline, ignoreBounds=True)
@@ -72,7 +60,7 @@ class PictureStepsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(switches)
-        layout.addLayout(grid)
+        layout.addWidget(self.steps)
         layout.addWidget(self.explanation)
         self.stages: PictureStages | None = None
         self._grey_model = True

@@ -5,7 +5,8 @@ placed in the input frame with its centre of mass at the centre. Switching a ste
 changes the live input, so the probabilities show what that step is for; the text
 explains, with this drawing's numbers, why a digit drawn small in a corner is still
 recognised. A picture: its own steps (:mod:`guiapp.ui.preprocess.picture_steps`). Both: the
-value range the pixels are scaled to, with a control to change it.
+value range the pixels are scaled to, with a control to change it. Texts wrap and the pictures reflow
+(:mod:`guiapp.ui.preprocess.step_grid`), so the tab is as narrow as the window needs it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGraphicsRectItem,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QStackedWidget,
@@ -35,8 +35,9 @@ from guiapp.core.drawing.preprocess import (
     box_for,
 )
 from guiapp.core.model.inference import InferenceResult
-from guiapp.ui.plotting import GREY_CMAP, HIGHLIGHT, image_view
+from guiapp.ui.plotting import HIGHLIGHT
 from guiapp.ui.preprocess.picture_steps import PictureStepsView
+from guiapp.ui.preprocess.step_grid import StepGrid
 
 if TYPE_CHECKING:
     from guiapp.core.model.inference import Inspector
@@ -72,23 +73,16 @@ class PreprocessView(QWidget):
         for box in (self.crop_box, self.fit_box, self.centre_box):
             box.setChecked(True)
             box.toggled.connect(self._on_toggled)
-        grid = QGridLayout()
-        self.images: list[pg.ImageItem] = []
-        self.titles: list[QLabel] = []
-        for i, title in enumerate(_titles(self.frame)):
-            plot, image, _ = image_view(GREY_CMAP)
-            plot.setMinimumWidth(110)
-            plot.setFixedHeight(190)
-            self.titles.append(QLabel(title))
-            grid.addWidget(self.titles[-1], 0, i)
-            grid.addWidget(plot, 1, i)
-            self.images.append(image)
+        self.steps = StepGrid(len(_titles(self.frame)))
+        self.images, self.titles = self.steps.images, self.steps.titles
+        for label, title in zip(self.titles, _titles(self.frame), strict=True):
+            label.setText(title)
         switches = QWidget()
-        switch_layout = QGridLayout(switches)
+        switch_layout = QVBoxLayout(switches)  # one switch a line: side by side they were 450 pixels wide
         switch_layout.setContentsMargins(0, 0, 0, 0)
-        switch_layout.addWidget(self.crop_box, 0, 0)
-        switch_layout.addWidget(self.fit_box, 0, 1)
-        switch_layout.addWidget(self.centre_box, 0, 2)
+        switch_layout.setSpacing(2)
+        for box in (self.crop_box, self.fit_box, self.centre_box):
+            switch_layout.addWidget(box)
         self.box_outline = QGraphicsRectItem()
         self.box_outline.setPen(pg.mkPen(HIGHLIGHT, width=2, cosmetic=True))
         self.images[0].getViewBox().addItem(self.box_outline, ignoreBounds=True)
@@ -103,7 +97,7 @@ class PreprocessView(QWidget):
         drawing_layout = QVBoxLayout(drawing_page)
         drawing_layout.setContentsMargins(0, 0, 0, 0)
         drawing_layout.addWidget(switches)
-        drawing_layout.addLayout(grid)
+        drawing_layout.addWidget(self.steps)
         drawing_layout.addWidget(self.explanation)
         self.picture_steps = PictureStepsView()
         self.picture_steps.recipeChanged.connect(self._on_recipe)
@@ -115,13 +109,18 @@ class PreprocessView(QWidget):
         self.range_box.setToolTip("The pixel values the model is given. A model with a Rescaling layer inside "
                                   "takes 0…255; others 0…1, unless the model card says otherwise.")
         self.range_box.currentIndexChanged.connect(self._on_range)
+        self.range_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.range_box.setMinimumContentsLength(12)
         range_row = QHBoxLayout()
-        range_row.addWidget(QLabel("Pixel values given to the model:"))
+        range_label = QLabel("Pixel values given to the model:")
+        range_label.setWordWrap(True)
+        range_row.addWidget(range_label, 1)
         range_row.addWidget(self.range_box)
-        range_row.addStretch(1)
+        heading = QLabel("<b>Preprocessing</b> — what the network is given, and why (switch a step off "
+                         "to see what it does to the prediction)")
+        heading.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Preprocessing</b> — what the network is given, and why (switch a step off "
-                                "to see what it does to the prediction)"))
+        layout.addWidget(heading)
         layout.addLayout(range_row)
         layout.addWidget(self.pages)
         layout.addWidget(self.comparison)

@@ -122,6 +122,7 @@ class TrainingFeature(Feature):
         for widget in self._docked:
             view.dock.addWidget(widget)
         view.dock.setSizes(list(DOCK_WIDTHS))
+        view.refit()  # the drawing's minimum width decides whether three columns still fit
         view.show_current()  # the snapshot or the run's weights the page shows, through the drawing again
 
     def undock(self) -> None:

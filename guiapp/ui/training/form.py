@@ -1,7 +1,10 @@
-"""What a run trains and how: the network, epochs, batch size, optimizer and learning rate, data, seed.
+"""What a run trains and how: a preset, the network, epochs, batch size, optimizer and learning rate, data,
+random seed.
 
-The defaults are the seed's recipe (``mnist_cnn``, 12 epochs of 128, Adadelta at 1.0, all 60,000
-digits). Choosing an optimizer puts its usual learning rate in the box. A replayed history's own
+A preset (:mod:`guiapp.core.training.presets`) fills the settings for the time there is: the quick demo
+(chosen at first: under a minute to a network that reads digits), a lecture's five minutes, or the original
+Keras example's full recipe (``mnist_cnn``, 12 epochs of 128, Adadelta at 1.0, all 60,000 digits). Editing
+a setting makes the preset read "Custom". Choosing an optimizer puts its usual learning rate in the box. A replayed history's own
 settings are put in the form (:meth:`TrainingForm.show_run`), with a line saying whose they are — or, for
 a history that does not record them, that the form holds the settings for a new run.
 """
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from guiapp.core.training.history import RunSettings
+from guiapp.core.training.presets import DEFAULT_PRESET, PRESETS, matching_preset
 from guiapp.core.training.training import (
     DEFAULT_LEARNING_RATES,
     OPTIMIZERS,
@@ -37,6 +41,10 @@ from guiapp.core.model.architectures import (
 
 MNIST_TRAIN = 60_000
 FROM_EXPLORER = "the explorer's network"
+COMBO_LETTERS = 12  # a setting's box is at least this many letters wide (its list shows every name whole)
+CUSTOM = "Custom"  # the preset box, once the settings are no preset's
+RANDOM_SEED_TIP = ("Same random seed, same settings: the same run, batch for batch — it picks the training "
+                   "digits, their order and the starting weights")
 
 
 class TrainingForm(QWidget):
@@ -57,12 +65,18 @@ class TrainingForm(QWidget):
         self.arch_box.addItems(list(ARCHITECTURES))
         self.arch_box.setCurrentText(DEFAULT_ARCHITECTURE)
         self.arch_box.setToolTip("The network to train: a named one, or the one edited in the Architecture explorer")
+        self.preset = QComboBox()
+        for key, preset in PRESETS.items():
+            self.preset.addItem(preset.label, key)
+            self.preset.setItemData(self.preset.count() - 1, preset.tooltip, Qt.ItemDataRole.ToolTipRole)
+        self.preset.addItem(CUSTOM, None)
         self.epochs = _spin(1, 200, TrainingConfig.epochs, "Passes over the training digits")
         self.batch = _spin(1, 4096, TrainingConfig.batch_size, "Digits per gradient step")
         self.optimizer = QComboBox()
         for key, text in OPTIMIZERS.items():
             self.optimizer.addItem(text, key)
-        self.optimizer.setToolTip("Adadelta at learning rate 1.0 is the seed's (Keras 2's default)")
+        self.optimizer.setToolTip("Adadelta at learning rate 1.0 is the original Keras example's (Keras 2's "
+                                  "default); Adam learns faster from few digits")
         self.rate = QDoubleSpinBox()
         self.rate.setDecimals(5)
         self.rate.setRange(1e-5, 100.0)
@@ -71,22 +85,56 @@ class TrainingForm(QWidget):
         self.size = _spin(100, MNIST_TRAIN, MNIST_TRAIN, "How many training digits (fewer: a quicker demo)")
         self.size.setSingleStep(1000)
         self.size.setSpecialValueText("")
-        self.seed = _spin(0, 2**31 - 1, TrainingConfig.seed, "The same seed and settings train the same network")
+        self.seed = _spin(0, 2**31 - 1, TrainingConfig.seed, RANDOM_SEED_TIP)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        for box in (self.preset, self.arch_box, self.optimizer):  # narrow: the box shrinks, its list does not
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(COMBO_LETTERS)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.origin)
-        for label, widget in (("Network", self.arch_box), ("Epochs", self.epochs), ("Batch size", self.batch),
-                              ("Optimizer", self.optimizer), ("Learning rate", self.rate),
-                              ("Training digits", self.size), ("Seed", self.seed)):
+        for label, widget in (("Preset", self.preset), ("Network", self.arch_box), ("Epochs", self.epochs),
+                              ("Batch size", self.batch), ("Optimizer", self.optimizer),
+                              ("Learning rate", self.rate), ("Training digits", self.size),
+                              ("Random seed", self.seed)):
             form.addRow(label, widget)
         form.addRow(self.note)
         self.optimizer.currentIndexChanged.connect(self._on_optimizer)
-        for signal in (self.arch_box.currentIndexChanged, self.epochs.valueChanged, self.batch.valueChanged,
-                       self.rate.valueChanged, self.size.valueChanged, self.seed.valueChanged):
+        self.preset.activated.connect(self._on_preset)
+        for signal in (self.arch_box.currentIndexChanged, self.optimizer.currentIndexChanged,
+                       self.epochs.valueChanged, self.batch.valueChanged, self.rate.valueChanged,
+                       self.size.valueChanged, self.seed.valueChanged):
             signal.connect(self._on_changed)
+        self.use_preset(DEFAULT_PRESET)
+
+    def use_preset(self, key: str) -> None:
+        """Put preset ``key``'s settings in the form (the network and the random seed stay as they are)."""
+        config = PRESETS[key].config
+        self._applying = True
+        try:
+            self.optimizer.setCurrentIndex(self.optimizer.findData(config.optimizer))  # its usual rate first
+            self.epochs.setValue(config.epochs)
+            self.batch.setValue(config.batch_size)
+            self.rate.setValue(config.learning_rate)
+            self.size.setValue(config.train_size or MNIST_TRAIN)
+        finally:
+            self._applying = False
         self._on_changed()
+
+    def _on_preset(self, index: int) -> None:
+        key = self.preset.itemData(index)
+        if key is not None:
+            self.use_preset(key)
+        else:
+            self._show_preset()  # "Custom" is what edits make, not a choice: back to what the settings are
+
+    def _show_preset(self) -> None:
+        """The preset box names the preset the settings are, or "Custom"."""
+        found = matching_preset(self.config())
+        self.preset.setCurrentIndex(self.preset.findData(found.key) if found else self.preset.findText(CUSTOM))
+        self.preset.setToolTip(found.tooltip if found else "These settings are no preset's; choose one to "
+                               "put its settings back")
 
     def use_architecture(self, arch: Architecture) -> None:
         """Offer (and choose) ``arch``, the explorer's network."""
@@ -119,7 +167,7 @@ class TrainingForm(QWidget):
             for label, box, value in (("epochs", self.epochs, settings.epochs),
                                       ("batch size", self.batch, settings.batch_size),
                                       ("training digits", self.size, settings.train_samples),
-                                      ("seed", self.seed, settings.seed)):
+                                      ("random seed", self.seed, settings.seed)):
                 box.setValue(min(max(value, box.minimum()), box.maximum()))
                 if box.value() != value:
                     unlike.append(f"{label} {value:,} is outside this form's {box.minimum():,}–{box.maximum():,}")
@@ -163,7 +211,8 @@ class TrainingForm(QWidget):
 
     def set_enabled(self, enabled: bool) -> None:
         """Settings are fixed while a run goes."""
-        for widget in (self.arch_box, self.epochs, self.batch, self.optimizer, self.rate, self.size, self.seed):
+        for widget in (self.preset, self.arch_box, self.epochs, self.batch, self.optimizer, self.rate, self.size,
+                       self.seed):
             widget.setEnabled(enabled)
 
     def _on_optimizer(self) -> None:
@@ -174,6 +223,7 @@ class TrainingForm(QWidget):
             return
         if self.origin.text():  # a replayed run's setting was changed: no longer the run's
             self.clear_origin()
+        self._show_preset()
         config = self.config()
         problem = self.problem()
         count = config.train_size or MNIST_TRAIN

@@ -23,7 +23,7 @@ from guiapp.core.live.mosaic import Grid, grid_for, symmetric_levels, tile
 from guiapp.ui.plotting import DIVERGING_CMAP, HIGHLIGHT, image_view
 from guiapp.ui.kernels.kernels import COLUMNS, overview_mosaic
 
-MINIMUM_IMAGE_HEIGHT = 60
+MINIMUM_IMAGE_HEIGHT = 36  # a 540-pixel-high window still shows every picture
 COLOUR_NOTE = "blue < 0 < red; white is 0. Each picture is scaled to its own largest |value|."
 EMPTY = np.zeros((0, 0), np.float32)
 

@@ -18,6 +18,7 @@ from guiapp.core.training.trainer_process import (
     Failed,
     Finished,
     Paused,
+    Ready,
     Resumed,
     RunRequest,
     Snapshot,
@@ -26,6 +27,7 @@ from guiapp.core.training.trainer_process import (
     TrainerProcess,
     Weights,
 )
+from guiapp.core.training.warm_trainer import TrainerPool
 
 POLL_MS = 100  # the pipe is read 10 times a second; a message waits at most this long
 
@@ -44,11 +46,14 @@ class TrainingRun(QObject):
     finished = Signal(str, float)  # model path, test accuracy
     stopped = Signal(int)  # at this step; no model was written
     failed = Signal(str)  # one line
+    ready = Signal(float)  # TensorFlow has loaded in the trainer (in this many seconds): the run starts now
 
-    def __init__(self, request: RunRequest, parent: QObject | None = None) -> None:
+    def __init__(self, request: RunRequest, parent: QObject | None = None, trainers: TrainerPool | None = None) -> None:
         super().__init__(parent)
         self.request = request
+        self.trainers = trainers  # where a warm trainer waits (None: a cold one is started)
         self.process: TrainerProcess | None = None
+        self.warm = False  # the trainer had TensorFlow loaded when the run was handed to it
         self.step = 0
         self.is_paused = False
         self._timer = QTimer(self)
@@ -56,7 +61,10 @@ class TrainingRun(QObject):
         self._timer.timeout.connect(self.poll)
 
     def start(self) -> None:
-        self.process = TrainerProcess(self.request)
+        if self.trainers is not None:
+            self.process, self.warm = self.trainers.take(self.request)
+        else:
+            self.process = TrainerProcess(self.request)
         self._timer.start()
 
     @property
@@ -92,6 +100,8 @@ class TrainingRun(QObject):
             match message:
                 case Weights():
                     newest_weights = message
+                case Ready(_, seconds):
+                    self.ready.emit(seconds)
                 case Started():
                     self.started.emit(dataclasses.asdict(message))
                 case Snapshot(step):

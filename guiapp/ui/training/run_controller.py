@@ -19,6 +19,7 @@ from guiapp.core.errors import GuiappError
 from guiapp.core.training.pace import RunPace
 from guiapp.core.training.trainer_process import RunRequest
 from guiapp.core.training.training import OPTIMIZERS, check_output
+from guiapp.core.training.warm_trainer import TrainerPool
 from guiapp.core.model.architectures import Architecture
 from guiapp.ui.training.curves import TrainingCurves
 from guiapp.ui.training.form import TrainingForm
@@ -46,13 +47,15 @@ class RunController(QObject):
     message = Signal(str)  # a line for the status bar
 
     def __init__(self, form: TrainingForm, controls: RunControls, curves: TrainingCurves, kernels: KernelBoard,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, trainers: TrainerPool | None = None) -> None:
         super().__init__(parent)
         self.form, self.controls, self.curves, self.kernels = form, controls, curves, kernels
+        self.trainers = trainers  # a warm trainer waits there for the next run (None: each run starts cold)
         self.run: TrainingRun | None = None
         self.pace = RunPace(0, 1)
         self._batches_per_epoch = 1
         self._text_shown = 0.0
+        self._starting = ""  # the status line a run starts with
         controls.pauseClicked.connect(self.toggle_pause)
         controls.stopClicked.connect(self.stop)
         form.changed.connect(self.refresh_buttons)
@@ -80,7 +83,7 @@ class RunController(QObject):
         except GuiappError as exc:
             self.controls.say(str(exc))
             return
-        self.run = TrainingRun(RunRequest(config, arch.to_dict(), out, history, data=data), self)
+        self.run = TrainingRun(RunRequest(config, arch.to_dict(), out, history, data=data), self, self.trainers)
         self.run.started.connect(self._on_started)
         self.run.batches.connect(self._on_batches)
         self.run.weights.connect(self.weights)
@@ -92,6 +95,7 @@ class RunController(QObject):
         self.run.finished.connect(self._on_finished)
         self.run.stopped.connect(self._on_stopped)
         self.run.failed.connect(self._on_failed)
+        self.run.ready.connect(self._on_ready)
         self.starting.emit()
         self.controls.offer(None)
         self.form.clear_origin()  # the form holds this run's settings, the user's
@@ -99,8 +103,10 @@ class RunController(QObject):
         self.kernels.clear()
         self.controls.progress.setValue(0)
         self.run.start()
-        self.controls.say(f"Starting: {arch.name}, {config.epochs} epochs of batches of {config.batch_size}, "
-                          f"{OPTIMIZERS[config.optimizer]} at {config.learning_rate:g} (TensorFlow loads first)…")
+        self._starting = (f"Starting: {arch.name}, {config.epochs} epoch{'s' if config.epochs > 1 else ''} of "
+                          f"batches of {config.batch_size}, {OPTIMIZERS[config.optimizer]} at "
+                          f"{config.learning_rate:g}")
+        self.controls.say(self._starting + ("…" if self.run.warm else " (TensorFlow loads first)…"))
         self.refresh_buttons()
 
     def toggle_pause(self) -> None:
@@ -130,6 +136,10 @@ class RunController(QObject):
         running = self.running
         self.controls.set_running(running, can_start=self.form.problem() is None)
         self.form.set_enabled(not running)
+
+    def _on_ready(self, seconds: float) -> None:
+        if not self.run.warm and self.run.step == 0:  # the status still says TensorFlow loads
+            self.controls.say(f"{self._starting} (TensorFlow loaded in {seconds:.0f} s)…")
 
     def _on_started(self, info: dict) -> None:
         self.pace.steps = int(info["steps"])
@@ -183,3 +193,5 @@ class RunController(QObject):
             self.controls.progress.setValue(self.run.step)
         self.controls.show_ended()
         self.refresh_buttons()
+        if self.trainers is not None:
+            self.trainers.warm()  # the next run's trainer loads TensorFlow now, while this one is looked at

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 USE_MODEL = "Use this model"
-NOT_STARTED = "Not started. The defaults are the seed's recipe: 12 epochs reach about 99.1%."
+NOT_STARTED = ("Not started. Choose a preset for the time you have: the quick demo reads digits in under a "
+               "minute; the full recipe (12 epochs) reaches about 99.1%.")
 
 
 class RunControls(QWidget):

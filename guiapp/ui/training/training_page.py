@@ -18,23 +18,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from guiapp.core.training.history import TrainingHistory
+from guiapp.core.training.warm_trainer import TrainerPool
 from guiapp.core.model.architectures import Architecture
 from guiapp.ui.training.curves import TrainingCurves
 from guiapp.ui.training.form import TrainingForm
 from guiapp.ui.training.history_bar import HistoryBar
 from guiapp.ui.training.history_replay import HistoryReplay, replay_curves
 from guiapp.ui.training.kernel_board import KernelBoard
+from guiapp.ui.training.page_layout import COLUMN_WIDTHS, KERNELS_TAB, PageLayout
 from guiapp.ui.training.run import TrainingRun
 from guiapp.ui.training.run_controller import RunController, run_name
 from guiapp.ui.training.run_controls import USE_MODEL, RunControls
 
 __all__ = ["COLUMN_WIDTHS", "USE_MODEL", "TrainingPage", "run_name"]
-
-COLUMN_WIDTHS = (340, 500, 720)  # settings and curves · kernels · the docked drawing column and maps
 
 
 class TrainingPage(QWidget):
@@ -63,21 +64,17 @@ class TrainingPage(QWidget):
         self.curves = TrainingCurves()
         self.kernels = KernelBoard()
         self.history_bar = HistoryBar()
-        self.controller = RunController(self.form, self.controls, self.curves, self.kernels, self)
+        #: A trainer child loading TensorFlow before Start is pressed (from the page's first showing, and
+        #: again after each run), so Start shows a first batch in about a second, not after ~15 s of imports.
+        self.trainers = TrainerPool()
+        self.controller = RunController(self.form, self.controls, self.curves, self.kernels, self, self.trainers)
         self.replay = HistoryReplay(self.history_bar, self)
 
-        column = QWidget()
-        left = QVBoxLayout(column)
-        left.setContentsMargins(0, 0, 0, 0)
-        left.addWidget(self.form)
-        left.addWidget(self.controls)
-        left.addWidget(self.curves, 1)
         #: The window puts the drawing column and the feature maps here while the page is shown.
         self.dock = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        for widget in (column, self.kernels, self.dock):
-            self.splitter.addWidget(widget)
-        self.splitter.setSizes(list(COLUMN_WIDTHS))
+        #: Three columns, or (narrow) the controls over tabs beside the drawing: :mod:`.page_layout`.
+        self.arrangement = PageLayout(self.form, self.controls, self.curves, self.kernels, self.dock)
+        self.splitter = self.arrangement.splitter
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.history_bar)
@@ -136,14 +133,43 @@ class TrainingPage(QWidget):
         self.controller.stop()
 
     def close_run(self) -> None:
-        """The window is closing: stop the run (no model is written) and end its process."""
+        """The window is closing: stop the run (no model is written) and end its process, and the warm one."""
         self.controller.close()
+        self.trainers.close()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 — Qt's name
+        """The narrow arrangement's, whichever is shown: the window may always shrink to it."""
+        margins, inner = self.layout().contentsMargins(), self.arrangement.minimum()
+        bar = self.history_bar.minimumSizeHint()
+        return QSize(max(inner.width(), bar.width()) + margins.left() + margins.right(),
+                     inner.height() + self.layout().spacing() + bar.height() + margins.top() + margins.bottom())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 — Qt's name
+        super().resizeEvent(event)
+        self.refit()
+
+    def refit(self) -> None:
+        """Three columns if they fit the page's width, else the tabs (also once the drawing is docked)."""
+        margins = self.layout().contentsMargins()
+        self.arrangement.fit(self.width() - margins.left() - margins.right())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 — Qt's name
+        """On screen: a trainer starts loading TensorFlow, after this paint (a spawn is a few milliseconds)."""
+        super().showEvent(event)
+        if not self.running:
+            QTimer.singleShot(0, self.warm_up)
+
+    def warm_up(self) -> None:
+        """Have a trainer load TensorFlow now (once: a spare already there, or a run going, is enough)."""
+        if not self.running:
+            self.trainers.warm()
 
     def show_in_use(self, model: Path | None) -> None:
         """The live view now draws with ``model``: "Use this model" is offered while that is another."""
         self.controls.show_in_use(model)
 
     def _on_starting(self) -> None:
+        self.arrangement.show_tab(KERNELS_TAB)
         self._conv, self._latest = [], None
         self.following = True
         self.replay.clear()

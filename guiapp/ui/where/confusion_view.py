@@ -1,7 +1,11 @@
 """The network's confusion matrix on the test digits: a clickable heat map of counts.
 
-Mistakes are coloured on a log scale so that a single one stands out against the empty cells;
-the diagonal (the right answers, hundreds each) has its own muted green so it does not drown them.
+Mistakes are one warm hue that grows stronger (brighter, more saturated: CIELAB lightness 21 → 60) with the
+count, on a log scale so that a single one still stands out against the empty cells: the most-confused cell
+is the most vivid, never the palest. The diagonal (the right answers, hundreds each) is a muted blue, a hue
+apart from the mistakes for every common colour-vision deficiency (checked with colorspacious: under full
+deuteranopia, protanopia and tritanopia the mistakes' lightness still rises with the count and every
+mistake colour stays ≥ 22 ΔE from every diagonal one).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from guiapp.ui.plotting import ACTIVATION_LUT, HIGHLIGHT
+from guiapp.ui.plotting import HIGHLIGHT
 
 MARGIN, GAP = 6.0, 4.0
 MIN_SIZE, HINT_SIZE = QSize(360, 360), QSize(480, 500)
@@ -32,9 +36,9 @@ BACKGROUND_RGB = (30, 30, 30)  # the plots' #1e1e1e: an empty cell is the backgr
 BACKGROUND, FOREGROUND, ACCENT = QColor(*BACKGROUND_RGB), QColor("#d0d0d0"), QColor(HIGHLIGHT)
 DARK_TEXT, LIGHT_TEXT = QColor(20, 20, 20), QColor(240, 240, 240)
 LIGHT_FILL = 140.0  # fills brighter than this (luma, 0..255) get dark numbers
-# Inferno's first third is too close to black: one mistake starts at a visible purple-red.
-MISTAKE_LOW = 90
-RIGHT_DIM, RIGHT_FULL = np.array((36, 66, 46), float), np.array((78, 138, 95), float)  # muted greens
+# One mistake: a dim red, visible on the background; the most: a vivid orange-red (more = stronger).
+MISTAKE_DIM, MISTAKE_FULL = np.array((84, 36, 32), float), np.array((250, 90, 40), float)
+RIGHT_DIM, RIGHT_FULL = np.array((34, 52, 84), float), np.array((72, 112, 178), float)  # muted blues
 MAX_COUNTED = 20  # classes; past this the cells are too small for numbers
 COUNT_PX = (7, 14)  # smallest and largest count font, pixels
 MAX_NAME_PX = 90.0  # class names longer than this are cut
@@ -119,7 +123,7 @@ class ConfusionView(QWidget):
 
     @staticmethod
     def _colours(m: np.ndarray) -> np.ndarray:
-        """(C, C, 3) uint8 fills: log-scaled inferno off the diagonal, linear green on it, 0 the background."""
+        """(C, C, 3) uint8 fills: a log-scaled red ramp off the diagonal, linear blue on it, 0 the background."""
         rgb = np.empty((*m.shape, 3), np.uint8)
         rgb[:] = BACKGROUND_RGB
         off = m.copy()
@@ -127,14 +131,14 @@ class ConfusionView(QWidget):
         top = int(off.max())
         if top > 0:
             t = np.log1p(off) / np.log1p(top)
-            index = np.rint(MISTAKE_LOW + t * (255 - MISTAKE_LOW)).astype(np.int64)
-            rgb[off > 0] = ACTIVATION_LUT[index[off > 0], :3]
+            ramp = np.rint(MISTAKE_DIM + t[..., None] * (MISTAKE_FULL - MISTAKE_DIM)).astype(np.uint8)
+            rgb[off > 0] = ramp[off > 0]
         diagonal = np.diag(m).astype(float)
         if diagonal.max() > 0:
             t = (diagonal / diagonal.max())[:, None]
-            greens = np.rint(RIGHT_DIM + t * (RIGHT_FULL - RIGHT_DIM)).astype(np.uint8)
+            blues = np.rint(RIGHT_DIM + t * (RIGHT_FULL - RIGHT_DIM)).astype(np.uint8)
             on = np.arange(len(m))
-            rgb[on, on] = np.where(diagonal[:, None] > 0, greens, BACKGROUND_RGB)
+            rgb[on, on] = np.where(diagonal[:, None] > 0, blues, BACKGROUND_RGB)
         return np.ascontiguousarray(rgb)
 
     def select_cell(self, true: int, answered: int) -> None:

@@ -2,8 +2,9 @@
 place each drawing among the test digits while the tab is on screen, put a clicked test digit on the canvas.
 
 The tab is built the first time it is shown (a :class:`~guiapp.ui.lazy_page.LazyPage`). The pass starts
-then — or on a model switch once the tab exists — never at start-up: 80 s of both cores, the first time for
-a model, for a tab the user may never open. Per frame the tab costs one 10,000 × 128 product (the
+then — or on a model switch once the tab exists — never at start-up: for the shipped models it is read from
+the file shipped beside them (instant), for others 80 s of both cores the first time, for a tab the user may
+never open. Per frame the tab costs one 10,000 × 128 product (the
 neighbours: 0.2 ms alone, 1.3 ms beside a drawing loop), a weighted mean (the map point) and the map's
 repaint; the strip of neighbours follows at most ten times a second while the pen moves, and nothing is
 done while the tab is off screen.
@@ -59,6 +60,7 @@ class WhereFeature(Feature):
         self.worker.mapReady.connect(self._on_map)
         self.worker.unavailable.connect(self._on_unavailable)
         self.worker.failed.connect(self._on_failed)
+        self.worker.notice.connect(self._on_notice)
         self.worker.layerProgress.connect(self._on_layer_progress)
         self.worker.layerReady.connect(self._on_layer_ready)
         self.inspector: Inspector | None = None
@@ -243,6 +245,11 @@ class WhereFeature(Feature):
             self._note = why
             if self.view is not None:
                 self.view.show_message(why)
+
+    @Slot(object, str)
+    def _on_notice(self, inspector: Inspector, line: str) -> None:
+        if inspector is self.inspector:
+            self.door.say(line)
 
     @Slot(object, str)
     def _on_failed(self, inspector: Inspector, message: str) -> None:

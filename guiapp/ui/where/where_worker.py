@@ -1,6 +1,8 @@
 """The Where tab's one-time work, per model: the test pass, then the map, run off the GUI thread.
 
-Both are read from the cache when it holds them (0.1 s). Otherwise they are computed in a niced child
+For the shipped models both ship beside them (``models/mnist_cnn.where.npz``, checked by the model's and the
+digits' content: :mod:`guiapp.core.where.shipped`), so a lecture's first open is instant; for others they are
+read from the cache when it holds them (0.1 s). Otherwise they are computed in a niced child
 process (:mod:`guiapp.core.where.map_process`: ~15 s of features and ~60 s of t-SNE for 10,000 digits on
 this host) that the worker thread waits on. The child is sent the model file as the window read it
 (:attr:`Inspector.model_file`: it opens nothing, and keys the cache as the window does); a model held only in
@@ -32,6 +34,7 @@ from guiapp.core.where.cache import (
     map_path,
 )
 from guiapp.core.where.embedding import NoEmbedding, TestPass, embedding_layer
+from guiapp.core.where.shipped import Shipped, ShippedIgnored, digits_key, load_shipped, shipped_path
 from guiapp.core.where.layers import layer_features
 from guiapp.core.where.map_process import (
     FEATURES,
@@ -46,6 +49,7 @@ from guiapp.ui.jobs import Failed, JobContext, Jobs, Stopped
 __all__ = ["FEATURES", "MAP", "WhereWorker", "default_where_cache", "start_where_thread", "unsuitable"]
 DIGIT_SHAPE = (28, 28)  # the test digits' size: a model must take them as they are
 _PASS, _UNAVAILABLE = "pass", "unavailable"  # the pass as the job's progress; a model the tab cannot use
+_NOTICE = "notice"  # a line for the status bar, as the job's progress (a shipped file passed over)
 
 
 def default_where_cache() -> Path:
@@ -86,11 +90,13 @@ class WhereWorker(QObject):
     failed = Signal(object, str)  # inspector, what went wrong (one line)
     layerProgress = Signal(str, str, int, int)  # layer, stage, done, total
     layerReady = Signal(object, str, object, object)  # inspector, layer, features (N, D), points (N, 2)
+    notice = Signal(object, str)  # inspector, one line: a shipped pass and map passed over, and why
 
     def __init__(self, cache_dir: Path | None, data: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.cache_dir, self.data = cache_dir, data
         self.digits: LabelledDigits | None = None  # read once, by the worker thread
+        self._digits_key: str | None = None  # their content's key, for the files shipped beside models
         self._asked: Inspector | None = None  # the model of the latest pass asked for
         self._layer_asked: tuple[Inspector, str] | None = None  # the model and layer of the latest map asked for
         self.jobs = Jobs("where", self)
@@ -135,6 +141,10 @@ class WhereWorker(QObject):
         stop, progress = context.stopped, context.progress
         try:
             layer = embedding_layer(inspector)  # a model without a view is told at once, before any work
+            shipped = self._shipped(inspector, images, digits.labels, context)
+            if shipped is not None:  # no process started, nothing computed: the map is the one shipped
+                progress(_PASS, shipped.test_pass, digits)
+                return MAP, shipped.points
             cached = self._cached(inspector, images, digits.labels, layer)
             if cached is not None:
                 progress(_PASS, cached[0], digits)
@@ -189,6 +199,8 @@ class WhereWorker(QObject):
     def _on_progress(self, _generation: int, values: tuple[object, ...]) -> None:
         if values[0] == _PASS:
             self.passReady.emit(self._asked, *values[1:])
+        elif values[0] == _NOTICE:
+            self.notice.emit(self._asked, values[1])
         else:
             self.progress.emit(*values)
 
@@ -218,6 +230,23 @@ class WhereWorker(QObject):
     def _on_layer_failed(self, _generation: int, message: str) -> None:
         if self._layer_asked is not None:
             self.failed.emit(self._layer_asked[0], message)
+
+    def _shipped(self, inspector: Inspector, images: np.ndarray, labels: np.ndarray,
+                 context: JobContext) -> Shipped | None:
+        """The pass and map shipped beside the model's file (``models/mnist_cnn.where.npz``), when they are this
+        model's over these digits; a file for other weights, or a damaged one, is passed over with one line."""
+        if inspector.path is None:
+            return None
+        path = shipped_path(inspector.path)
+        if not path.is_file():
+            return None
+        if self._digits_key is None:
+            self._digits_key = digits_key(images, labels)
+        try:
+            return load_shipped(path, inspector, images, labels, self._digits_key)
+        except ShippedIgnored as exc:
+            context.progress(_NOTICE, str(exc))
+            return None
 
     def _cached(self, inspector: Inspector, images: np.ndarray, labels: np.ndarray,
                 layer: str) -> tuple[TestPass, np.ndarray] | None:

@@ -122,3 +122,11 @@ def test_frozen_layer_has_no_trainable_parameters():
 def test_unknown_kind_is_unsupported():
     with pytest.raises(UnsupportedLayer, match="no formula for Reshape"):
         explain_layer("Reshape", {}, (28, 28, 1))
+
+
+def test_the_separable_parameters_read_in_three_short_lines():
+    """One line with the whole sum was too long for the ledger (it ended in "= …")."""
+    sep = explain_layer("SeparableConv2D", {"filters": 64, "kernel_size": 3, "depth_multiplier": 2}, (26, 26, 32))
+    assert sep.formulas[-3:] == ("depthwise = F·F·Cin·M = 3·3·32·2 = 576", "pointwise = Cin·M·Cout = 32·2·64 = 4,096",
+                                 "params = depthwise + pointwise + Cout = 576 + 4,096 + 64 = 4,736")
+    assert sep.params == 4_736 and max(len(line) for line in sep.formulas[-3:]) <= 70

@@ -157,8 +157,10 @@ def test_depthwise_and_separable_convolutions_show_their_arithmetic():
     assert "params = (FH·FW + 1)·Cin·M = (3·2 + 1)·3·2 = 42" in dw.formulas
     assert "OH = (H + 2P − F)/S + 1 = (10 + 1 − 3)/2 + 1 = 5" in dw.formulas
     assert sep.output_shape == (3, 4, 4) and sep.params == 3 * 3 * 6 * 2 + 6 * 2 * 4 + 4
-    assert "params = F·F·Cin·M + Cin·M·Cout + Cout = 3·3·6·2 + 6·2·4 + 4 = 108 + 48 + 4 = 160" in sep.formulas
-    assert rows["sep_nobias"].formulas[-1] == "params = F·F·Cin·M + Cin·M·Cout = 1·1·4·1 + 4·1·3 = 4 + 12 = 16 (no bias)"
+    assert sep.formulas[-3:] == ("depthwise = F·F·Cin·M = 3·3·6·2 = 108", "pointwise = Cin·M·Cout = 6·2·4 = 48",
+                                 "params = depthwise + pointwise + Cout = 108 + 48 + 4 = 160")
+    assert rows["sep_nobias"].formulas[-3:] == ("depthwise = F·F·Cin·M = 1·1·4·1 = 4", "pointwise = Cin·M·Cout = 4·1·3 = 12",
+                                                "params = depthwise + pointwise = 4 + 12 = 16 (no bias)")
     assert rows["dw_nobias"].formulas[-1] == "params = F·F·Cin·M = 1·1·3·1 = 3 (no bias)"
 
 

@@ -45,3 +45,38 @@ def test_without_formulas_only_rows_and_totals():
 def test_error_row_says_why_it_cannot_be_built():
     ledger = Ledger("broken", (2, 2, 1), (LedgerRow("conv", "Conv2D", (2, 2, 1), None, 0, 0, error="kernel too big"),))
     assert "    ✗ cannot be built here: kernel too big" in render_table(ledger).splitlines()
+
+
+def test_columns_fit_their_content_and_stay_aligned_for_any_name_length():
+    from guiapp.core.arithmetic.ledger_table import NAME_MAX, elide_label
+    from guiapp.core.model.architectures import Architecture, LayerSpec
+
+    long = "a_rather_long_layer_name_given_by_a_student_" * 3  # 132 characters
+    arch = Architecture("long", (
+        LayerSpec("Conv2D", "c", {"filters": 4, "kernel_size": 3}),
+        LayerSpec("SeparableConv2D", "separable_conv2d_for_the_lecture", {"filters": 8, "kernel_size": 3}),
+        LayerSpec("Flatten", long),
+        LayerSpec("Dense", "d", {"units": 10}),
+    ))
+    lines = render_table(ledger_for_architecture(arch), formulas=False).splitlines()
+    header = lines[2]
+    rows = [line for line in lines if line.startswith(("c (", "separable_conv2d_for_the_lecture (", "a_rather", "d ("))]
+    assert len(rows) == 4
+    shape_at = header.index("Output Shape")
+    assert all(row.index("(None") == shape_at for row in rows)  # every shape starts under its header
+    assert all(row[shape_at - 2:shape_at] == "  " for row in rows)  # and never touches the name
+    assert len({len(row) for row in rows} | {len(header)}) == 1  # the numbers end under theirs
+    elided = elide_label(long, "Flatten")
+    assert len(elided) == NAME_MAX and "…" in elided
+    assert elided.startswith("a_rather_long") and elided.endswith("_student_ (Flatten)")
+    assert rows[2].startswith(elided)
+    assert elide_label("c", "Conv2D") == "c (Conv2D)"
+    short = render_table(ledger_for_architecture(ARCHITECTURES["mnist_cnn"]), formulas=False).splitlines()
+    assert short[2].index("Output Shape") == len("max_pooling2d (MaxPooling2D)") + 2  # sized to the longest
+
+
+def test_a_kind_as_long_as_the_column_is_elided_whole():
+    from guiapp.core.arithmetic.ledger_table import NAME_MAX, elide_label
+
+    label = elide_label("x", "K" * 80)
+    assert len(label) == NAME_MAX and label.startswith("x (KK") and label.endswith("KK)") and "…" in label

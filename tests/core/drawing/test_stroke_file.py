@@ -100,3 +100,17 @@ def test_export_png_is_the_canvas_raster(tmp_path):
     np.testing.assert_array_equal(pixels, np.round(rasterize(SEVEN) * 255).astype(np.uint8))
     with pytest.raises(OutputExistsError):
         sf.export_png(SEVEN, path)
+
+
+def test_a_drawing_on_a_picture_is_not_saved_as_its_strokes_alone(tmp_path):
+    """A loaded test digit under the strokes: a stroke file cannot hold it, so nothing is written (the strokes
+    alone would be another drawing); an all-black picture underneath loses nothing and is saved."""
+    digit = np.zeros((280, 280), np.float32)
+    digit[100:180, 130:150] = 1.0
+    on_digit = Drawing(strokes=SEVEN.strokes, background=digit)
+    assert sf.holds_a_picture(on_digit) and not sf.holds_a_picture(SEVEN)
+    with pytest.raises(sf.StrokeFileError, match=sf.ON_A_PICTURE):
+        sf.save_drawing(on_digit, tmp_path / "d.json")
+    assert not (tmp_path / "d.json").exists()
+    black = Drawing(strokes=SEVEN.strokes, background=np.zeros((280, 280), np.float32))
+    assert sf.load_drawing(sf.save_drawing(black, tmp_path / "b.json")).strokes == SEVEN.strokes

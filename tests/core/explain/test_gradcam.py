@@ -36,3 +36,19 @@ def test_to_input_grid_is_bilinear_between_centres():
     np.testing.assert_allclose(out[5, :5], [0, 0, 1, 0, 0], atol=1e-6)  # unit 1 sits on input column 2
     flat = to_input_grid(np.full((2, 2), 0.25, np.float32), (28, 28), None)
     np.testing.assert_allclose(flat, 0.25, atol=1e-6)
+
+
+def test_the_numpy_resampling_is_scipys_bilinear_on_every_grid_size():
+    """to_input_grid resamples in NumPy alone (scipy.ndimage's import cost the Why tab's first map 0.3–0.9 s):
+    the same values as map_coordinates(order=1, mode="nearest") at the units' field centres."""
+    from scipy.ndimage import map_coordinates
+
+    rng = np.random.default_rng(3)
+    for shape, hw in (((24, 24), (28, 28)), ((11, 11), (28, 28)), ((1, 1), (28, 28)), ((5, 7), (32, 20))):
+        grid = rng.random(shape).astype(np.float32)
+        rows = np.interp(np.arange(hw[0]), unit_centres(shape[0], hw[0], None, 0), np.arange(shape[0]))
+        cols = np.interp(np.arange(hw[1]), unit_centres(shape[1], hw[1], None, 1), np.arange(shape[1]))
+        expected = map_coordinates(grid, np.meshgrid(rows, cols, indexing="ij"), order=1, mode="nearest")
+        found = to_input_grid(grid, hw, None)
+        assert found.shape == hw and found.dtype == np.float32
+        np.testing.assert_allclose(found, expected, atol=1e-6)

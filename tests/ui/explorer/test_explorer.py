@@ -99,6 +99,10 @@ def test_an_impossible_edit_is_shown_where_it_breaks_and_undo_repairs_it(qtbot, 
     assert "Invalid" in explorer.status.text() and "conv2d_1" in explorer.status.text()
     assert explorer.layer_list.item(1).foreground().color() == Qt.GlobalColor.red
     assert explorer.ledger_view.topLevelItem(1).text(1) == "invalid"
+    after = explorer.layer_list.item(2)  # not computed, not removed: said so, and greyed
+    assert after.toolTip() == "not computed: a layer before is invalid"
+    assert after.foreground().color() == explorer.palette().placeholderText().color()
+    assert "removed" not in explorer.comparison.text() and "not computed" in explorer.comparison.text()
     assert_matches_keras(explorer)  # Keras refuses it too
     explorer.set_layer_setting(5, "units", 0)  # still usable: edits after the break are accepted
     explorer.select_layer(1)

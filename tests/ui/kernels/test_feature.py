@@ -85,6 +85,6 @@ def test_no_search_while_a_run_needs_the_cores_nor_for_a_moment_of_training(qtbo
 def test_a_map_clicked_shows_the_filter_that_made_it(window):
     view = window.feature(KernelsFeature).view
     window.state.select_map("conv2d_1", 9)
-    assert view.currentWidget() is view.panels["conv2d_1"] and view.panels["conv2d_1"].selected == 9
+    assert view.current_panel() is view.panels["conv2d_1"] and view.panels["conv2d_1"].selected == 9
     window.state.select_map("dense", 3)  # no kernels: nothing changes
-    assert view.currentWidget() is view.panels["conv2d_1"]
+    assert view.current_panel() is view.panels["conv2d_1"]

@@ -38,3 +38,32 @@ def test_progress_is_shown_while_searching(qtbot):
     assert view.progress.isVisible() and view.progress.value() == 640
     view.set_progress(2000, 2000)
     assert not view.progress.isVisible()
+
+
+def test_each_tab_shows_the_layers_real_name(qtbot):
+    """"conv2d_1" reads "conv2d_1", not "conv2d 1" (the "_" was clipped under a short tab) nor "conv2d1" with a
+    shortcut underline (an "&" is Qt's shortcut marker)."""
+    from PySide6.QtWidgets import QTabBar
+
+    from guiapp.core.model.inference import LayerWeights
+    from guiapp.ui.kernels.kernels import KernelView, tab_label
+
+    rng = np.random.default_rng(0)
+    names = ("conv2d", "conv2d_1", "a&b_c")
+    view = KernelView()
+    qtbot.addWidget(view)
+    view.set_weights({name: LayerWeights(name, "Conv2D", rng.normal(0, 0.1, (3, 3, 1, 4)), np.zeros(4)) for name in names})
+    view.resize(500, 300)
+    view.show()
+    bar = view.tabBar()
+    assert [bar.tabText(i) for i in range(bar.count())] == ["conv2d", "conv2d_1", "a&&b_c"]  # shown as named
+    assert [bar.tabToolTip(i) for i in range(bar.count())] == list(names)
+    assert tab_label("a&b") == "a&&b"
+    plain = QTabBar()
+    qtbot.addWidget(plain)
+    plain.addTab("conv2d_1")
+    metrics = bar.fontMetrics()
+    assert bar.tabRect(1).height() >= plain.tabSizeHint(0).height() + metrics.descent()  # room for the "_"
+    assert view.panels["conv2d_1"].minimumSizeHint().width() < 400  # its captions wrap in a narrow tab
+    view.show_filter("conv2d_1", 2)
+    assert view.current_panel() is view.panels["conv2d_1"] and view.panels["conv2d_1"].selected == 2

@@ -3,7 +3,7 @@ clicked selects its layer's row, and each model brings its own rows."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from guiapp import paths
 from guiapp.ui.ledger.feature import LedgerFeature
@@ -26,7 +26,9 @@ def test_a_row_and_a_map_point_at_the_same_layer_both_ways(qtbot, window):
     view = ledger.view
     row = next(view.topLevelItem(i) for i in range(view.topLevelItemCount())
                if view.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == "dense")
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualItemRect(row).center())
+    view.scrollToItem(row)  # the formulas wrap in a narrow tab: the row may be below the fold
+    rect = view.visualItemRect(row)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y()))
     assert highlighted == ["dense"]
     assert "border" in window.feature_maps.panels["dense"].styleSheet()
     assert window.feature_maps.panels["conv2d"].styleSheet() == ""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
-from guiapp.core.drawing.strokes import MAX_PEN_WIDTH, MIN_PEN_WIDTH
+from guiapp.core.drawing.strokes import CANVAS_SIZE, MAX_PEN_WIDTH, MIN_PEN_WIDTH
 from guiapp.ui.live.canvas import DrawingCanvas
 
 
@@ -63,3 +63,20 @@ def test_the_canvas_paints_white_ink_on_black(qtbot):
     centre = canvas.rect().center()
     assert image.pixelColor(centre.x(), centre.y()).lightness() == 255
     assert image.pixelColor(3, 3).lightness() == 0
+
+
+def test_a_larger_canvas_shows_the_same_drawing_scaled_and_maps_the_pointer_back(qtbot):
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(2 * CANVAS_SIZE, 2 * CANVAS_SIZE)
+    canvas.show()
+    assert canvas.scale == 2.0 and canvas.to_widget(100, 50) == QPoint(200, 100)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(200, 100))
+    qtbot.mouseMove(canvas, QPoint(200, 300))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(200, 300))
+    assert [s.points for s in canvas.drawing.strokes] == [((100.0, 50.0), (100.0, 150.0))]  # canvas pixels
+    image = canvas.grab().toImage()
+    assert image.pixelColor(200, 200).lightness() == 255  # painted where the pointer went
+    assert image.pixelColor(100, 200).lightness() == 0
+    canvas.resize(CANVAS_SIZE, CANVAS_SIZE)
+    assert canvas.scale == 1.0 and canvas.drawing.strokes[0].points == ((100.0, 50.0), (100.0, 150.0))

@@ -25,3 +25,26 @@ def test_opening_a_fifo_drawing_says_so_at_once_and_the_window_stays_usable(qtbo
     draw(qtbot, window.canvas, line((140, 40), (140, 240), 12))
     wait_settled(qtbot, window)
     assert window.last_result.predicted == 1  # still drawing and predicting
+
+
+def test_saving_strokes_drawn_on_a_test_digit_is_refused_in_one_line_before_a_file_is_asked(
+        qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from guiapp.core.drawing.stroke_file import ON_A_PICTURE
+
+    window.load_sample(0)
+    draw(qtbot, window.canvas, line((60, 240), (220, 240), 12))
+    wait_settled(qtbot, window)
+    asked: list[object] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: asked.append(args) or ("", ""))
+    window.files.save_dialog()  # Ctrl+S
+    assert asked == []  # said before a file name is asked for
+    box = window.files.error_box
+    assert box.text() == f"{ON_A_PICTURE}: Export PNG (Ctrl+E) keeps it" and "\n" not in box.text()
+    box.close()
+    assert not window.files.save(tmp_path / "strokes.json")
+    assert not (tmp_path / "strokes.json").exists()
+    window.canvas.clear()  # strokes alone save as before
+    draw(qtbot, window.canvas, line((140, 40), (140, 240), 12))
+    assert window.files.refusal() is None and window.files.save(tmp_path / "strokes.json")

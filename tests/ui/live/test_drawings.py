@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from guiapp.core.drawing.preprocess import PreprocessOptions, drawing_to_network_input
@@ -98,13 +98,13 @@ def test_the_reference_pass_waits_for_the_pointer_to_rest(qtbot, window):
     qtbot.waitUntil(lambda: settled(window) and window.last_update.reference is not None, timeout=MODEL_TIMEOUT_MS)
     shown: list = []
     window.resultShown.connect(shown.append)
-    qtbot.mousePress(window.canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 150))
+    qtbot.mousePress(window.canvas, Qt.MouseButton.LeftButton, pos=window.canvas.to_widget(150, 150))
     for x in range(150, 230, 4):
-        qtbot.mouseMove(window.canvas, QPoint(x, 160))
+        qtbot.mouseMove(window.canvas, window.canvas.to_widget(x, 160))
         qtbot.wait(3)
     during = list(shown)  # every update shown while the pen moved
     assert during and all(update.reference is None for update in during)
-    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=QPoint(226, 160))
+    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=window.canvas.to_widget(226, 160))
     qtbot.waitUntil(lambda: settled(window) and window.last_update.reference is not None, timeout=MODEL_TIMEOUT_MS)
     full = drawing_to_network_input(window.canvas.drawing)
     np.testing.assert_array_equal(window.last_update.reference.image, full)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from guiapp.core.drawing.strokes import Drawing, Stroke
 from guiapp.core.live.layer_picture import PER_MAP, SHARED, layout
 from guiapp.core.live.live_update import compute_update
-from guiapp.ui.live.feature_maps import FeatureMapsView, LayerPanel
+from guiapp.ui.live.feature_maps import SHORT_BAR_PX, FeatureMapsView, LayerPanel, bar_ticks
 from guiapp.ui.plotting import ACTIVATION_LUT
 
 SEVEN = Drawing(strokes=(Stroke(((60.0, 60.0), (200.0, 60.0), (120.0, 230.0)), 20.0),))
@@ -123,3 +123,14 @@ def test_a_new_model_replaces_every_panel(qtbot, shipped_inspector):
     view = _view(qtbot, shipped_inspector)
     view.set_layers([("only", "Dense", (3,), 12)])
     assert list(view.panels) == ["only"] and view.panels["only"].image_data is None
+
+
+def test_a_short_panels_colour_bar_numbers_only_its_ends(qtbot, shipped_inspector, update):
+    assert bar_ticks(0.0, 4.0, SHORT_BAR_PX) is None  # a tall bar: pyqtgraph's own scale
+    assert bar_ticks(0.0, 4.0, 46) == [[(0.0, "0"), (4.0, "4")], []]
+    view = _view(qtbot, shipped_inspector)
+    view.show_result(update.result, update.pictures, SHARED)
+    dense, conv = view.panels["dense_1"], view.panels["conv2d"]
+    assert dense.plot.height() < SHORT_BAR_PX <= conv.plot.height()
+    assert len(dense.bar.axis._tickLevels[0]) == 2  # the two ends: numbers that cannot run into each other
+    assert conv.bar.axis._tickLevels is None

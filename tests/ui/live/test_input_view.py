@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from guiapp.core.arithmetic.receptive_field import Field
-from guiapp.ui.live.input_view import NetworkInputView
+from guiapp.ui.live.input_view import MIN_PICTURE, NetworkInputView
 
 
 @pytest.fixture()
@@ -51,3 +51,10 @@ def test_fields_are_outlined_and_removed(view):
         [(0, 0, 3, 3), (4, 2, 6, 6)]
     view.set_fields([])
     assert view.fields == [] and not any(item.isVisible() for item in view._outlines)
+
+
+def test_the_caption_wraps_and_its_lines_are_in_the_least_height(view):
+    view.set_recipe("MNIST recipe", picture=True)  # the longest caption: a picture's
+    assert view.title.wordWrap() and view.title.text().endswith("see the Preprocessing tab</span>")
+    narrow, wide = view.minimum_height_for(200), view.minimum_height_for(600)
+    assert narrow > wide >= view.title.heightForWidth(600) + MIN_PICTURE

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 
 from tests.ui.conftest import MODEL_TIMEOUT_MS, line, settled
 
@@ -46,7 +46,7 @@ def test_a_flood_of_moves_shows_the_newest_drawing_at_display_rate(qtbot, window
 
     # 600 moves in bursts of four, ~8 ms apart: within a burst the GUI thread never returns to its event
     # loop, so however fast a host computes, most drawings must be skipped (one every ~2 ms on average).
-    points = [QPoint(int(x), int(y)) for x, y in ZIGZAG]
+    points = [canvas.to_widget(x, y) for x, y in ZIGZAG]  # canvas coordinates, wherever the canvas shows them
     qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=points[0])
     started = time.perf_counter()
     for i, point in enumerate(points[1:]):

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QLabel, QSplitter
 
 from guiapp.core.drawing.preprocess import PreprocessOptions
 from guiapp.core.drawing.strokes import Drawing, Stroke
@@ -158,3 +158,22 @@ def test_the_drawing_column_and_the_maps_are_lent_and_come_back_where_they_were(
     assert splitter.sizes() == sizes
     page.take_back_drawing()  # nothing lent: nothing to do
     assert splitter.count() == 3
+
+
+def test_tabs_added_scroll_and_hidden_panels_give_their_room(qtbot, page):
+    wide = QLabel("a page that would force 900 pixels on the window")
+    wide.setMinimumWidth(900)
+    assert page.add_tab(wide, "Wide") == 0 and page.tabs.currentWidget() is wide
+    assert page.tabs.minimumSizeHint().width() < 900
+    qtbot.wait(20)
+    maps = page.feature_maps.width()
+    page.set_panel_visible("tabs", False)
+    assert not page.panel_visible("tabs") and not page.tabs.isVisible()
+    qtbot.waitUntil(lambda: page.feature_maps.width() > maps)
+    page.set_panel_visible("tabs", True)
+    qtbot.waitUntil(lambda: page.tabs.isVisible() and page.feature_maps.width() <= maps + 1)
+    for name in ("canvas", "input", "probabilities"):
+        page.set_panel_visible(name, False)
+    assert not page.canvas_column.isVisible()  # nothing left in the column: it goes, and its width with it
+    page.set_panel_visible("canvas", True)
+    assert page.canvas_column.isVisible() and page.canvas.isVisible() and not page.probabilities.isVisible()

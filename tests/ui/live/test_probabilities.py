@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from guiapp.core.model.inference import InferenceResult
-from guiapp.ui.live.probabilities import ProbabilityView, shown_classes
+from guiapp.ui.live.probabilities import VALUE_AXIS_PX, ProbabilityView, shown_classes
 
 
 def _result(probabilities, image=None):
@@ -72,3 +72,26 @@ def test_clicking_a_bar_emits_its_class(view, qtbot):
 def test_a_result_with_more_classes_than_named_is_numbered(view):
     view.show_result(_result(np.full(4, 0.25)))
     assert view.class_names == ("0", "1", "2", "3")
+
+
+def test_a_blank_canvas_gets_no_number_over_its_bars(view):
+    view.resize(320, 130)  # the column's width at 1280×690: crowded, one number would stand alone
+    view.show()
+    view.show_result(_result(np.full(10, 0.1) + np.arange(10) * 0.002, image=np.zeros((28, 28), np.float32)))
+    assert [label.toPlainText() for label in view._labels] == [""] * 10
+    view.show_result(_result(np.eye(10)[7] * 0.9 + 0.01))
+    assert view._labels[7].toPlainText() == "91"  # a drawing's answer is numbered
+
+
+def test_the_values_axis_keeps_room_for_one_hundred_percent(view):
+    assert view._plot.getAxis("left").fixedWidth == VALUE_AXIS_PX
+    view.set_class_names(tuple(f"class_{i}" for i in range(12)))
+    assert view._plot.getAxis("left").fixedWidth > VALUE_AXIS_PX  # the names' side, when bars lie down
+
+
+def test_a_narrow_view_gives_its_bars_the_values_axis_room(view, qtbot):
+    view.resize(220, 130)  # the canvas column at QT_SCALE_FACTOR=2 on 1920×1080
+    view.show()
+    qtbot.waitUntil(lambda: not view._plot.getAxis("left").isVisible())
+    view.resize(330, 130)
+    qtbot.waitUntil(lambda: view._plot.getAxis("left").isVisible())

@@ -51,3 +51,30 @@ def test_hidden_it_waits_and_a_new_model_forgets_the_map(qtbot, shipped_inspecto
     assert view.map_image.image.shape == (26, 26)  # drawn when shown
     view.show_model(shipped_inspector)
     assert (view.layer, view.index) == (None, None)
+
+
+def test_the_selected_map_has_a_colour_bar_of_its_own_values(qtbot):
+    """The bar spans the map's values in the map's colours, its numbers in the window's type; hidden until a map
+    is shown."""
+    from guiapp.core.model.inference import InferenceResult, LayerState, LayerWeights
+    from guiapp.ui.map_detail.map_detail import MapDetailView
+    from guiapp.ui.plotting import ACTIVATION_CMAP, DIVERGING_CMAP
+
+    rng = np.random.default_rng(1)
+    view = MapDetailView()
+    qtbot.addWidget(view)
+    view.resize(700, 450)
+    view.show()
+    assert not view.map_bar.isVisible() and not view.kernel_bar.isVisible()
+    view.set_weights({"c": LayerWeights("c", "Conv2D", rng.normal(0, 0.1, (3, 3, 2, 4)), np.zeros(4, np.float32))})
+    values = rng.random((12, 12, 4), dtype=np.float32) * 3.5 - 0.5
+    state = LayerState("c", "Conv2D", (12, 12, 4), 76, values)
+    view.show_result(InferenceResult(np.zeros((14, 14), np.float32), (state,), np.full(10, 0.1, np.float32), 0.0))
+    view.show_map("c", 2)
+    assert view.map_bar.isVisible() and view.kernel_bar.isVisible()
+    np.testing.assert_allclose(view.map_bar.levels(), (values[:, :, 2].min(), values[:, :, 2].max()), rtol=1e-6)
+    np.testing.assert_allclose(view.map_image.levels, view.map_bar.levels(), rtol=1e-6)
+    assert view.map_bar.colorMap() is ACTIVATION_CMAP and view.kernel_bar.colorMap() is DIVERGING_CMAP
+    assert view.map_bar.axis.style["tickFont"].pointSizeF() == view.font().pointSizeF()
+    low, high = view.kernel_bar.levels()
+    assert low == -high > -1

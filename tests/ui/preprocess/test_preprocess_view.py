@@ -124,3 +124,25 @@ def test_steps_given_while_hidden_are_drawn_when_shown(qtbot, shipped_inspector)
     view.show()
     np.testing.assert_array_equal(view.images[3].image, update.stages.final)
     assert "<b>7</b>" in view.comparison.text()  # no names given: the class' number
+
+
+def test_a_pictures_text_reads_whole_in_a_narrow_tab(qtbot, shipped_inspector):
+    from PySide6.QtWidgets import QScrollArea
+
+    view = PreprocessView()
+    view.show_model(shipped_inspector)
+    tab = QScrollArea()  # as the window's tabs hold it: resized with the tab, scrolled when too short
+    tab.setWidgetResizable(True)
+    tab.setWidget(view)
+    qtbot.addWidget(tab)
+    tab.resize(300, 400)
+    tab.show()
+    photo = np.zeros((120, 200, 3), np.float32)
+    photo[..., 0], photo[30:90, 80:120] = 0.9, 0.1
+    update = compute_update(shipped_inspector, PictureInput(photo, "a_photo_of_a_digit.png"))
+    view.show_stages(update.stages, update.result, None, "a_photo_of_a_digit.png")
+    text = view.picture_steps.explanation
+    qtbot.waitUntil(lambda: text.isVisible() and text.height() >= text.heightForWidth(text.width()))
+    assert text.text().endswith("as the model has one channel.")  # its last sentence, whole
+    assert text.mapTo(view, text.rect().topRight()).x() < tab.viewport().width()  # no line runs off the right
+    assert view.minimumSizeHint().width() < 300  # the tab never widens the window

@@ -124,4 +124,4 @@ def test_accuracy_range_includes_the_reference(qtbot, curves):
     qtbot.waitUntil(lambda: box.viewRange()[1][1] >= 100 * REFERENCE_ACCURACY)
     low, high = box.viewRange()[1]
     assert low <= 10 and high >= 100 * REFERENCE_ACCURACY
-    assert curves.reference.label.toPlainText() == "seed: 99.25%"
+    assert curves.reference.label.toPlainText() == "Keras example, 12 epochs: 99.25%"  # not "seed": two meanings

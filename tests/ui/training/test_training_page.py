@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from guiapp import paths
 from guiapp.core.training.history import RunSettings, TrainingHistory
 from guiapp.core.training.history_writer import HistoryWriter
+from guiapp.core.training.presets import PRESETS
 from guiapp.core.training.training import TrainingConfig
 from guiapp.core.live.mosaic import grid_for, tile
 from guiapp.core.model.architectures import ARCHITECTURES
@@ -33,6 +34,7 @@ RUN = RunSettings(epochs=2, batch_size=32, optimizer="sgd", learning_rate=0.05, 
 
 def _tiny(page, small_npz, epochs=2):
     page.data = small_npz
+    page.form.use_preset("full")  # the original recipe's optimizer (the form opens on the quick demo's)
     page.form.epochs.setValue(epochs)
     page.form.batch.setValue(64)
 
@@ -176,7 +178,7 @@ def test_a_history_opens_on_its_last_snapshot_with_its_runs_settings(page, tmp_p
 
 def test_a_history_without_settings_says_the_form_is_for_a_new_run(page, tmp_path):
     assert page.open_history(make_history(tmp_path / "h"))
-    assert page.form.config() == TrainingConfig()
+    assert page.form.config() == PRESETS["quick"].config  # the form as it was: its first choice
     assert page.form.origin.text() == ("The history of tiny does not record its settings: these are the settings "
                                        "for a new run.")
 
@@ -239,3 +241,29 @@ def test_the_explorer_sends_its_network_to_the_page(qtbot, window):
     page = window.training_view
     assert page.form.architecture() == explorer.architecture
     assert page.form.arch_box.currentText() == "the explorer's network"
+
+
+def test_the_page_warms_a_trainer_when_shown_and_start_trains_in_it(qtbot, window, small_npz, tmp_path):
+    """TensorFlow loads before Start; the run goes in that process (same pid: no second import); the page's
+    quick preset trains the slice; a second run's trainer is warmed as the first ends."""
+    window.pages.setCurrentIndex(TRAINING_PAGE)
+    page = window.training_view
+    qtbot.waitUntil(lambda: page.trainers.started == 1)  # the page asks for a warm trainer once it is on screen
+    spare = page.trainers.spare
+    qtbot.waitUntil(spare.check_ready, timeout=RUN_TIMEOUT_MS)
+    page.data = small_npz
+    assert page.form.config() == PRESETS["quick"].config  # the form's first choice
+    page.start()
+    assert page.run.process is spare and page.run.process.pid == spare.pid and page.run.warm
+    assert "TensorFlow loads" not in page.status.text() and page.status.text().startswith(
+        "Starting: mnist_cnn, 2 epochs of batches of 64, Adam at 0.001…")
+    assert page.trainers.started == 1  # no second child for this run
+    qtbot.waitUntil(lambda: not page.running, timeout=RUN_TIMEOUT_MS)
+    assert "on the test digits" in page.status.text() and page.progress.value() == 24
+    card = json.loads(card_path_for(page.trained).read_text())
+    assert card["hyperparameters"]["optimizer"] == "Adam" and card["hyperparameters"]["epochs"] == 2
+    # The next run's trainer is already loading TensorFlow; the window closing (its shutdown) ends it.
+    second = page.trainers.spare
+    assert page.trainers.started == 2 and second is not None and second.pid != spare.pid
+    page.close_run()
+    assert page.trainers.spare is None and not second.alive

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 
 import guiapp.ui.plotting  # noqa: F401  (pyqtgraph's settings first, as in the app)
 from guiapp.ui.where.cell_digits_view import MAX_SHOWN, CellDigits
-from guiapp.ui.where.confusion_view import ConfusionView
+from guiapp.ui.where.confusion_view import BACKGROUND_RGB, ConfusionView
 
 NAMES = tuple(str(k) for k in range(10))
 BACKGROUND = QColor("#1e1e1e").rgb()
@@ -103,7 +103,7 @@ def test_counts_are_written_only_in_non_empty_cells_and_colours_tell_mistakes_fr
     assert BACKGROUND not in single and len(single) > 2  # one mistake: a visible fill with its "1" on it
     assert len(colours(4, 9)) > 2
     fill = QColor(picture.pixel(view.cell_rect(4, 4).toRect().topLeft() + QPoint(3, 3)))
-    assert fill.green() > fill.red() and fill.green() > fill.blue()  # the right answers are green
+    assert fill.blue() > fill.red() and fill.blue() > fill.green()  # the right answers are blue
 
 
 def test_caption_gives_the_accuracy_of_a_real_looking_matrix(view, test_digits):
@@ -185,3 +185,31 @@ def test_an_empty_cell_says_no_digit_was_read_that_way(digits, test_digits):
     assert digits.list.count() == 0 and digits.shown == ()
     digits.clear()
     assert digits.list.count() == 0 and "Click a cell" in digits.header.text()
+
+
+def _lightness(rgb: np.ndarray) -> np.ndarray:
+    """CIELAB L* of sRGB colours (…, 3) uint8: how strong a fill reads on the dark background."""
+    c = np.asarray(rgb, float) / 255
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    y = linear @ np.array([0.2126, 0.7152, 0.0722])
+    return np.where(y > (6 / 29) ** 3, 116 * np.cbrt(y) - 16, 903.3 * y)
+
+
+def test_mistake_colours_grow_stronger_with_the_count_and_the_diagonal_stands_apart():
+    """One mistake is the weakest red, the most-confused cell the strongest (it used to be the palest)."""
+    matrix = np.diag(np.full(10, 900))
+    counts = (1, 2, 3, 5, 8, 13, 21, 34, 55)
+    for k, count in enumerate(counts):
+        matrix[k, k + 1] = count
+    rgb = ConfusionView._colours(matrix)
+    mistakes = np.array([rgb[k, k + 1] for k in range(len(counts))])
+    lightness = _lightness(mistakes)
+    assert np.all(np.diff(lightness) > 0)  # strictly stronger with every larger count
+    assert np.all(np.diff(mistakes[:, 0].astype(int)) > 0)  # and redder
+    assert lightness[0] > _lightness(np.array(BACKGROUND_RGB)) + 5  # a single mistake still shows
+    assert np.all(mistakes[:, 0] > mistakes[:, 2])  # mistakes are warm …
+    diagonal = rgb[np.arange(10), np.arange(10)]
+    assert np.all(diagonal[:, 2] > diagonal[:, 0])  # … the right answers cool: a hue apart, not a shade
+    # 1 versus 8, as the issue saw them: the 8 is now the stronger.
+    one_eight = ConfusionView._colours(np.array([[50, 1, 8], [0, 50, 0], [0, 0, 50]]))
+    assert _lightness(one_eight[0, 2]) > _lightness(one_eight[0, 1])
