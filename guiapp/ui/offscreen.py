@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,38 @@ if TYPE_CHECKING:
 SCREENSHOT_TIMEOUT_S = 120
 WHERE_TIMEOUT_S = 900  # a model's first pass and map: ~80 s here, a slow host 2.5–7× that
 DEFAULT_SIZE = (1560, 940)
+
+
+@contextmanager
+def offscreen_window(model: Path | None, *, trust: bool = False,
+                     classes: Path | None = None) -> Iterator[tuple[QApplication, MainWindow]]:
+    """The window for a script, and the application: gone from the screen when the block ends.
+
+    A script's window is not a session: it neither reads nor changes the user's saved layout (its settings
+    live in a temporary folder). Nobody is there to answer a question: a model that runs code is refused
+    unless ``trust`` (--trust-model) loads it.
+    """
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    from guiapp.ui.main_window import MainWindow
+    from guiapp.ui.window_paths import WindowPaths
+
+    app = application()
+    with tempfile.TemporaryDirectory(prefix="guiapp-") as scratch:
+        store = QSettings(str(Path(scratch) / "window.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(model, settings=store, paths=WindowPaths.from_environment(), trust_model=trust,
+                            class_names=classes)
+        window.never_trust()
+        try:
+            yield app, window
+        finally:
+            window.shutdown()
+            # Gone from the screen now, not when the collector gets to its cycles (its features and door
+            # refer to it): a caller in the same process — a test — may go on using the screen.
+            window.hide()
+            window.deleteLater()
 
 
 def fit(app: QApplication, window: MainWindow, size: tuple[int, int], present: bool) -> None:
@@ -74,12 +107,10 @@ def _explained(app: QApplication, window: MainWindow, why: tuple[int | None, int
 
 
 def _wait(app: QApplication, condition: Callable[[], bool], timeout_s: float = SCREENSHOT_TIMEOUT_S) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        app.processEvents()
-        time.sleep(0.005)
+    from guiapp.ui.export.clips import wait_for
+
+    if not wait_for(condition, timeout_s):
+        return False
     for _ in range(20):  # the panels' repaints and the colour bars' numbers, once at rest
         app.processEvents()
         time.sleep(0.01)
@@ -109,85 +140,65 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
     what would make the input that class, found; ``where``: the Where tab, "" on the map, (true, answer) on
     that confusion cell, a layer's name on its map, once the model's pass (and that map) are done or cached;
     ``size``: the window's (width, height); ``present``: in presentation mode (as F5)."""
-    import tempfile
-
-    from PySide6.QtCore import QSettings
-
     from guiapp.core.atomic import atomic_path
-    from guiapp.ui.main_window import MainWindow
-    from guiapp.ui.window_paths import WindowPaths
 
-    app = application()
-    with tempfile.TemporaryDirectory(prefix="guiapp-") as scratch:
-        # A screenshot is not a session: it neither reads nor changes the user's saved layout.
-        store = QSettings(str(Path(scratch) / "screenshot.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(model, settings=store, paths=WindowPaths.from_environment(), trust_model=trust,
-                            class_names=classes)
-        # Nobody is there to answer a question: a model that runs code is refused (--trust-model loads it).
-        window.never_trust()
+    with offscreen_window(model, trust=trust, classes=classes) as (app, window):
         counterfactual_failure = None
-        try:
-            window.show()
-            fit(app, window, size, present)
-            if drawing is not None:
-                if not window.open_drawing(drawing):
-                    return 2  # said in one line on the status bar; the CLI checked the file first
-            elif picture is None:
-                window.load_sample(sample)
-            elif not window.open_picture(picture):
-                return 2  # the intake said why, in one line, on the status bar; the CLI checked it first
-            target = window.canvas.drawing
-            deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
-            while not (window.last_update is not None and window.last_update.drawing is target):
-                app.processEvents()
-                if window.model_error:
-                    break  # the window shows the problem: that is the picture
-                if time.monotonic() > deadline:
-                    print("guiapp: the model did not answer in time; no screenshot written", file=sys.stderr)
-                    return 1
-                time.sleep(0.005)
-            if replay is not None and not window.model_error:
-                problem = window.open_history(*replay)
-                if problem:  # at once, the line the page shows: that snapshot's weights will never reach the worker
-                    print(f"guiapp: {problem}", file=sys.stderr)
-                    return 2
-                worker = window.worker  # the drawing through the snapshot's weights (set once its network loaded)
-                if not _wait(app, lambda: worker.weights_version > 0 and window.last_update is not None
-                             and window.last_update.drawing is target
-                             and window.last_update.weights_version == worker.weights_version):
-                    print("guiapp: the snapshot was not shown in time; no screenshot written", file=sys.stderr)
-                    return 1
-            if (why is not None or make_it is not None) and not window.model_error:
-                problem, counterfactual_failure = _explained(app, window, why or (None, None), make_it)
-                if problem:
-                    print(f"guiapp: {problem}", file=sys.stderr)
-                    return 2
-            if where is not None and not window.model_error:
-                problem = window.show_where(where)
-                if problem or not _wait(app, lambda: window.where.settled, WHERE_TIMEOUT_S):
-                    print(f"guiapp: {problem or 'the test digits were not compared in time'}", file=sys.stderr)
-                    return 2 if problem else 1
-            for _ in range(3):  # let every view repaint with the result (or the message)
-                app.processEvents()
-            with atomic_path(path) as tmp:
-                if not window.grab().save(str(tmp), "PNG"):
-                    print(f"guiapp: {path}: could not write the PNG", file=sys.stderr)
-                    return 2
-            # A Where tab that failed (its test digits or cache unreadable), or a model computing NaN for the
-            # input, shows why: that is the picture, and the same line here, so a script does not take it for
-            # the map or an answer.
-            where_failure = window.where.failure if where is not None else None
-            problem = (window.model_error or window.class_names_error or where_failure or _nan_problem(window)
-                       or counterfactual_failure)
-            if problem:
-                print(f"guiapp: {problem} (wrote {path}, the window with this message)", file=sys.stderr)
+        window.show()
+        fit(app, window, size, present)
+        if drawing is not None:
+            if not window.open_drawing(drawing):
+                return 2  # said in one line on the status bar; the CLI checked the file first
+        elif picture is None:
+            window.load_sample(sample)
+        elif not window.open_picture(picture):
+            return 2  # the intake said why, in one line, on the status bar; the CLI checked it first
+        target = window.canvas.drawing
+        deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
+        while not (window.last_update is not None and window.last_update.drawing is target):
+            app.processEvents()
+            if window.model_error:
+                break  # the window shows the problem: that is the picture
+            if time.monotonic() > deadline:
+                print("guiapp: the model did not answer in time; no screenshot written", file=sys.stderr)
+                return 1
+            time.sleep(0.005)
+        if replay is not None and not window.model_error:
+            problem = window.open_history(*replay)
+            if problem:  # at once, the line the page shows: that snapshot's weights will never reach the worker
+                print(f"guiapp: {problem}", file=sys.stderr)
                 return 2
-        finally:
-            window.shutdown()
-            # Gone from the screen now, not when the collector gets to its cycles (its features and door
-            # refer to it): a caller in the same process — a test — may go on using the screen.
-            window.hide()
-            window.deleteLater()
+            worker = window.worker  # the drawing through the snapshot's weights (set once its network loaded)
+            if not _wait(app, lambda: worker.weights_version > 0 and window.last_update is not None
+                         and window.last_update.drawing is target
+                         and window.last_update.weights_version == worker.weights_version):
+                print("guiapp: the snapshot was not shown in time; no screenshot written", file=sys.stderr)
+                return 1
+        if (why is not None or make_it is not None) and not window.model_error:
+            problem, counterfactual_failure = _explained(app, window, why or (None, None), make_it)
+            if problem:
+                print(f"guiapp: {problem}", file=sys.stderr)
+                return 2
+        if where is not None and not window.model_error:
+            problem = window.show_where(where)
+            if problem or not _wait(app, lambda: window.where.settled, WHERE_TIMEOUT_S):
+                print(f"guiapp: {problem or 'the test digits were not compared in time'}", file=sys.stderr)
+                return 2 if problem else 1
+        for _ in range(3):  # let every view repaint with the result (or the message)
+            app.processEvents()
+        with atomic_path(path) as tmp:
+            if not window.grab().save(str(tmp), "PNG"):
+                print(f"guiapp: {path}: could not write the PNG", file=sys.stderr)
+                return 2
+        # A Where tab that failed (its test digits or cache unreadable), or a model computing NaN for the
+        # input, shows why: that is the picture, and the same line here, so a script does not take it for
+        # the map or an answer.
+        where_failure = window.where.failure if where is not None else None
+        problem = (window.model_error or window.class_names_error or where_failure or _nan_problem(window)
+                   or counterfactual_failure)
+        if problem:
+            print(f"guiapp: {problem} (wrote {path}, the window with this message)", file=sys.stderr)
+            return 2
     print(f"wrote {path}")
     return 0
 
@@ -204,25 +215,15 @@ def replay_video(demo_path: Path, out_path: Path, size: tuple[int, int] = DEFAUL
     played and computed, not filmed), the last one held :data:`HOLD_END_S`. Prints "wrote PATH (N frames,
     W×H)", or one line on stderr.
     """
-    import tempfile
-
-    from PySide6.QtCore import QSettings
-
     from guiapp.core.atomic import check_output_path
     from guiapp.core.demo.reader import read_demo
     from guiapp.core.errors import GuiappError
     from guiapp.core.video import VideoWriter, video_kind
     from guiapp.ui.export.clips import wait_for
     from guiapp.ui.export.render import frame_rgb, widget_image
-    from guiapp.ui.main_window import MainWindow
     from guiapp.ui.replay.driver import replay_steps, update_shown
-    from guiapp.ui.window_paths import WindowPaths
 
-    app = application()
-    with tempfile.TemporaryDirectory(prefix="guiapp-") as scratch:
-        store = QSettings(str(Path(scratch) / "clip.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(model, settings=store, paths=WindowPaths.from_environment())
-        window.never_trust()
+    with offscreen_window(model) as (app, window):
         try:
             video_kind(out_path)
             check_output_path(out_path, force=overwrite)
@@ -251,9 +252,5 @@ def replay_video(demo_path: Path, out_path: Path, size: tuple[int, int] = DEFAUL
         except GuiappError as exc:
             print(f"guiapp: {exc}", file=sys.stderr)
             return 2
-        finally:
-            window.shutdown()
-            window.hide()
-            window.deleteLater()
     print(f"wrote {out_path} ({frames} frames, {width}×{height})")
     return 0

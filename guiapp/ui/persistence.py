@@ -20,7 +20,15 @@ from PySide6.QtGui import QScreen
 
 from guiapp.core.live.layer_picture import PER_MAP, SHARED
 from guiapp.ui.layout import COLUMN_WIDTHS, default_geometry, usable_columns, usable_geometry
-from guiapp.ui.settings import COLUMNS, GEOMETRY, Settings, forget_layout, load_settings, save_settings
+from guiapp.ui.settings import (
+    COLUMNS,
+    GEOMETRY,
+    Settings,
+    column_widths,
+    forget_layout,
+    load_settings,
+    save_settings,
+)
 
 if TYPE_CHECKING:
     from guiapp.ui.main_window import MainWindow
@@ -78,7 +86,7 @@ class Persistence:
         """This screen's geometry and columns, else the ones saved for every screen (earlier versions)."""
         key = _key_of(window.screen())
         geometry = self.store.value(f"{key}/{GEOMETRY}")
-        columns = _widths(self.store.value(f"{key}/{COLUMNS}"))
+        columns = column_widths(self.store.value(f"{key}/{COLUMNS}"))
         if isinstance(geometry, QByteArray):
             return geometry, columns
         return self.settings.geometry, columns or self.settings.columns
@@ -129,18 +137,6 @@ def _fits(saved: list[QRect], window: MainWindow) -> bool:
     available = window.screen().availableGeometry()
     return fits_screen(window.frameGeometry(), available) and all(
         rect.width() <= available.width() and rect.height() <= available.height() for rect in saved)
-
-
-def _widths(value: object) -> tuple[int, ...] | None:
-    """Column widths as a settings file gives them back (a list of strings from an INI file), if usable."""
-    items = value if isinstance(value, list) else [value]
-    if value is None or not all(isinstance(item, (str, int)) and not isinstance(item, bool) for item in items):
-        return None
-    try:
-        sizes = tuple(int(item) for item in items)
-    except (ValueError, OverflowError):
-        return None
-    return sizes if usable_columns(sizes) else None
 
 
 def designed_geometry(window: MainWindow) -> None:

@@ -58,15 +58,7 @@ def load_settings(store: QSettings) -> Settings:
         return value if isinstance(value, QByteArray) else None
 
     def widths(key: str) -> tuple[int, ...] | None:
-        value = store.value(key)  # an INI file gives "330, 640, 560" back as ["330", "640", "560"]
-        items = value if isinstance(value, list) else [value]
-        if not all(isinstance(item, (str, int)) and not isinstance(item, bool) for item in items):
-            return None
-        try:
-            sizes = tuple(int(item) for item in items)
-        except (ValueError, OverflowError):
-            return None
-        return sizes if usable_columns(sizes) else None
+        return column_widths(store.value(key))
 
     return Settings(
         pen_width=number("pen_width", DEFAULT_PEN_WIDTH, MIN_PEN_WIDTH, MAX_PEN_WIDTH),
@@ -75,6 +67,19 @@ def load_settings(store: QSettings) -> Settings:
         geometry=blob(GEOMETRY),
         columns=widths(COLUMNS),
     )
+
+
+def column_widths(value: object) -> tuple[int, ...] | None:
+    """The live page's column widths as a settings file gives them back, if usable (an INI file gives
+    "330, 640, 560" back as ["330", "640", "560"]; anything else a stranger wrote is None)."""
+    items = value if isinstance(value, list) else [value]
+    if value is None or not all(isinstance(item, (str, int)) and not isinstance(item, bool) for item in items):
+        return None
+    try:
+        sizes = tuple(int(item) for item in items)
+    except (ValueError, OverflowError):
+        return None
+    return sizes if usable_columns(sizes) else None
 
 
 def save_settings(store: QSettings, settings: Settings) -> None:

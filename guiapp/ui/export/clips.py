@@ -10,13 +10,11 @@ says when that step is wholly on screen, and a widget to grab. Each frame is wri
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from guiapp.core.atomic import check_output_path
@@ -108,9 +106,7 @@ def history_video(history_dir: Path | str, out_path: Path | str, size: tuple[int
     the live page shows MNIST test digit ``sample``. Prints "wrote PATH (N frames, W×H)", or one line on stderr.
     """
     from guiapp.core.training.history import TrainingHistory
-    from guiapp.ui.app import application
-    from guiapp.ui.main_window import MainWindow
-    from guiapp.ui.window_paths import WindowPaths
+    from guiapp.ui.offscreen import offscreen_window
 
     out_path = Path(out_path)
     try:  # before any window: the name, an existing file, the history
@@ -123,12 +119,7 @@ def history_video(history_dir: Path | str, out_path: Path | str, size: tuple[int
         print(f"guiapp: {exc}", file=sys.stderr)
         return 2
     width, height = size or DEFAULT_SIZE
-    app = application()
-    with tempfile.TemporaryDirectory(prefix="guiapp-") as scratch:
-        # A clip is not a session: it neither reads nor changes the user's saved layout.
-        store = QSettings(str(Path(scratch) / "clip.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(model, settings=store, paths=WindowPaths.from_environment())
-        window.never_trust()
+    with offscreen_window(model) as (app, window):
         try:
             if present:  # presentation mode's theme and type, at the size asked (not full screen)
                 window.presentation.go_full_screen = False
@@ -151,9 +142,5 @@ def history_video(history_dir: Path | str, out_path: Path | str, size: tuple[int
         except GuiappError as exc:
             print(f"guiapp: {exc}", file=sys.stderr)
             return 2
-        finally:
-            window.shutdown()
-            window.hide()
-            window.deleteLater()
     print(f"wrote {out_path} ({frames} frames, {w}×{h})")
     return 0

@@ -131,3 +131,13 @@ def test_titles_are_not_checked_when_the_caller_does_not_say_which_exist(tmp_pat
     demo = read_demo(_write(tmp_path, _event({"t": 2, "kind": "page", "title": "Slides"})))
     assert demo.events[-1] == ev.PageEvent(2.0, "Slides")
     assert demo_to_json(demo)["events"][-1] == {"t": 2.0, "kind": "page", "title": "Slides"}
+
+
+def test_the_shipped_demo_reads_whole():
+    """resources/demo_seven.json: a 7 drawn in one stroke, the Why tab explaining 1, a map clicked, a test digit."""
+    from guiapp import paths
+
+    demo = read_demo(paths.RESOURCES_DIR / "demo_seven.json", ("Live network",), ("Why", "Selected map"))
+    kinds = [type(event) for event in demo.events]
+    assert kinds.count(ev.StrokeEvent) == 1 and ev.ClassEvent in kinds and ev.MapEvent in kinds
+    assert 10 < demo.duration < 20
