@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from guiapp.ui.export import install as install_export
+from guiapp.ui.export.clip_actions import install as install_clips
 from guiapp.ui.help import install as install_help
 from guiapp.ui.menus import WindowMenus, make_action
 from guiapp.ui.presentation import Presentation
@@ -37,7 +38,7 @@ def build_menus(window: MainWindow) -> WindowMenus:
     window.presentation = Presentation(window)
     help_actions = install_help(window)
     export_actions = install_export(window)
-    demo_actions = install_demos(window)
+    demo_actions = install_demos(window) + install_clips(window)
     return WindowMenus(window, window.live_page.canvas, window.files.actions, window.load_model,
                        window.models.open_dialog, window.step_sample, window.pages.setCurrentIndex,
                        picture_actions=picture_actions, model_extras=[class_names],

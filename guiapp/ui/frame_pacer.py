@@ -37,6 +37,8 @@ class FramePacer(QObject):
         self._widget = widget  # whose screen sets the refresh rate
         self._waiting: Update | None = None
         self.last_frame_time = 0.0  # perf_counter() when the last frame began to be shown
+        self.lateness = 0.0  # how late the last frame began, seconds: the GUI thread was busy (painting, …)
+        self._due = 0.0
         self.frames_shown = self.results_dropped = 0
         self.moving = False  # the pointer is drawing: deferred work waits
         self._frame_timer = QTimer(self)
@@ -61,8 +63,10 @@ class FramePacer(QObject):
             self.results_dropped += 1  # computed, overtaken before its frame: never painted
         self._waiting = result
         if not self._frame_timer.isActive():
-            wait = self.last_frame_time + self.frame_interval - time.perf_counter()
-            self._frame_timer.start(max(0, math.ceil(wait * 1000)))
+            now = time.perf_counter()
+            wait = max(0, math.ceil((self.last_frame_time + self.frame_interval - now) * 1000))
+            self._due = now + wait / 1000
+            self._frame_timer.start(wait)
 
     def moved(self) -> None:
         """The drawing changed: the pointer moves until it rests."""
@@ -88,6 +92,7 @@ class FramePacer(QObject):
         if result is None:
             return
         self.last_frame_time = time.perf_counter()
+        self.lateness = max(0.0, self.last_frame_time - self._due)
         self.frames_shown += 1
         self.frameDue.emit(result)
 

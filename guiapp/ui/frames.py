@@ -1,10 +1,11 @@
 """Each frame to every feature in sight, and what the window gives up first when the host is loaded.
 
 The live page (canvas, maps, probabilities) is what the audience watches: it gets every frame the
-:class:`~guiapp.ui.frame_pacer.FramePacer` lets through. The tabs beside it are out of that focus: when
-a frame costs more than half a display refresh (a video call keeping a core busy, a slow host), they are
-shown at most every :data:`SIDE_EVERY_S` while the pen moves, and always the newest update once it rests.
-So under load the tabs repaint less often before a single live frame is late.
+:class:`~guiapp.ui.frame_pacer.FramePacer` lets through. The tabs beside it are out of that focus: once
+frames run late while the pen moves — a frame's own work plus how late it began (the GUI thread busy
+painting the last one) above half a display refresh: a video call keeping a core busy, a slow host —
+they are shown at most every :data:`SIDE_EVERY_S` until the pen rests, and then the newest update.
+So under load the tabs repaint less often before the live panels do.
 """
 
 from __future__ import annotations
@@ -31,18 +32,22 @@ class FrameBudget:
     def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self._clock = clock
         self.focus_cost = self.side_cost = 0.0  # running estimates of each part of a frame's cost, seconds
+        self.lateness = 0.0  # running estimate of how late frames begin, seconds
+        self.shedding = False  # the tabs give way until the pen rests
         self._side_at = -1e9  # when the side features were last shown
         self.owed = False  # a frame was kept from them: they get the newest at rest
         self.side_frames = self.side_skipped = 0
 
     def loaded(self, interval: float) -> bool:
         """Frames cost more than :data:`LATE_SHARE` of a refresh of ``interval`` seconds."""
-        return self.focus_cost + self.side_cost > LATE_SHARE * interval
+        return self.focus_cost + self.side_cost + self.lateness > LATE_SHARE * interval
 
     def side_due(self, moving: bool, interval: float) -> bool:
         """Whether the features out of focus are shown this frame."""
         now = self._clock()
-        if moving and self.loaded(interval) and now - self._side_at < SIDE_EVERY_S:
+        # Once loaded, until the pen rests: giving way makes frames cheap again, which is not the load gone.
+        self.shedding = moving and (self.shedding or self.loaded(interval))
+        if self.shedding and now - self._side_at < SIDE_EVERY_S:
             self.owed = True
             self.side_skipped += 1
             return False
@@ -51,9 +56,11 @@ class FrameBudget:
         self.side_frames += 1
         return True
 
-    def spent(self, focus: float, side: float | None) -> None:
-        """A frame took ``focus`` seconds to show on the live page and ``side`` on the others (None: not shown)."""
+    def spent(self, focus: float, side: float | None, late: float = 0.0) -> None:
+        """A frame took ``focus`` seconds to show on the live page and ``side`` on the others (None: not shown),
+        and began ``late`` seconds after its time."""
         self.focus_cost = _smoothed(self.focus_cost, focus)
+        self.lateness = _smoothed(self.lateness, late)
         if side is not None:
             self.side_cost = _smoothed(self.side_cost, side)
 
@@ -65,13 +72,15 @@ def _smoothed(estimate: float, seconds: float) -> float:
 class FrameDispatch:
     """Shows updates on the features: the live page (first) always, the others as :class:`FrameBudget` allows.
 
-    ``features``: the window's features, the live page first; ``interval()``: seconds per display refresh.
+    ``features``: the window's features, the live page first; ``interval()``: seconds per display refresh;
+    ``lateness()``: how late the frame being shown began (the pacer's).
     """
 
     def __init__(self, features: Sequence[Feature], interval: Callable[[], float],
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 clock: Callable[[], float] = time.perf_counter, lateness: Callable[[], float] = lambda: 0.0) -> None:
         self._features = features
         self._interval = interval
+        self._lateness = lateness
         self._clock = clock
         self.budget = FrameBudget(clock)
 
@@ -85,7 +94,7 @@ class FrameDispatch:
             for feature in side:
                 feature.show_update(update, moving)
             side_seconds = self._clock() - middle
-        self.budget.spent(middle - start, side_seconds)
+        self.budget.spent(middle - start, side_seconds, self._lateness())
 
     def rest(self, update: Update | None) -> None:
         """The pointer rests: features kept from a frame get the newest; every feature does its deferred work."""

@@ -83,7 +83,8 @@ class MainWindow(QMainWindow, WindowFacade):
             door.features.append(feature)
             (self.pages if feature.is_page else self.live_page.tabs).addTab(feature.widget, feature.title)
         self.setCentralWidget(self.pages)
-        self.frames = FrameDispatch(door.features, lambda: self.live.pacer.frame_interval)
+        self.frames = FrameDispatch(door.features, lambda: self.live.pacer.frame_interval,
+                                    lateness=lambda: self.live.pacer.lateness)
 
         # ---------------------------------------------------------------- menus, files, status bar
         canvas = self.live_page.canvas

@@ -203,25 +203,20 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
     return 0
 
 
-REPLAY_FPS = 15.0  # a replay's clip: smooth enough for a stroke, small enough for a slide
-HOLD_END_S = 1.0  # the last frame held this long: the answer stays readable
-
-
-def replay_video(demo_path: Path, out_path: Path, size: tuple[int, int] = DEFAULT_SIZE, fps: float = REPLAY_FPS,
+def replay_video(demo_path: Path, out_path: Path, size: tuple[int, int] = DEFAULT_SIZE, fps: float = 15.0,
                  *, model: Path | None = None, overwrite: bool = False, present: bool = False) -> int:
     """Replay the demo at ``demo_path`` offscreen, recomputing every step, to a GIF or MP4; an exit code.
 
     The clip keeps the recording's timing: a frame every 1/``fps`` s of it (pointer moves faster than that are
-    played and computed, not filmed), the last one held :data:`HOLD_END_S`. Prints "wrote PATH (N frames,
+    played and computed, not filmed), the last one held a second
+    (:func:`~guiapp.ui.export.clips.film_demo`). Prints "wrote PATH (N frames,
     W×H)", or one line on stderr.
     """
     from guiapp.core.atomic import check_output_path
     from guiapp.core.demo.reader import read_demo
     from guiapp.core.errors import GuiappError
-    from guiapp.core.video import VideoWriter, video_kind
-    from guiapp.ui.export.clips import wait_for
-    from guiapp.ui.export.render import frame_rgb, widget_image
-    from guiapp.ui.replay.driver import replay_steps, update_shown
+    from guiapp.core.video import video_kind
+    from guiapp.ui.export.clips import film_demo, wait_for
 
     with offscreen_window(model) as (app, window):
         try:
@@ -232,23 +227,8 @@ def replay_video(demo_path: Path, out_path: Path, size: tuple[int, int] = DEFAUL
             fit(app, window, size, present)
             if not wait_for(lambda: window.inspector is not None or window.model_error is not None):
                 raise GuiappError("the model did not load in time; no clip written")
-            with VideoWriter(out_path, fps, overwrite=overwrite) as video:
-                last = None
-                for step in replay_steps(window, demo, name=str(demo_path), stroke_points=True):
-                    if not wait_for(lambda: update_shown(window)):
-                        raise GuiappError(f"{demo_path}: step {step.index + 1} was not shown in time; no clip written")
-                    due = int(step.time * fps)  # the frame this step falls in
-                    if last is not None and video.frames > due and step.index + 1 < step.count:
-                        continue  # a frame of this moment is written: the next one films the newer state
-                    for _ in range(3):
-                        app.processEvents()
-                    while last is not None and video.frames < due:
-                        video.add(last)  # the recording paused: the picture stays
-                    last = frame_rgb(widget_image(window, 1))
-                    video.add(last)
-                for _ in range(round(HOLD_END_S * fps) if last is not None else 0):
-                    video.add(last)
-            frames, (width, height) = video.frames, video.size or (0, 0)
+            frames, (width, height) = film_demo(window, demo, out_path, fps, name=str(demo_path),
+                                                overwrite=overwrite)
         except GuiappError as exc:
             print(f"guiapp: {exc}", file=sys.stderr)
             return 2

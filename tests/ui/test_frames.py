@@ -85,3 +85,21 @@ def test_the_budget_follows_the_cost_as_the_load_goes():
     for _ in range(20):
         budget.spent(0.001, 0.001)
     assert not budget.loaded(INTERVAL)
+
+
+def test_frames_that_begin_late_shed_the_tabs_until_the_pen_rests():
+    """Painting is not in a frame's own cost: a frame beginning late (the GUI thread busy painting the last)
+    says the host is loaded too; once shedding, cheap frames do not end it — the pen resting does."""
+    clock = Clock()
+    late = {"s": 0.012}
+    focus, side = Recorder(clock, 0.0005), Recorder(clock, 0.0005)
+    dispatch = FrameDispatch([focus, side], lambda: INTERVAL, clock, lateness=lambda: late["s"])
+    for frame in range(30):
+        clock.now = frame * INTERVAL
+        dispatch.show(frame, True)
+        late["s"] = 0.0  # after the first late frame, every frame is on time and cheap
+    assert len(focus.shown) == 30 and len(side.shown) < 10
+    assert dispatch.budget.shedding
+    dispatch.rest("newest")
+    dispatch.show("at rest", False)
+    assert not dispatch.budget.shedding and side.shown[-1] == ("at rest", False)

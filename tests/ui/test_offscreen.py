@@ -9,7 +9,8 @@ import pytest
 
 from guiapp.core.demo import events as ev
 from guiapp.core.demo.writer import save_demo
-from guiapp.ui.offscreen import HOLD_END_S, replay_video, take_screenshot
+from guiapp.ui.export.clips import HOLD_END_S
+from guiapp.ui.offscreen import replay_video, take_screenshot
 
 FPS = 10.0
 

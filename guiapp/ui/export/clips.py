@@ -23,6 +23,7 @@ from guiapp.core.video import DEFAULT_FPS, VideoWriter, video_kind
 from guiapp.ui.export.render import frame_rgb, widget_image
 
 if TYPE_CHECKING:
+    from guiapp.core.demo.events import Demo
     from guiapp.ui.main_window import MainWindow
 
 T = TypeVar("T")
@@ -68,6 +69,42 @@ def record_frames(window: QWidget, steps: Iterable[T], wait_until: Callable[[T],
             video.add(frame_rgb(widget_image(target, scale)))
     assert video.size is not None
     return video.frames, video.size
+
+
+REPLAY_FPS = 15.0  # a replay's clip: smooth enough for a stroke, small enough for a slide
+HOLD_END_S = 1.0  # the last frame held this long: the answer stays readable
+
+
+def film_demo(window: MainWindow, demo: Demo, out_path: Path | str, fps: float = REPLAY_FPS, *, name: str = "demo",
+              overwrite: bool = False, cancelled: Callable[[], bool] = lambda: False) -> tuple[int, tuple[int, int]]:
+    """Replay ``demo`` in ``window`` — every answer recomputed — filming the window to ``out_path`` (.gif or .mp4,
+    atomically); (frames, (width, height)) as written.
+
+    The clip keeps the recording's timing: a frame every 1/``fps`` s of it (pointer moves faster than that are
+    played and computed, not filmed), the last held :data:`HOLD_END_S`. ``cancelled()`` is asked at every
+    step: True ends it with no clip. A step never shown, or a model missing, is one line (GuiappError).
+    """
+    from guiapp.ui.replay.driver import replay_steps, update_shown
+
+    app = QApplication.instance()
+    with VideoWriter(out_path, fps, overwrite=overwrite) as video:
+        last = None
+        for step in replay_steps(window, demo, name=name, stroke_points=True):
+            if not wait_for(lambda: update_shown(window) or cancelled()) or cancelled():
+                raise GuiappError(f"{name}: step {step.index + 1} " + (
+                    "was not shown in time" if not cancelled() else "— filming cancelled") + "; no clip written")
+            due = int(step.time * fps)  # the frame this step falls in
+            if last is not None and video.frames > due and step.index + 1 < step.count:
+                continue  # a frame of this moment is written: the next one films the newer state
+            for _ in range(3):
+                app.processEvents()
+            while last is not None and video.frames < due:
+                video.add(last)  # the recording paused: the picture stays
+            last = frame_rgb(widget_image(window, 1))
+            video.add(last)
+        for _ in range(round(HOLD_END_S * fps) if last is not None else 0):
+            video.add(last)
+    return video.frames, video.size or (0, 0)
 
 
 def snapshot_steps(window: MainWindow, count: int) -> Iterator[tuple[object, int]]:
