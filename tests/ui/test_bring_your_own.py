@@ -18,6 +18,7 @@ from PIL import Image
 from guiapp.cli import main
 from guiapp.core.live.live_update import PictureInput
 from tests.models import GREY_28, GREY_40x32, RGB_32, RGB_64x48, make_model
+from tests.ui.conftest import settled
 from tests.ui.conftest import MODEL_TIMEOUT_MS, draw, line
 
 MODELS = {  # name: (input shape, classes, rescaling inside)
@@ -78,8 +79,8 @@ def test_every_panel_for_a_generated_model_and_predict_agrees(qtbot, store, wind
         assert window.open_picture(picture)
         shown = window.canvas.drawing
         assert isinstance(shown, PictureInput)
-        qtbot.waitUntil(lambda: window.last_update is not None and window.last_update.drawing is shown,
-                        timeout=MODEL_TIMEOUT_MS)
+        # settled: at rest, so every tab (the trace's below) holds this picture's update too
+        qtbot.waitUntil(lambda: settled(window) and window.last_update.drawing is shown, timeout=MODEL_TIMEOUT_MS)
         result = window.last_update.result
         assert result.image.shape == inspector.image_shape
         assert result.probabilities.shape == (classes,)

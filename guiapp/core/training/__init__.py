@@ -3,5 +3,5 @@
 # The package's modules; each names what it exports in its own __all__.
 __all__ = [
     "callbacks", "data", "drawn_data", "evaluation", "history", "history_writer", "pace", "pendigits",
-    "presets", "trainer_messages", "trainer_process", "training", "warm_trainer",
+    "prepared", "presets", "trainer_messages", "trainer_process", "training", "warm_trainer",
 ]

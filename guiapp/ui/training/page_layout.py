@@ -59,7 +59,8 @@ class PageLayout:
             self._column.addWidget(self.settings)
             self._column.addWidget(self.controls)
             self._column.addWidget(self.curves, 1)
-            self.tabs.setParent(None)
+            self._column.removeWidget(self.tabs)
+            self.tabs.hide()  # kept a child of the column: never a window of its own
             self.kernel_scroll.takeWidget()
             self.kernels.setMinimumHeight(0)
             self.kernels.setMaximumHeight(QWIDGETSIZE_MAX)

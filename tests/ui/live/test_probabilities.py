@@ -84,7 +84,12 @@ def test_a_blank_canvas_gets_no_number_over_its_bars(view):
 
 
 def test_the_values_axis_keeps_room_for_one_hundred_percent(view):
-    assert view._plot.getAxis("left").fixedWidth == VALUE_AXIS_PX
+    # At least the designed width, and "100%" whole in the type shown (zoomed or the projector's: wider)
+    assert view._plot.getAxis("left").fixedWidth >= max(VALUE_AXIS_PX, view.fontMetrics().horizontalAdvance("100%"))
+    font = view.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    view.setFont(font)
+    assert view._plot.getAxis("left").fixedWidth >= view.fontMetrics().horizontalAdvance("100%") + 10
     view.set_class_names(tuple(f"class_{i}" for i in range(12)))
     assert view._plot.getAxis("left").fixedWidth > VALUE_AXIS_PX  # the names' side, when bars lie down
 
