@@ -2,6 +2,6 @@
 
 # The package's modules; each names what it exports in its own __all__.
 __all__ = [
-    "callbacks", "data", "drawn_data", "evaluation", "history", "history_writer", "pace", "pendigits",
-    "prepared", "presets", "trainer_messages", "trainer_process", "training", "warm_trainer",
+    "calibration", "callbacks", "data", "drawn_data", "evaluation", "history", "history_writer", "pace", "pendigits",
+    "prepared", "presets", "trainer_messages", "trainer_process", "training", "warm_trainer", "writer_order",
 ]
