@@ -4,23 +4,11 @@ the status bar; a bad demo is one line and no clip."""
 from __future__ import annotations
 
 import imageio.v3 as iio
-import pytest
 
 from guiapp.core.demo import events as ev
 from guiapp.core.demo.writer import save_demo
 from guiapp.core.training.history import TrainingHistory
 from guiapp.ui.export.clip_actions import ClipActions
-
-
-@pytest.fixture(scope="module")
-def history(tmp_path_factory, small_npz):
-    from guiapp.core.training.data import load_mnist_npz
-    from guiapp.core.training.training import TrainingConfig, train
-
-    folder = tmp_path_factory.mktemp("clip") / "h"
-    train(load_mnist_npz(small_npz), folder.parent / "m.keras", TrainingConfig(epochs=1, batch_size=64),
-          history=folder)
-    return folder
 
 
 def _clips(window) -> ClipActions:

@@ -42,17 +42,6 @@ def test_a_step_never_shown_is_one_line_and_no_clip(label, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory, small_npz):
-    from guiapp.core.training.data import load_mnist_npz
-    from guiapp.core.training.training import TrainingConfig, train
-
-    folder = tmp_path_factory.mktemp("clip") / "h"
-    train(load_mnist_npz(small_npz), folder.parent / "m.keras", TrainingConfig(epochs=1, batch_size=64),
-          history=folder)
-    return folder
-
-
 @pytest.mark.parametrize("suffix", [".gif", ".mp4"])
 def test_a_training_history_renders_one_frame_per_snapshot(history, tmp_path, capsys, suffix):
     snapshots = len(TrainingHistory.open(history).snapshots)
