@@ -5,7 +5,9 @@ A model with up to ``SHOWN`` classes gets a bar per class in class order. With m
 drawn, largest first, and the rest are summed in one line. Digits stand under upright
 bars; names (any longer than ``BIG_NAME_CHARS``, or more than ``SHOWN`` classes) would
 collide there, so they get lying bars, one name per row. A blank canvas is no answer: its bars are drawn
-but no number stands over them (a lone "12" above an empty chart reads as a prediction).
+but no number stands over them (a lone "12" above an empty chart reads as a prediction). An answer under
+the measured threshold (guiapp/core/live/unsure.py) is said in words under the big one: "unsure — 4 or 9?",
+on a line whose room is kept when it is hidden, so the layout does not jump as the answer firms up.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from guiapp.core.live.live_update import NAN_ANSWER, computes_nan
+from guiapp.core.live.unsure import unsure_pair
 from guiapp.core.model.inference import InferenceResult, Inspector
+from guiapp.ui.live.unsure_line import UnsureLine
 from guiapp.ui.plotting import HIGHLIGHT
 
 SHOWN = 10  # bars drawn at most
@@ -77,6 +81,7 @@ class ProbabilityView(QWidget):
         self._confidence = QLabel("draw a digit")
         self._confidence.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._confidence.setWordWrap(True)  # "the model computes NaN for this input" in the top label's column
+        self._unsure = UnsureLine()  # "unsure — 4 or 9?" when the top class is under UNSURE_BELOW
         self._rest = QLabel("")  # the classes without a bar, summed
         self._rest.setObjectName("other_classes")
         self._plot = pg.PlotWidget()
@@ -99,9 +104,10 @@ class ProbabilityView(QWidget):
         heading = QLabel("<b>Prediction</b> (bars:&nbsp;%)")
         heading.setWordWrap(True)  # two lines in a narrow column, so the bars keep the width
         side.addWidget(heading)
-        self._side = (heading, self._top, self._confidence)
+        self._side = (heading, self._top, self._confidence, self._unsure)
         side.addWidget(self._top, 1)
         side.addWidget(self._confidence)
+        side.addWidget(self._unsure)
         plot_column = QVBoxLayout()
         plot_column.addWidget(self._plot, 1)
         plot_column.addWidget(self._rest)
@@ -215,13 +221,19 @@ class ProbabilityView(QWidget):
         """The class names under the bars, left to right (in full)."""
         return [self.class_names[c] for c in self.shown]
 
-    def _show_top(self, text: str, confidence: str) -> None:
+    def _show_top(self, text: str, confidence: str, pair: tuple[int, int] | None = None) -> None:
         if text != self._top.text():
             size = BIG_FONT_PX if len(text) <= BIG_NAME_CHARS else SMALL_FONT_PX
             self._top.setStyleSheet(f"font-size: {size}px; font-weight: bold; color: {HIGHLIGHT};")
             self._top.setText(text)
         if confidence != self._confidence.text():
             self._confidence.setText(confidence)
+        self._unsure.say((self.class_names[pair[0]], self.class_names[pair[1]]) if pair else None)
+
+    @property
+    def unsure_text(self) -> str:
+        """The words under the answer when the network is unsure; "" when they are hidden."""
+        return self._unsure.shown_text
 
     @property
     def confidence_text(self) -> str:
@@ -261,7 +273,7 @@ class ProbabilityView(QWidget):
         if blank:
             self._show_top("–", "draw something")
         else:
-            self._show_top(self.class_names[top], f"{probs[top]:.1%} sure")
+            self._show_top(self.class_names[top], f"{probs[top]:.1%} sure", unsure_pair(probs))
 
     def _show_nan(self) -> None:
         """No answer, no bars: an argmax over NaN would name class 0, "nan% sure"."""

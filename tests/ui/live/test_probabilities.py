@@ -5,8 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from guiapp import paths
+from guiapp.core.drawing.stroke_file import load_drawing
+
 from guiapp.core.model.inference import InferenceResult
 from guiapp.ui.live.probabilities import VALUE_AXIS_PX, ProbabilityView, shown_classes
+from guiapp.ui.plotting import HIGHLIGHT
+from tests.conftest import TEST_DATA
 
 
 def _result(probabilities, image=None):
@@ -100,3 +105,55 @@ def test_a_narrow_view_gives_its_bars_the_values_axis_room(view, qtbot):
     qtbot.waitUntil(lambda: not view._plot.getAxis("left").isVisible())
     view.resize(330, 130)
     qtbot.waitUntil(lambda: view._plot.getAxis("left").isVisible())
+
+
+def test_an_unsure_answer_is_said_in_words_naming_the_runner_up(view):
+    probabilities = np.full(10, 0.05 / 8)
+    probabilities[4], probabilities[9] = 0.55, 0.40
+    view.show_result(_result(probabilities))
+    assert view.top_text == "4" and view.unsure_text == "unsure — 4 or 9?"
+    view.show_result(_result(np.eye(10)[7] * 0.98 + 0.002))  # 0.982: clear
+    assert view.unsure_text == "" and view._unsure.isHidden()
+    view.show_result(_result(probabilities))
+    view.show_result(_result(probabilities, image=np.zeros((28, 28), np.float32)))  # blank: no answer to doubt
+    assert view.unsure_text == ""
+    view.show_result(_result(probabilities))
+    view.show_result(_result(np.full(10, np.nan)))
+    assert view.unsure_text == ""
+
+
+def test_the_unsure_line_follows_class_names_and_keeps_its_room(view, qtbot):
+    view.set_class_names(("cat", "dog", "owl"))
+    view.resize(320, 180)
+    view.show()
+    qtbot.waitUntil(view.isVisible)
+    view.show_result(_result([0.05, 0.05, 0.9]))
+    qtbot.wait(10)
+    assert view.unsure_text == ""
+    sure = [label.geometry() for label in (view._top, view._confidence, view._unsure)]
+    view.show_result(_result([0.3, 0.2, 0.5]))
+    assert view.unsure_text == "unsure — owl or cat?"
+    assert view._unsure.palette().color(view._unsure.foregroundRole()).name() != HIGHLIGHT
+    qtbot.wait(10)
+    assert [label.geometry() for label in (view._top, view._confidence, view._unsure)] == sure  # nothing moves
+    view.show_result(_result([0.05, 0.9, 0.05]))
+    assert view.top_text == "dog" and view.unsure_text == ""
+
+
+def test_the_window_says_unsure_on_a_four_that_could_be_a_nine_and_not_on_a_clear_four(qtbot, window):
+    from tests.ui.conftest import wait_settled
+
+    # A 4 whose top is closed by a curve (tests/data/ambiguous_four.json): the shipped model splits it about
+    # 55/45 between 4 and 9, well under the threshold of 0.7 whichever side wins.
+    window.canvas.load_drawing(load_drawing(TEST_DATA / "ambiguous_four.json"))
+    wait_settled(qtbot, window)
+    view = window.probabilities
+    assert window.last_result.probabilities.max() < 0.65
+    assert view.unsure_text in ("unsure — 4 or 9?", "unsure — 9 or 4?")
+    assert view._unsure.isVisible()
+    assert window.open_drawing(paths.RESOURCES_DIR / "drawn_four.json")
+    wait_settled(qtbot, window)
+    assert view.top_text == "4" and view.unsure_text == "" and not view._unsure.isVisible()
+    window.canvas.clear()
+    wait_settled(qtbot, window)
+    assert view.top_text == "–" and view.unsure_text == ""
