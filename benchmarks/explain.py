@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 from calibration import calibration_line
-from harness import BusyCores, PaintWatcher, describe, recorded_drawings, stats_ms
+from harness import BusyCores, PaintWatcher, describe, idle_until, recorded_drawings, stats_ms, wait_until
 from live_loop import measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,18 +160,18 @@ def _open_why_once(model: Path, idle_s: float, baseline: bool, scratch: Path) ->
         window = MainWindow(model, settings=QSettings(str(scratch / "first.ini"), QSettings.Format.IniFormat))
         window.resize(1560, 940)
         window.show()
-        _until(app, lambda: window.inspector is not None)
+        wait_until(app, lambda: window.inspector is not None)
         window.open_drawing(ROOT / "resources" / "drawn_seven.json")
-        _until(app, lambda: window.last_update is not None and window.last_update.result.predicted == 7)
-        _until(app, lambda: not window.live.moving)  # the 7 has come to rest (its at-rest pass asked)
-        _until(app, lambda: False, idle_s)
+        wait_until(app, lambda: window.last_update is not None and window.last_update.result.predicted == 7)
+        wait_until(app, lambda: not window.live.moving)  # the 7 has come to rest (its at-rest pass asked)
+        idle_until(app, time.perf_counter() + idle_s)
         started = time.perf_counter()
         window.show_why()
         panels = window.why_view.panels
-        _until(app, lambda: panels[GRADIENT].values is not None)
+        wait_until(app, lambda: panels[GRADIENT].values is not None)
         panels[GRADIENT].plot.repaint()  # painted now, as the next pass of the event loop would
         first = time.perf_counter() - started
-        _until(app, lambda: panels[INTEGRATED].values is not None)
+        wait_until(app, lambda: panels[INTEGRATED].values is not None)
         rest = time.perf_counter() - started
         window.shutdown()
         window.deleteLater()
@@ -181,14 +181,6 @@ def _open_why_once(model: Path, idle_s: float, baseline: bool, scratch: Path) ->
     return first, rest
 
 
-def _until(app, condition, timeout_s: float = 120.0) -> bool:
-    end = time.perf_counter() + timeout_s
-    while not condition():
-        if time.perf_counter() > end:
-            return False
-        app.processEvents()
-        time.sleep(0.002)
-    return True
 
 
 def _first_open(model: Path, repeats: int) -> None:
