@@ -19,6 +19,7 @@ so both halves hold the same 30 writers: these are not leave-writers-out figures
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -73,10 +74,17 @@ def mnist_accuracy(model: Path) -> str:
     return "?"
 
 
-def saw_pendigits(inspector: Inspector) -> bool:
-    """Whether the model's card says pendigits digits were among its training data."""
+def saw_pendigits(inspector: Inspector, file: Path) -> bool:
+    """Whether the model's card says this pendigits file's digits were among its training data.
+
+    By content when the card records it (``pendigits_sha256``), else by file name: a model trained on
+    pendigits.tra has not seen the writers of another file."""
     data = (inspector.card or {}).get("training_data") or {}
-    return isinstance(data, dict) and bool(data.get("pendigits_digits"))
+    if not isinstance(data, dict) or not data.get("pendigits_digits"):
+        return False
+    if isinstance(data.get("pendigits_sha256"), str):
+        return data["pendigits_sha256"] == hashlib.sha256(file.read_bytes()).hexdigest()
+    return data.get("pendigits_file") in (None, file.name)
 
 
 def logits_and_probabilities(inspector: Inspector, images: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
@@ -160,7 +168,7 @@ def main() -> int:
         for variant in VARIANTS:
             if variant == PreprocessOptions():
                 logits, probabilities = logits_and_probabilities(inspector, images[variant])
-                calibration[model.name] = (logits, probabilities, saw_pendigits(inspector))
+                calibration[model.name] = (logits, probabilities, saw_pendigits(inspector, args.pendigits))
             else:
                 probabilities = inspector.predict_probabilities(images[variant])
             predicted = probabilities.argmax(axis=1)

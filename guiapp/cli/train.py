@@ -4,6 +4,7 @@ sized for a demo (``--preset quick``: under a minute)."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from guiapp.core.atomic import CommittedInterrupt, Terminated, terminate_as_inte
 from guiapp.core.errors import ArchitectureError, GuiappError, file_problem
 from guiapp.core.training.callbacks import TrainingDiverged
 from guiapp.core.training.data import load_mnist
-from guiapp.core.training.drawn_data import drawings_training_data
+from guiapp.core.training.drawn_data import Augmentation, drawings_training_data
 from guiapp.core.training.history import holds_history
 from guiapp.core.training.history_writer import check_history_output
 from guiapp.core.training.pendigits import load_pendigits
@@ -87,6 +88,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                         "rendered through the canvas pipeline with varied pens, --pen-copies times each")
     parser.add_argument("--pen-copies", type=_positive_int, default=4, metavar="K",
                         help="varied renders of each pen-drawn digit (default: %(default)s)")
+    parser.add_argument("--pen-recipe", choices=("writers", "seed"), default="writers",
+                        help="how the pen-drawn digits vary: writers (default) adds slants, smooth bends and the "
+                        "tablet's own 0..100 scaling to seed's pens, sizes, tilts and squeezes")
+    parser.add_argument("--temperature", type=float, default=1.0, metavar="T",
+                        help="beyond the original example: divide the last layer's weights by T once trained, so the "
+                        "probabilities are calibrated (benchmarks/drawn_fold.py fits T on held-out pen digits; "
+                        "default 1: unchanged)")
     parser.add_argument("--init", type=Path, metavar="MODEL",
                         help="start from this trained model's weights (same architecture) instead of random ones")
     parser.add_argument("--out", type=Path, metavar="PATH",
@@ -162,7 +170,7 @@ def config_from_args(args: argparse.Namespace, arch: Architecture) -> TrainingCo
         raise GuiappError(f"--learning-rate must be a positive number, not {rate}")
     return TrainingConfig(architecture=arch.name, epochs=args.epochs or base.epochs,
                           batch_size=args.batch_size or base.batch_size, seed=args.seed, ema=args.ema,
-                          optimizer=optimizer, learning_rate=rate,
+                          optimizer=optimizer, learning_rate=rate, temperature=args.temperature,
                           train_size=args.train_size if args.train_size is not None else base.train_size)
 
 
@@ -179,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
                                       args.init, args.pendigits])
     if args.init is not None:
         check_model_file(args.init, "--init takes a trained .keras model of the same architecture")  # before minutes of loading: a FIFO, a folder or a bomb is one line now
+    if not 0.05 <= args.temperature <= 20.0:  # also refuses nan and inf
+        raise GuiappError(f"--temperature must be from 0.05 to 20, not {args.temperature}")
     if args.augment < 0:
         raise GuiappError(f"--augment must be 0 or more, not {args.augment}")
     pen = load_pendigits(args.pendigits) if args.pendigits else None  # a bad file fails before MNIST loads
@@ -192,9 +202,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"preparing drawn-digit data: {args.augment:,} varied MNIST digits"
               + (f", {len(pen[0]):,} pen-drawn digits × {args.pen_copies}" if pen else ""), file=sys.stderr)
         data, recipe = drawings_training_data(data, args.augment, *(pen or (None, None)),
-                                              pen_copies=args.pen_copies, seed=args.seed)
-        if args.pendigits:
+                                              pen_copies=args.pen_copies, seed=args.seed,
+                                              aug=Augmentation.writers() if args.pen_recipe == "writers"
+                                              else Augmentation())
+        if args.pendigits:  # name and content: a benchmark can tell the digits the model saw from new ones
             recipe["pendigits_file"] = args.pendigits.name
+            recipe["pendigits_sha256"] = hashlib.sha256(args.pendigits.read_bytes()).hexdigest()
     count = training_count(len(data.x_train), config)
     print(f"training {arch.name} on {count:,} images from {data.source} → {out}", file=sys.stderr)
     before = _file_identity(out)

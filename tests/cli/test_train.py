@@ -35,6 +35,8 @@ def test_resolve_architecture_by_name_or_file(tmp_path):
     (["--ema", "1.5"], "--ema must be at least 0 and below 1, not 1.5"),
     (["--learning-rate", "-1"], "--learning-rate must be a positive number, not -1.0"),
     (["--augment", "-2"], "--augment must be 0 or more, not -2"),
+    (["--temperature", "0"], "--temperature must be from 0.05 to 20, not 0.0"),
+    (["--temperature", "nan"], "--temperature must be from 0.05 to 20, not nan"),
 ])
 def test_bad_options_are_one_line_before_any_work(tmp_path, capsys, argv, message):
     code, out, err = _run(capsys, "train", "--out", tmp_path / "m.keras", *argv)
@@ -106,3 +108,23 @@ def test_the_quick_preset_trains_a_slice_from_the_command_line(tmp_path, capsys,
     assert code == 0 and "training mnist_cnn on 768 images" in err  # the slice holds fewer than 12,000
     hyper = json.loads(out.with_suffix(".json").read_text())["hyperparameters"]
     assert (hyper["optimizer"], hyper["batch_size"], hyper["learning_rate"], hyper["epochs"]) == ("Adam", 64, 0.001, 1)
+
+
+def test_a_temperature_is_folded_into_the_last_layer_and_recorded(tmp_path, capsys, small_npz):
+    """--temperature T: the saved last layer is the trained one divided by T; the card says so."""
+    from guiapp.core.model.inference import Inspector
+
+    outs = {t: tmp_path / f"t{t}.keras" for t in ("1", "2.5")}
+    for t, out in outs.items():
+        code, _, _ = _run(capsys, "train", "--data", small_npz, "--epochs", "1", "--train-size", "128",
+                          "--seed", "5", "--temperature", t, "--out", out)
+        assert code == 0
+    plain, cooled = (Inspector.load(out) for out in outs.values())
+    last = plain.layer_names[-1]
+    # the same seed trains the same network; only the last layer differs, by the factor 2.5
+    assert abs(plain.weights[last].kernel).max() > 0
+    assert json.loads(outs["2.5"].with_suffix(".json").read_text())["hyperparameters"]["temperature"] == 2.5
+    assert json.loads(outs["1"].with_suffix(".json").read_text())["hyperparameters"]["temperature"] == 1.0
+    import numpy as np
+    np.testing.assert_allclose(cooled.weights[last].kernel * 2.5, plain.weights[last].kernel, rtol=1e-2, atol=1e-4)
+    np.testing.assert_allclose(cooled.weights[last].bias * 2.5, plain.weights[last].bias, rtol=1e-2, atol=1e-4)

@@ -126,7 +126,23 @@ def describe(card: dict[str, Any] | None) -> str:
     if data.get("pendigits_rendered"):
         parts.append(f"{_count(data['pendigits_rendered'])} renders of {_count(data.get('pendigits_digits'))} "
                      "pen-drawn digits")
-    return f"trained for drawn digits: MNIST + {' + '.join(parts)}; {accuracy}"
+    return f"trained for drawn digits: MNIST + {' + '.join(parts)}; {accuracy}{_pen_figures(card)}"
+
+
+def _pen_figures(card: Mapping[str, Any]) -> str:
+    """'; pen digits it never saw: …' from the card's ``measured`` section, and its folded temperature."""
+    text = ""
+    measured = card.get("measured")
+    pen = measured.get("pen_digits") if isinstance(measured, dict) else None
+    if isinstance(pen, dict):
+        halves, styles = _bounded(pen.get("halves"), 1.0), _bounded(pen.get("styles"), 1.0)
+        if halves is not None and styles is not None and min(halves, styles) >= 0:
+            text += f"; pen digits it never saw: {halves:.1%} (same writers), {styles:.1%} (unseen styles)"
+    hyper = card.get("hyperparameters")
+    t = _bounded(hyper.get("temperature"), 20.0) if isinstance(hyper, dict) else None
+    if t is not None and t > 0 and t != 1.0:
+        text += f"; bars calibrated (temperature {t:.2f})"
+    return text
 
 
 def _count(value: Any) -> str:

@@ -42,6 +42,14 @@ class Augmentation:
     pen_margin: tuple[float, float] = (25.0, 95.0)
     pen_jitter: float = 2.5  # pendigits units (of 100) per point
     pen_aspect: tuple[float, float] = (0.45, 1.1)  # x squeeze: the data lost the writer's proportions
+    pen_slant: float = 0.0  # writers' slant: x shifted by up to ±slant × height above the middle
+    pen_warp: float = 0.0  # a smooth bend of the whole path: up to this many units (of 100) at its peak
+    pen_refill: float = 0.0  # share of varied renders scaled back to fill 0..100, as the tablet data was
+
+    @classmethod
+    def writers(cls) -> "Augmentation":
+        """The recipe for new writers (issue 24): slants, bends and the tablet's own scaling added."""
+        return cls(pen_slant=0.3, pen_warp=6.0, pen_refill=0.5)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -98,6 +106,16 @@ def augment_mnist(images: np.ndarray, rng: np.random.Generator, aug: Augmentatio
     return out
 
 
+def _bend(rng: np.random.Generator, amplitude: float) -> np.ndarray:
+    """(8, 2) offsets that vary smoothly along the path: one random half- to full-wave per axis."""
+    if amplitude <= 0:
+        return np.zeros((8, 2))
+    t = np.linspace(0.0, 1.0, 8)[:, None]
+    cycles = rng.uniform(0.5, 1.0, (1, 2))
+    phase = rng.uniform(0.0, 2 * np.pi, (1, 2))
+    return amplitude * rng.uniform(0.0, 1.0, (1, 2)) * np.sin(2 * np.pi * cycles * t + phase)
+
+
 def render_pendigits(points: np.ndarray, rng: np.random.Generator | None = None,
                      aug: Augmentation = Augmentation()) -> np.ndarray:
     """Pendigits (N, 8, 2) → uint8 (N, 28, 28) through the canvas pipeline; varied when ``rng`` is given."""
@@ -111,7 +129,11 @@ def render_pendigits(points: np.ndarray, rng: np.random.Generator | None = None,
             c, s = np.cos(angle), np.sin(angle)
             centred = xy - 50.0
             centred[:, 0] *= rng.uniform(*aug.pen_aspect)
-            xy = centred @ np.array([[c, s], [-s, c]]) + 50.0
+            centred[:, 0] += rng.uniform(-aug.pen_slant, aug.pen_slant) * centred[:, 1]
+            xy = centred @ np.array([[c, s], [-s, c]]) + 50.0 + _bend(rng, aug.pen_warp)
+            if rng.random() < aug.pen_refill:
+                low, high = xy.min(axis=0), xy.max(axis=0)
+                xy = (xy - low) / np.maximum(high - low, 1e-6) * 100.0
             drawing = pendigit_drawing(xy, margin=rng.uniform(*aug.pen_margin), pen_width=rng.uniform(*aug.pen_width))
         out[i] = np.round(mnist_preprocess(rasterize(drawing)) * 255).astype(np.uint8)
     return out

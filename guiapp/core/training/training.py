@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from guiapp.core.training.prepared import PreparedModel
 
 __all__ = [
-    "DEFAULT_LEARNING_RATES", "OPTIMIZERS", "OUT_HINT", "TrainingConfig", "TrainingResult", "check_output",
+    "DEFAULT_LEARNING_RATES", "OPTIMIZERS", "OUT_HINT", "TrainingConfig", "TrainingResult", "apply_temperature",
+    "check_output",
     "compile_model",
     "keras2_categorical_crossentropy", "make_optimizer", "run_settings", "save_model_and_card", "train",
     "training_count", "training_subset",
@@ -64,6 +65,8 @@ class TrainingConfig:
     optimizer: str = "adadelta"  # one of OPTIMIZERS
     momentum: float = 0.9  # SGD's
     train_size: int | None = None  # None: every training digit; else that many, drawn with the seed
+    temperature: float = 1.0  # ≠ 1: the last Dense layer's weights and bias are divided by it once trained,
+    # so its probabilities are softmax(logits / T) — calibrated (calibration.py) with the architecture unchanged
 
 
 OPTIMIZERS = {"adadelta": "Adadelta", "sgd": "SGD with momentum", "adam": "Adam"}
@@ -225,6 +228,8 @@ def train(
         check_history_output(history, force=force)
     if config.epochs < 1 or config.batch_size < 1:
         raise GuiappError("epochs and batch size must be at least 1")
+    if not 0.05 <= config.temperature <= 20.0:  # calibration.TEMPERATURE_RANGE: beyond it the model is broken
+        raise GuiappError(f"a temperature must be from 0.05 to 20, not {config.temperature}")
     arch = architecture if architecture is not None else get_architecture(config.architecture)
 
     from guiapp.core.model.backend import keras, versions
@@ -269,6 +274,8 @@ def train(
                 keeper.flush()  # the network as built, if the run ended before its second batch
                 writer.wait()
         seconds = time.perf_counter() - started
+        if config.temperature != 1.0:
+            apply_temperature(model, config.temperature)
         test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)
 
         # Save a fresh, uncompiled copy: the shipped file holds no optimizer state.
@@ -309,6 +316,17 @@ def train(
         card_path = card_path_for(out)
         save_model_and_card(clean, card, out)
     return TrainingResult(model_path=out, card_path=card_path, card=card)
+
+
+def apply_temperature(model: Any, temperature: float) -> None:
+    """Divide the model's last Dense layer's kernel and bias by ``temperature`` (calibration.fold_temperature)."""
+    from guiapp.core.training.calibration import fold_temperature
+
+    last = model.layers[-1]
+    weights = last.get_weights()
+    if type(last).__name__ != "Dense" or len(weights) != 2:
+        raise GuiappError(f"a temperature needs a model ending in a Dense layer with a bias, not {type(last).__name__}")
+    last.set_weights(list(fold_temperature(weights[0], weights[1], temperature)))
 
 
 def save_model_and_card(model: Any, card: dict[str, Any], out: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from guiapp.core.live.live_update import NAN_ANSWER, computes_nan
@@ -78,6 +79,11 @@ class ProbabilityView(QWidget):
         self._top.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._top.setWordWrap(True)
         self._top.setMinimumWidth(SIDE_PX[0])
+        big = QFont(self._top.font())
+        big.setPixelSize(BIG_FONT_PX)
+        big.setBold(True)
+        # room for the big digit from the start: the first answer must not move the canvas under the pen
+        self._top.setMinimumHeight(QFontMetrics(big).lineSpacing())
         self._confidence = QLabel("draw a digit")
         self._confidence.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._confidence.setWordWrap(True)  # "the model computes NaN for this input" in the top label's column

@@ -50,3 +50,17 @@ def test_training_data_adds_augmented_and_pen_digits(mnist, pendigits):
     assert recipe["augmentation"] == Augmentation().to_dict()
     _, no_pen = drawings_training_data(small, augmented=1)
     assert "pendigits_rendered" not in no_pen
+
+
+def test_writers_recipe_slants_bends_and_rescales_pen_digits(pendigits):
+    points, _ = pendigits
+    old = render_pendigits(points[:20], np.random.default_rng(4), Augmentation())
+    new = render_pendigits(points[:20], np.random.default_rng(4), Augmentation.writers())
+    assert new.shape == (20, 28, 28) and not np.array_equal(old, new)
+    assert (new.max(axis=(1, 2)) > 200).all()  # still ink, still fitted by the MNIST recipe
+    rows = [np.flatnonzero(d.max(axis=1) > 25) for d in new]
+    cols = [np.flatnonzero(d.max(axis=0) > 25) for d in new]
+    assert all(max(r[-1] - r[0], c[-1] - c[0]) + 1 in range(17, 22) for r, c in zip(rows, cols))
+    writers = Augmentation.writers()
+    assert writers.pen_slant > 0 and writers.pen_warp > 0 and 0 < writers.pen_refill < 1
+    assert Augmentation().pen_slant == Augmentation().pen_warp == Augmentation().pen_refill == 0  # the old recipe

@@ -88,3 +88,23 @@ def test_architectures_other_than_the_default(tmp_path, small_npz):
     result = train(data, tmp_path / "s.keras", TrainingConfig("same_padding_cnn", epochs=1, batch_size=128))
     assert result.card["params"]["total"] == 1134506
     assert np.isfinite(result.card["test"]["loss"])
+
+
+def test_apply_temperature_divides_the_last_dense_layer():
+    import numpy as np
+
+    from guiapp.core.model.architectures import build_model, get_architecture
+    from guiapp.core.training.training import apply_temperature
+
+    model = build_model(get_architecture("mnist_cnn"), seed=1)
+    kernel, bias = model.layers[-1].get_weights()
+    bias = bias + 0.3  # a bias that is not all zeros
+    model.layers[-1].set_weights([kernel, bias])
+    x = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
+    before = np.asarray(model(x))
+    apply_temperature(model, 2.0)
+    k2, b2 = model.layers[-1].get_weights()
+    np.testing.assert_allclose(k2, kernel / 2, rtol=1e-6)
+    np.testing.assert_allclose(b2, bias / 2, rtol=1e-6)
+    after = np.asarray(model(x))
+    assert (after.argmax(1) == before.argmax(1)).all() and after.max() < before.max()  # same answer, less sure

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from guiapp.core.training.writer_order import block_halves, file_blocks, order_locality, random_window_share
+from guiapp.core.training.writer_order import (
+    block_halves,
+    file_blocks,
+    order_locality,
+    random_window_share,
+    style_halves,
+)
 
 
 def test_file_blocks_cover_every_line_once():
@@ -51,3 +57,30 @@ def test_the_pendigits_sample_is_not_in_writer_order(pendigits):
     found = order_locality(points, labels)
     assert not found.grouped
     assert found.near_share == pytest.approx(found.random_share, abs=0.04)  # 0.2245 against 0.2336
+
+
+def test_style_halves_keep_each_writers_style_on_one_side():
+    points, labels = _writers(writers=12, per_writer=100)
+    first, second = style_halves(points, labels, groups=12, seed=0)
+    assert not set(first) & set(second) and len(first) + len(second) == len(labels)
+    for digit in range(3):  # every digit on both sides, about half each
+        share = (labels[second] == digit).sum() / (labels == digit).sum()
+        assert 0.3 < share < 0.7
+    writer = np.repeat(np.arange(12), 100)
+    # a writer's digits of one label go to one side: the style a test half holds is new to the other half
+    split = [np.isin(np.flatnonzero((writer == w) & (labels == d)), second).mean() for w in range(12) for d in range(3)]
+    assert np.mean([s in (0.0, 1.0) for s in split]) > 0.8
+
+
+def test_style_halves_of_the_pendigits_sample_are_harder_than_alternate_lines(pendigits):
+    points, labels = pendigits
+    flat = points.reshape(len(points), -1)
+
+    def nearest_neighbour(train, test):
+        d = ((flat[test, None, :] - flat[None, train, :]) ** 2).sum(-1)
+        return (labels[train][d.argmin(axis=1)] == labels[test]).mean()
+
+    first, second = style_halves(points, labels)
+    lines = np.arange(len(labels))
+    assert nearest_neighbour(first, second) < nearest_neighbour(lines[::2], lines[1::2]) - 0.02
+    assert set(labels[first]) == set(labels[second]) == set(range(10))

@@ -62,3 +62,21 @@ def test_hidden_panels_give_the_canvas_their_room(qtbot, column):
     column.column_layout.invalidate()
     (after,) = _laid_out(qtbot, column, 400, 560)
     assert after.width() > before.width()
+
+
+@pytest.mark.parametrize("width, height", [(330, 600), (420, 960)])
+def test_the_canvas_does_not_jump_when_the_first_answer_appears(qtbot, column, width, height):
+    """The big digit (64 px) replaces the '–' placeholder: the column's layout must not move the canvas
+    under the pen on the first stroke (seen under Xvfb: 298 → 280 px, 9 px to the right)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    before = _laid_out(qtbot, column, width, height)[0]
+    probabilities = np.full(10, 0.01, np.float32)
+    probabilities[7] = 0.91
+    image = np.zeros((28, 28), np.float32)
+    image[10:18, 12:16] = 1.0
+    column.column_layout.others[1].show_result(SimpleNamespace(probabilities=probabilities, image=image))
+    after = _laid_out(qtbot, column, width, height)[0]
+    assert after == before
