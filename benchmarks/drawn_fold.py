@@ -18,6 +18,7 @@ digits + the half's pen digits, with the weights' moving average; ``mnist`` trai
 - ``mnist``: the plain MNIST model;
 - ``seed``: 4 varied renders of each pen digit (pens, sizes, tilts, squeezes) — the old recipe;
 - ``writers``: 8 renders, adding writers' slants, smooth bends and the tablet's 0..100 scaling;
+- ``mnist2``: the same with MNIST's training set twice, so it keeps its weight beside the renders;
 - then each trained step's temperature, fitted on half of the held-out digits and measured on
   the other half (both ways round), which is what the shipped model's folded temperature does.
 
@@ -54,9 +55,10 @@ from guiapp.core.training.pendigits import load_pendigits  # noqa: E402
 from guiapp.core.training.training import TrainingConfig, train  # noqa: E402
 from guiapp.core.training.writer_order import block_halves, style_halves  # noqa: E402
 
-STEPS = {
-    "seed": (Augmentation(), 4),
-    "writers": (Augmentation.writers(), 8),
+STEPS = {  # (pen renders' variation, renders of each pen digit, copies of MNIST's training set)
+    "seed": (Augmentation(), 4, 1),
+    "writers": (Augmentation.writers(), 8, 1),
+    "mnist2": (Augmentation.writers(), 8, 2),
 }
 
 
@@ -151,10 +153,10 @@ def main() -> int:
                 rows.append(row(split, "plain MNIST model", softmax(logits), labels[test_half],
                                 card.get("test", {}).get("accuracy")))
                 continue
-            aug, copies = STEPS[step]
+            aug, copies, mnist_copies = STEPS[step]
             started = time.perf_counter()
             data, recipe = drawings_training_data(mnist, args.augment, points[train_half], labels[train_half],
-                                                  pen_copies=copies, aug=aug)
+                                                  pen_copies=copies, aug=aug, mnist_copies=mnist_copies)
             with tempfile.TemporaryDirectory() as scratch:
                 out = (args.keep or Path(scratch)) / f"{split}_{step}.keras"
                 out.parent.mkdir(parents=True, exist_ok=True)

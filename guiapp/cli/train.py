@@ -91,6 +91,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--pen-recipe", choices=("writers", "seed"), default="writers",
                         help="how the pen-drawn digits vary: writers (default) adds slants, smooth bends and the "
                         "tablet's own 0..100 scaling to seed's pens, sizes, tilts and squeezes")
+    parser.add_argument("--mnist-copies", type=_positive_int, default=1, metavar="K",
+                        help="with --augment or --pendigits: MNIST's training set K times, so it keeps its weight "
+                        "beside many renders (default: %(default)s)")
     parser.add_argument("--temperature", type=float, default=1.0, metavar="T",
                         help="beyond the original example: divide the last layer's weights by T once trained, so the "
                         "probabilities are calibrated (benchmarks/drawn_fold.py fits T on held-out pen digits; "
@@ -192,9 +195,9 @@ def run(args: argparse.Namespace) -> int:
     if args.augment < 0:
         raise GuiappError(f"--augment must be 0 or more, not {args.augment}")
     pen = load_pendigits(args.pendigits) if args.pendigits else None  # a bad file fails before MNIST loads
-    extra = args.augment + (len(pen[0]) * args.pen_copies if pen else 0)
+    extra = args.augment + (len(pen[0]) * args.pen_copies if pen else 0) + 60_000 * (args.mnist_copies - 1)
     if extra > MAX_EXTRA_SAMPLES:
-        raise GuiappError(f"--augment and --pendigits × --pen-copies ask for {extra:,} extra digits; "
+        raise GuiappError(f"--augment, --pendigits × --pen-copies and --mnist-copies ask for {extra:,} extra digits; "
                           f"at most {MAX_EXTRA_SAMPLES:,} fit in memory beside MNIST")
     data = load_mnist(args.data)
     recipe = None
@@ -204,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
         data, recipe = drawings_training_data(data, args.augment, *(pen or (None, None)),
                                               pen_copies=args.pen_copies, seed=args.seed,
                                               aug=Augmentation.writers() if args.pen_recipe == "writers"
-                                              else Augmentation())
+                                              else Augmentation(), mnist_copies=args.mnist_copies)
         if args.pendigits:  # name and content: a benchmark can tell the digits the model saw from new ones
             recipe["pendigits_file"] = args.pendigits.name
             recipe["pendigits_sha256"] = hashlib.sha256(args.pendigits.read_bytes()).hexdigest()

@@ -147,13 +147,19 @@ def drawings_training_data(
     pen_copies: int = 4,
     seed: int = 0,
     aug: Augmentation = Augmentation(),
+    mnist_copies: int = 1,
 ) -> tuple[MnistData, dict]:
     """MNIST's training set plus ``augmented`` varied MNIST digits and ``pen_copies`` varied renders of
-    each pen-drawn digit; the test set is MNIST's, untouched. Returns the data and a recipe for the card."""
+    each pen-drawn digit; the test set is MNIST's, untouched. ``mnist_copies`` > 1 repeats MNIST's training
+    set, so it keeps its weight beside many pen renders. Returns the data and a recipe for the card."""
+    if mnist_copies < 1:
+        raise ValueError(f"mnist_copies must be at least 1, not {mnist_copies}")
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(mnist.x_train), size=augmented, replace=augmented > len(mnist.x_train))
-    xs, ys = [mnist.x_train, augment_mnist(mnist.x_train[pick], rng, aug)], [mnist.y_train, mnist.y_train[pick]]
+    xs = [mnist.x_train] * mnist_copies + [augment_mnist(mnist.x_train[pick], rng, aug)]
+    ys = [mnist.y_train] * mnist_copies + [mnist.y_train[pick]]
     recipe: dict = {"mnist_train": len(mnist.x_train), "mnist_augmented": int(augmented),
+                    **({"mnist_copies": mnist_copies} if mnist_copies > 1 else {}),
                     "augmentation": aug.to_dict(), "seed": seed}
     if pen_points is not None and pen_labels is not None and pen_copies > 0:
         for _ in range(pen_copies):

@@ -64,3 +64,15 @@ def test_writers_recipe_slants_bends_and_rescales_pen_digits(pendigits):
     writers = Augmentation.writers()
     assert writers.pen_slant > 0 and writers.pen_warp > 0 and 0 < writers.pen_refill < 1
     assert Augmentation().pen_slant == Augmentation().pen_warp == Augmentation().pen_refill == 0  # the old recipe
+
+
+def test_mnist_copies_repeat_the_training_set_and_are_recorded(mnist):
+    small = MnistData(mnist.x_train[:40], mnist.y_train[:40], mnist.x_test[:10], mnist.y_test[:10], "slice")
+    data, recipe = drawings_training_data(small, augmented=3, mnist_copies=2)
+    assert data.x_train.shape == (83, 28, 28)
+    np.testing.assert_array_equal(data.x_train[40:80], small.x_train)
+    assert recipe["mnist_copies"] == 2
+    assert "mnist_copies" not in drawings_training_data(small, augmented=3)[1]
+    import pytest
+    with pytest.raises(ValueError, match="at least 1"):
+        drawings_training_data(small, augmented=3, mnist_copies=0)
