@@ -132,3 +132,22 @@ def test_folding_into_a_shipped_model_gives_the_divided_probabilities(pendigits)
     folded = inspector.with_weights(weights).predict_probabilities(images)
     np.testing.assert_allclose(folded, softmax(logits / 2.0), atol=1e-5)
     assert folded.max(axis=1).mean() < inspector.predict_probabilities(images).max(axis=1).mean()  # softer
+
+
+def test_lecture_temperature_softens_until_few_mistakes_look_sure():
+    from guiapp.core.training.calibration import confident_mistakes, fit_temperature, lecture_temperature
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, 4000)
+    logits = rng.normal(0, 1, (4000, 10))
+    logits[np.arange(4000), labels] += 9.0  # sure and right
+    wrong = rng.choice(4000, 120, replace=False)  # 3% mistakes, most of them said with a large margin
+    other = (labels[wrong] + 1) % 10
+    logits[wrong, other] = logits[wrong, labels[wrong]] + rng.uniform(0.5, 4.0, 120)
+    fitted = fit_temperature(logits, labels)
+    t, why = lecture_temperature(logits, labels, max_sure_share=0.3, max_ece=0.05)
+    assert t > fitted and why.startswith("raised from the NLL fit")
+    assert confident_mistakes(softmax(logits / t), labels).share <= 0.3
+    assert confident_mistakes(softmax(logits / fitted), labels).share > 0.3
+    kept, why = lecture_temperature(logits, labels, max_sure_share=0.3, max_ece=0.0001)
+    assert kept == fitted and "no T keeps" in why  # too strict an ECE: the NLL fit stays
