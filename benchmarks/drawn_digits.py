@@ -14,6 +14,11 @@ mistakes) and the most frequent confusions. ``--temperature`` also fits a temper
 of the file's 30 line blocks and gives the calibration it brings on the other half. The file
 has no writer ids and its order does not group writers (guiapp/core/training/writer_order.py),
 so both halves hold the same 30 writers: these are not leave-writers-out figures.
+
+Leave-writers-out figures need digits from other writers: given UCI's writer-independent file
+(``--pendigits pendigits.tes``, 14 writers the shipped model never saw; the project does not hold
+it), every figure above is one. A model's card records the pen file it trained on by content, so
+the table says which models saw the file measured.
 """
 
 from __future__ import annotations

@@ -121,6 +121,7 @@ def main() -> int:
     parser.add_argument("--steps", default="mnist,seed,writers")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--augment", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=0, help="the data's random variations (default 0)")
     parser.add_argument("--from-scratch", action="store_true", help="train from random weights, not --init's")
     parser.add_argument("--learning-rate", type=float, default=1.0, help="Adadelta's (default: the seed's 1.0)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
@@ -173,7 +174,8 @@ def main() -> int:
             aug, copies, mnist_copies = STEPS[step]
             started = time.perf_counter()
             data, recipe = drawings_training_data(mnist, args.augment, points[train_half], labels[train_half],
-                                                  pen_copies=copies, aug=aug, mnist_copies=mnist_copies)
+                                                  pen_copies=copies, aug=aug, mnist_copies=mnist_copies,
+                                                  seed=args.seed)
             with tempfile.TemporaryDirectory() as scratch:
                 out = (args.keep or Path(scratch)) / f"{split}_{step}.keras"
                 out.parent.mkdir(parents=True, exist_ok=True)

@@ -83,7 +83,13 @@ def test_evaluate_the_shipped_model_on_mnist(capsys, mnist_npz):
     assert code == 0
     report = json.loads(out)
     assert report["samples"] == 10000
-    assert report["accuracy"] >= 0.992
+    from guiapp import paths
+    from guiapp.core.model.modelcard import card_accuracy, read_card
+
+    # what ships evaluates to what its card says; the pen-digit recipe (issue 24) costs MNIST about 0.1 point
+    # (99.19% against the Keras example's 99.28%): a floor, not the seed's 99.2%
+    assert report["accuracy"] == pytest.approx(card_accuracy(read_card(paths.DEFAULT_MODEL)), abs=2e-4)
+    assert report["accuracy"] >= 0.991
     assert 0 < report["loss"] < 0.05
     confusion = np.array(report["confusion_matrix"])
     assert confusion.shape == (10, 10) and confusion.sum() == 10000
