@@ -17,6 +17,7 @@ from guiapp.core.explain.attribution import (
     GRADCAM,
     GRADIENT,
     GRADIENT_INPUT,
+    IG_MAX_STEPS,
     METHODS,
     NOTHING_TO_EXPLAIN,
     at_rest,
@@ -32,7 +33,7 @@ DIGITS = 20
 GRADCAM_TOL = 1e-5  # relative to the largest value of the reference map
 IG_STEPS = 64
 IG_MAX_GAP = 5.0  # percent
-FD_EPS = 1e-2
+FD_EPS = 1e-3  # small enough that few ReLUs change state between x − ε and x + ε
 PATCH, STRIDE, FILL = 4, 2, 0.5
 OCCLUSION_SIDE = (28 - PATCH) // STRIDE + 1  # 13 patch positions a side
 HAS_NUMPY_SOURCE = importlib.util.find_spec("guiapp.core.explain.numpy_gradients") is not None
@@ -130,7 +131,8 @@ def test_integrated_gradients_are_complete_on_twenty_digits(source, reference, d
     for index, (image, label) in enumerate(zip(images, labels, strict=True)):
         found = integrated_gradients(source, image, int(label), steps=IG_STEPS)
         expected = ends[index, label] - ends[-1, label]  # logit(x) − logit(black), computed here
-        assert found.check.steps == IG_STEPS
+        # 64 steps, doubled while the completeness gap exceeds 5% (how many depends on the weights shipped)
+        assert found.check.steps in {IG_STEPS * 2 ** k for k in range(8)} and found.check.steps <= IG_MAX_STEPS
         assert found.check.gap_percent <= IG_MAX_GAP
         assert found.check.expected == pytest.approx(expected, rel=1e-4, abs=1e-4)
         total = float(found.values.sum(dtype=np.float64))
