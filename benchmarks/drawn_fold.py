@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from calibration import calibration_line  # noqa: E402  (benchmarks/ is on sys.path)
+from drawn_digits import logits_and_probabilities  # noqa: E402
 
 from guiapp.core.model.inference import Inspector  # noqa: E402
 from guiapp.core.training.calibration import (  # noqa: E402
@@ -66,11 +67,11 @@ STEPS = {  # (pen renders' variation, renders of each pen digit, copies of MNIST
 
 
 def logits_of(inspector: Inspector, images: np.ndarray) -> np.ndarray:
-    """The last Dense layer's logits for ``images`` (N, 28, 28) in 0..1."""
-    last = inspector.weights[inspector.layer_names[-1]]
-    before = inspector.layer_names[-2]
-    hidden = inspector.batch_outputs(images, (before,))[before].reshape(len(images), -1)
-    return hidden @ last.kernel + last.bias
+    """The last Dense layer's logits for ``images`` (N, 28, 28) in 0..1 (drawn_digits.py's reading)."""
+    logits, _ = logits_and_probabilities(inspector, images)
+    if logits is None:
+        raise SystemExit(f"{inspector.layer_names[-1]}: the model does not end in a Dense layer")
+    return logits
 
 
 def cross_fitted(logits: np.ndarray, labels: np.ndarray, choose=None) -> tuple[np.ndarray, float]:
