@@ -26,6 +26,8 @@ RESOURCES_DIR = _shipped("resources")
 # the same network trained for drawings. The seed-faithful model stays one menu click away.
 DEFAULT_MODEL = MODELS_DIR / "mnist_cnn_drawn.keras"
 SEED_MODEL = MODELS_DIR / "mnist_cnn.keras"
+# The seeds' two variants of it (issue 25), trained by the same recipe: compare mode's first partners.
+VARIANT_MODELS = (MODELS_DIR / "mnist_cnn_63.keras", MODELS_DIR / "same_padding_cnn.keras")
 MNIST_SAMPLES = RESOURCES_DIR / "mnist_samples.npz"
 MNIST = RESOURCES_DIR / "mnist.npz"  # the whole of MNIST (Keras layout): train, evaluate, browse offline
 MNIST_SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"

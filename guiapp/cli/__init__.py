@@ -1,4 +1,4 @@
-"""The ``guiapp`` command line: open the app, or train, evaluate, summarise and predict."""
+"""The ``guiapp`` command line: open the app, or train, evaluate, summarise, predict, explain and compare."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from guiapp import __version__
-from guiapp.cli import evaluate, explain, predict, summary, train
+from guiapp.cli import compare, evaluate, explain, predict, summary, train
 from guiapp.core.errors import GuiappError
 
-COMMANDS = (train, evaluate, summary, predict, explain)
+COMMANDS = (train, evaluate, summary, predict, explain, compare)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open on the Where tab: the input among MNIST's test digits and on the map of the "
                         "network's view (given TRUE:ANSWER, the test digits labelled TRUE it answers ANSWER, the "
                         "first on the canvas; given a LAYER, the map of that layer)")
+    parser.add_argument("--compare", nargs="?", const="", metavar="MODEL|twin[:K]",
+                        help="open on the Compare page: the live model (A) against MODEL (a .keras file), or A's "
+                        "randomised twin with its top K weighted layers re-initialised (default: the seed's network)")
+    parser.add_argument("--compare-tab", default="layers", choices=("layers", "evidence", "cka", "test", "sanity"),
+                        help="with --compare: the page's tab to open on (default: layers)")
     parser.add_argument("--history", type=Path, metavar="DIR",
                         help="open on the Training page, replaying this training history (a folder written by "
                         "the page or by guiapp train --history DIR)")
@@ -90,6 +95,7 @@ def _open_app(args: argparse.Namespace) -> int:
     elif args.snapshot is not None:
         raise GuiappError("--snapshot chooses a snapshot of --history DIR: give the history too")
     replay = (args.history, args.snapshot) if args.history is not None else None
+    compare = _compare_choice(args)
     if args.replay is not None:  # a bad demo is one line and exit 2, before any window opens
         from guiapp.core.demo.reader import read_demo
 
@@ -118,11 +124,23 @@ def _open_app(args: argparse.Namespace) -> int:
 
         return take_screenshot(args.screenshot, args.sample, args.model, args.picture, args.classes,
                                args.trust_model, args.why, args.make_it, args.drawing, replay, args.where,
-                               size=size, present=args.present)
+                               size=size, present=args.present, compare=compare)
     from guiapp.ui.app import run_window
 
     return run_window(args.model, args.picture, args.classes, args.trust_model, args.why, args.drawing, replay,
-                      args.where, demo=args.replay, present=args.present)
+                      args.where, demo=args.replay, present=args.present, compare=compare)
+
+
+def _compare_choice(args: argparse.Namespace) -> tuple[str | None, str] | None:
+    """--compare and --compare-tab as (partner, tab); a model file that cannot be read is one line, before any window."""
+    if args.compare is None:
+        return None
+    partner = args.compare or None
+    if partner is not None and partner.partition(":")[0] != "twin":
+        from guiapp.core.model.model_file import ModelFile
+
+        ModelFile.read(Path(partner))
+    return partner, args.compare_tab
 
 
 def _check_lecture_options(args: argparse.Namespace) -> None:

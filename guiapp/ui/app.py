@@ -86,7 +86,7 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
                trust: bool = False, why: tuple[int | None, int | None] | None = None,
                drawing: Path | None = None, replay: tuple[Path, int | None] | None = None,
                where: tuple[int, int] | str | None = None, *, demo: Path | None = None,
-               present: bool = False) -> int:
+               present: bool = False, compare: tuple[str | None, str] | None = None) -> int:
     """Open the window (showing ``picture`` or ``drawing`` if given; the Why tab with ``why`` = (target,
     contrast); the Training page replaying ``replay`` = (history folder, snapshot or None: the last); playing
     the recorded ``demo``; in presentation mode if ``present``) and run until it is closed."""
@@ -117,6 +117,11 @@ def run_window(model: Path | None, picture: Path | None = None, classes: Path | 
                 raise GuiappError(problem)
         if replay is not None:
             window.open_history(*replay)
+        if compare is not None:
+            problem = window.show_compare(*compare)
+            if problem:
+                window.shutdown()
+                raise GuiappError(problem)
         if present:
             window.presentation.enter()
         if demo is not None:

@@ -65,8 +65,9 @@ class Door(Protocol):
     def overlay(self, rgba: np.ndarray | None, rect: QRectF | None = None) -> None:
         """Lay ``rgba`` over the canvas at ``rect`` (None: nothing over it)."""
 
-    def lend_drawing(self) -> list[QWidget]:
-        """The drawing column and the feature maps, taken out of the live page (for a page that shows them)."""
+    def lend_drawing(self, maps: bool = True) -> list[QWidget]:
+        """The drawing column and (``maps``) the feature maps, taken out of the live page (for a page that
+        shows them)."""
 
     def take_back_drawing(self) -> None:
         """Put them back where they were."""

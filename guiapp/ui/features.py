@@ -7,6 +7,7 @@ tabs sit beside its feature maps.
 
 from __future__ import annotations
 
+from guiapp.ui.compare.feature import CompareFeature
 from guiapp.ui.explain.feature import ExplainFeature
 from guiapp.ui.explorer.feature import ExplorerFeature
 from guiapp.ui.feature import FeatureFactory
@@ -23,4 +24,4 @@ from guiapp.ui.where.feature import WhereFeature
 TABS: tuple[FeatureFactory, ...] = (LedgerFeature, ExplainFeature, WhereFeature, TraceFeature, KernelsFeature,
                                     MapDetailFeature, PreprocessFeature)
 #: The pages after "Live network".
-PAGES: tuple[FeatureFactory, ...] = (PlaygroundFeature, ExplorerFeature, TrainingFeature)
+PAGES: tuple[FeatureFactory, ...] = (PlaygroundFeature, ExplorerFeature, TrainingFeature, CompareFeature)

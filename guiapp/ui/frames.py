@@ -1,7 +1,8 @@
 """Each frame to every feature in sight, and what the window gives up first when the host is loaded.
 
 The live page (canvas, maps, probabilities) is what the audience watches: it gets every frame the
-:class:`~guiapp.ui.frame_pacer.FramePacer` lets through. The tabs beside it are out of that focus: once
+:class:`~guiapp.ui.frame_pacer.FramePacer` lets through, and so does the page on screen when another page
+shows the drawing (the Compare page). The tabs beside it are out of that focus: once
 frames run late while the pen moves — a frame's own work plus how late it began (the GUI thread busy
 painting the last one) above half a display refresh: a video call keeping a core busy, a slow host —
 they are shown at most every :data:`SIDE_EVERY_S` until the pen rests, and then the newest update.
@@ -86,13 +87,18 @@ class FrameDispatch:
 
     def show(self, update: Update, moving: bool) -> None:
         start = self._clock()
-        focus, *side = self._features
-        focus.show_update(update, moving)
+        live, *side = self._features
+        # A page on screen that shows the drawing's results (the Compare page) is what the audience watches too.
+        page = next((feature for feature in side if feature.is_page and feature.on_screen), None)
+        live.show_update(update, moving)
+        if page is not None:
+            page.show_update(update, moving)
         middle = self._clock()
         side_seconds = None
         if self.budget.side_due(moving, self._interval()):
             for feature in side:
-                feature.show_update(update, moving)
+                if feature is not page:
+                    feature.show_update(update, moving)
             side_seconds = self._clock() - middle
         self.budget.spent(middle - start, side_seconds, self._lateness())
 

@@ -165,7 +165,8 @@ class MainWindow(QMainWindow, WindowFacade):
             self._show_timing(self.state.update)
 
     def _on_visibility_changed(self, *_args: object) -> None:
-        for feature in self.door.features:
+        # Those going off screen first: a page that lent itself the drawing gives it back before the next borrows it.
+        for feature in sorted(self.door.features, key=lambda feature: feature.on_screen):
             feature.visibility_changed()
 
     def _on_page_changed(self, _index: int) -> None:

@@ -34,6 +34,7 @@ PAGES = (  # (tab title, what it is for); Ctrl+1, Ctrl+2, … switch to them
     ("Conv arithmetic", "Play with input size, filter, padding and stride"),
     ("Architecture explorer", "Edit the network and watch shapes and parameters follow"),
     ("Training", "Train a network and watch its kernels form from noise"),
+    ("Compare", "Two networks side by side on the same drawing: maps, evidence, CKA, the test set, the sanity check"),
 )
 
 Section = Sequence[QAction]

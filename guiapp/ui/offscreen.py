@@ -132,14 +132,15 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
                     why: tuple[int | None, int | None] | None = None, make_it: int | None = None,
                     drawing: Path | None = None, replay: tuple[Path, int | None] | None = None,
                     where: tuple[int, int] | str | None = None, size: tuple[int, int] = DEFAULT_SIZE,
-                    present: bool = False) -> int:
+                    present: bool = False, compare: tuple[str | None, str] | None = None) -> int:
     """Render the window with MNIST test digit ``sample`` (or ``picture``, or ``drawing``) to ``path`` (PNG);
     an exit code.
 
     ``why`` = (target, contrast): with the Why tab on screen, every method computed; ``make_it``: and
     what would make the input that class, found; ``where``: the Where tab, "" on the map, (true, answer) on
     that confusion cell, a layer's name on its map, once the model's pass (and that map) are done or cached;
-    ``size``: the window's (width, height); ``present``: in presentation mode (as F5)."""
+    ``size``: the window's (width, height); ``present``: in presentation mode (as F5); ``compare`` = (partner,
+    tab): the Compare page, once B answered and the tab shows its result."""
     from guiapp.core.atomic import atomic_path
 
     with offscreen_window(model, trust=trust, classes=classes) as (app, window):
@@ -183,6 +184,14 @@ def take_screenshot(path: Path, sample: int, model: Path | None, picture: Path |
             problem = window.show_where(where)
             if problem or not _wait(app, lambda: window.where.settled, WHERE_TIMEOUT_S):
                 print(f"guiapp: {problem or 'the test digits were not compared in time'}", file=sys.stderr)
+                return 2 if problem else 1
+        if compare is not None and not window.model_error:
+            problem = window.show_compare(*compare)
+            from guiapp.ui.compare.feature import CompareFeature
+
+            page = window.feature(CompareFeature)
+            if problem or not _wait(app, lambda: page.settled, WHERE_TIMEOUT_S):
+                print(f"guiapp: {problem or 'the comparison was not ready in time'}", file=sys.stderr)
                 return 2 if problem else 1
         for _ in range(3):  # let every view repaint with the result (or the message)
             app.processEvents()

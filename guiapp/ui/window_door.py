@@ -68,8 +68,8 @@ class WindowDoor:
     def overlay(self, rgba: np.ndarray | None, rect: QRectF | None = None) -> None:
         self._window.live_page.overlay(rgba, rect)
 
-    def lend_drawing(self) -> list[QWidget]:
-        return self._window.live_page.lend_drawing()
+    def lend_drawing(self, maps: bool = True) -> list[QWidget]:
+        return self._window.live_page.lend_drawing(maps)
 
     def take_back_drawing(self) -> None:
         self._window.live_page.take_back_drawing()

@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from guiapp.ui.compare.feature import CompareFeature
 from guiapp.ui.explain.feature import ExplainFeature
 from guiapp.ui.explorer.feature import ExplorerFeature
 from guiapp.ui.feature import Feature
@@ -81,6 +82,10 @@ class WindowFacade:
     def show_where(self, target: tuple[int, int] | str | None = None) -> str | None:
         """The Where tab on screen: on the map, a confusion cell (true, answer) or a layer's map; a problem in a line."""
         return self.feature(WhereFeature).show(target, self.state.inspector)
+
+    def show_compare(self, partner: str | None = None, tab: str = "layers") -> str | None:
+        """The Compare page against ``partner`` (a model file, ``twin`` or ``twin:K``) on ``tab``; a problem in a line."""
+        return self.feature(CompareFeature).show(partner, tab)
 
     def set_class_names_from(self, path: Path) -> bool:
         return self.models.set_class_names_from(Path(path))

@@ -50,7 +50,8 @@ def _imports(path: Path) -> set[str]:
 
 
 # Widget classes and picture helpers another feature builds its own copy of (no instance is shared).
-REUSED = {"guiapp.ui.kernels.kernels", "guiapp.ui.ledger.ledger_view"}
+REUSED = {"guiapp.ui.kernels.kernels", "guiapp.ui.ledger.ledger_view", "guiapp.ui.live.probabilities",
+          "guiapp.ui.explain.heat_panel", "guiapp.ui.live.worker"}
 
 
 def test_no_feature_folder_reaches_into_another():

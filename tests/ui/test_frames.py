@@ -18,6 +18,8 @@ class Clock:
 class Recorder:
     """A feature that records what it was shown; showing it costs ``cost`` seconds of the clock."""
 
+    is_page = on_screen = False  # a tab (a page on screen is shown every frame, as the live page is)
+
     def __init__(self, clock: Clock, cost: float) -> None:
         self.clock, self.cost = clock, cost
         self.shown: list[tuple[object, bool]] = []
@@ -53,6 +55,18 @@ def test_under_load_the_tabs_give_way_and_the_live_page_keeps_every_frame():
     # one second of frames: the tabs about every SIDE_EVERY_S (plus the first frames, before the cost is known)
     assert 1 / SIDE_EVERY_S - 2 <= len(side.shown) <= 1 / SIDE_EVERY_S + 3
     assert dispatch.budget.side_skipped == 60 - len(side.shown)
+
+
+def test_under_load_a_page_on_screen_showing_the_drawing_keeps_every_frame_and_the_tabs_give_way():
+    clock = Clock()
+    live, tab, page = Recorder(clock, 0.004), Recorder(clock, 0.004), Recorder(clock, 0.004)
+    page.is_page = page.on_screen = True  # the Compare page: the audience watches it
+    dispatch = FrameDispatch([live, tab, page], lambda: INTERVAL, clock)
+    for frame in range(60):
+        clock.now = max(clock.now, frame * INTERVAL)
+        dispatch.show(frame, True)
+    assert len(live.shown) == len(page.shown) == 60
+    assert len(tab.shown) <= 1 / SIDE_EVERY_S + 3
 
 
 def test_at_rest_the_tabs_get_the_newest_update_they_missed():

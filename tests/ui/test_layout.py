@@ -21,7 +21,7 @@ from guiapp.ui.live.canvas import MIN_SIDE
 from guiapp.ui.window_paths import WindowPaths
 from guiapp.ui.settings import COLUMNS, GEOMETRY, OLD_SPLITTER, load_settings
 
-PAGES = ("Live network", "Conv arithmetic", "Architecture explorer", "Training")
+PAGES = ("Live network", "Conv arithmetic", "Architecture explorer", "Training", "Compare")
 WIDE = QSize(1900, 900)  # room for the columns to differ (the offscreen screen's 800 px leave none to spare)
 
 

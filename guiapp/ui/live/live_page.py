@@ -154,11 +154,11 @@ class LivePage(Feature):
         else:
             self.canvas.set_heat(rgba, rect)
 
-    def lend_drawing(self) -> list[QWidget]:
-        """The drawing column and the feature maps, taken out (the splitter keeps the tabs)."""
+    def lend_drawing(self, maps: bool = True) -> list[QWidget]:
+        """The drawing column and (``maps``) the feature maps, taken out (the splitter keeps the rest)."""
         if not self._lent:
             self._sizes = self.splitter.sizes()
-            self._lent = [self.splitter.widget(0), self.splitter.widget(1)]
+            self._lent = [self.splitter.widget(0), self.splitter.widget(1)] if maps else [self.splitter.widget(0)]
         return list(self._lent)
 
     def take_back_drawing(self) -> None:
