@@ -274,7 +274,12 @@ class CompareFeature(Feature):
             self.work.rested(self.a_update)
 
     def _ask_b(self, update: Update, moving: bool) -> None:
-        """B computes the drawing A just showed — explaining A's class, so both maps answer one question."""
+        """B computes the drawing A just showed — explaining A's class, so both maps answer one question.
+
+        Not throttled here: B's worker keeps only the newest request, so a B slower than A skips drawings (at
+        most one computing, one waiting). Capping B at ten a second while the pen moved cost B two thirds of its
+        answers and gave A nothing back (``benchmarks/live_loop.py --compare``: A's frames are the page's
+        painting, not B's)."""
         if self.b is None:
             return
         request = self.state.request(update.drawing, at_rest=not moving)
