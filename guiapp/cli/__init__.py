@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--compare", nargs="?", const="", metavar="MODEL|twin[:K]",
                         help="open on the Compare page: the live model (A) against MODEL (a .keras file), or A's "
                         "randomised twin with its top K weighted layers re-initialised (default: the seed's network)")
-    parser.add_argument("--compare-tab", default="layers", choices=("layers", "evidence", "cka", "test", "sanity"),
+    parser.add_argument("--compare-tab", choices=("layers", "evidence", "cka", "test", "sanity"),
                         help="with --compare: the page's tab to open on (default: layers)")
     parser.add_argument("--history", type=Path, metavar="DIR",
                         help="open on the Training page, replaying this training history (a folder written by "
@@ -134,13 +134,15 @@ def _open_app(args: argparse.Namespace) -> int:
 def _compare_choice(args: argparse.Namespace) -> tuple[str | None, str] | None:
     """--compare and --compare-tab as (partner, tab); a model file that cannot be read is one line, before any window."""
     if args.compare is None:
+        if args.compare_tab is not None:
+            raise GuiappError("--compare-tab chooses a tab of the Compare page: give --compare [MODEL|twin:K] too")
         return None
     partner = args.compare or None
     if partner is not None and partner.partition(":")[0] != "twin":
         from guiapp.core.model.model_file import ModelFile
 
         ModelFile.read(Path(partner))
-    return partner, args.compare_tab
+    return partner, args.compare_tab or "layers"
 
 
 def _check_lecture_options(args: argparse.Namespace) -> None:

@@ -117,3 +117,13 @@ def test_randomized_gives_the_cascade_per_method(capsys, tiny):
         assert len(ranks) == len(layers) + 1 and ranks[0] == pytest.approx(1.0)  # the trained map itself
     code, out, _ = run_cli(capsys, "compare", tiny["one"], "--randomized", "--digits", 2)
     assert code == 0 and "| method |" in out and f"−{layers[0]}" in out
+
+
+def test_the_windows_compare_flags_refuse_a_bad_file_or_a_lone_tab_in_one_line(capsys, tmp_path):
+    broken = tmp_path / "broken.keras"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+    code, _out, err = run_cli(capsys, "--screenshot", str(tmp_path / "s.png"), "--compare", str(broken))
+    assert code == 2 and str(broken) in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "s.png").exists()
+    code, _out, err = run_cli(capsys, "--screenshot", str(tmp_path / "s.png"), "--compare-tab", "cka")
+    assert code == 2 and "--compare-tab" in err and len(err.strip().splitlines()) == 1

@@ -35,6 +35,16 @@ def test_a_screenshot_at_the_size_asked_in_presentation_mode(tmp_path, window_pa
     assert np.abs(shots[0][-15:] - shots[1][-15:]).mean() > 1
 
 
+def test_a_screenshot_of_the_compare_page_against_a_twin_and_a_bad_tab_or_twin_in_one_line(tmp_path, window_paths,
+                                                                                          capsys):
+    shot = tmp_path / "compare.png"
+    assert take_screenshot(shot, 0, None, size=(1280, 720), compare=("twin:4", "layers")) == 0
+    assert iio.imread(shot).shape[:2] == (720, 1280)
+    assert take_screenshot(tmp_path / "x.png", 0, None, size=(1280, 720), compare=("twin:9", "layers")) == 2
+    err = capsys.readouterr().err
+    assert "twin:9" in err and "4 weighted layers" in err and not (tmp_path / "x.png").exists()
+
+
 @pytest.mark.parametrize("suffix", [".mp4", ".gif"])
 def test_a_demo_replays_to_a_clip_at_its_timing(demo, tmp_path, window_paths, capsys, suffix):
     out = tmp_path / f"demo{suffix}"

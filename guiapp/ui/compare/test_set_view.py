@@ -9,12 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QIcon, QImage, QPixmap
+from PySide6.QtGui import QFontMetrics, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
     QListWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -22,6 +20,8 @@ from PySide6.QtWidgets import (
 
 import guiapp.ui.plotting  # noqa: F401  (pyqtgraph configured once, as in the app)
 from guiapp.ui.compare.compute_bar import ComputeBar
+from guiapp.ui.digit_list import digit_list
+from guiapp.ui.digit_list import thumbnail as digit_thumbnail
 
 MAX_SHOWN = 60  # thumbnails; the rest are counted
 ICON_PX = 42  # 1.5× an MNIST digit: a dozen fit across, three rows in the view
@@ -50,16 +50,7 @@ def headline(comparison: object) -> str:
 
 def thumbnail(image: np.ndarray) -> QPixmap:
     """The digit at ICON_PX (grey, or RGB), without smoothing so each pixel stays a crisp square."""
-    pixels = np.asarray(image)
-    if pixels.ndim == 3 and pixels.shape[2] == 1:
-        pixels = pixels[:, :, 0]
-    pixels = np.ascontiguousarray(pixels[..., :3] if pixels.ndim == 3 else pixels, np.uint8)
-    h, w = pixels.shape[:2]
-    fmt = QImage.Format.Format_RGB888 if pixels.ndim == 3 else QImage.Format.Format_Grayscale8
-    qimage = QImage(pixels.data, w, h, pixels.strides[0], fmt)
-    # scaled() copies, so nothing points into the NumPy buffer afterwards.
-    return QPixmap.fromImage(qimage.scaled(ICON_PX, ICON_PX, Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.FastTransformation))
+    return digit_thumbnail(image, ICON_PX)
 
 
 class TestSetView(QWidget):
@@ -92,15 +83,7 @@ class TestSetView(QWidget):
         self.chart.addItem(self.bars_b)
         self.header = QLabel("")
         self.header.setWordWrap(True)
-        self.list = QListWidget()
-        self.list.setViewMode(QListView.ViewMode.IconMode)
-        self.list.setIconSize(QSize(ICON_PX, ICON_PX))
-        self.list.setFlow(QListView.Flow.LeftToRight)
-        self.list.setWrapping(True)
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setMovement(QListView.Movement.Static)
-        self.list.setUniformItemSizes(True)
-        self.list.setWordWrap(False)
+        self.list = digit_list(ICON_PX)
         self.list.itemClicked.connect(lambda item: self.digitChosen.emit(int(item.data(INDEX_ROLE))))
         right = QVBoxLayout()
         right.addWidget(self.header)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QIcon, QImage, QPixmap
+from PySide6.QtGui import QFontMetrics, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
-    QListView,
-    QListWidget,
     QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from guiapp.ui.digit_list import digit_list, thumbnail
 
 MAX_SHOWN = 120  # thumbnails; a cell can hold a thousand digits
 ICON_PX = 56  # twice MNIST's 28 pixels: sharp, and nine fit across the tab
@@ -36,19 +36,7 @@ def _article(name: str) -> str:
 
 def _thumbnail(image: np.ndarray) -> QPixmap:
     """The digit at ICON_PX, scaled without smoothing so each pixel stays a crisp square."""
-    pixels = np.ascontiguousarray(image, np.uint8)
-    if pixels.ndim == 3 and pixels.shape[2] == 1:
-        pixels = np.ascontiguousarray(pixels[:, :, 0])
-    h, w = pixels.shape[:2]
-    if pixels.ndim == 3:
-        rgb = np.ascontiguousarray(pixels[:, :, :3])
-        qimage = QImage(rgb.data, w, h, rgb.strides[0], QImage.Format.Format_RGB888)
-    else:
-        qimage = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_Grayscale8)
-    # scaled() makes a new image, so nothing points into the numpy buffer afterwards.
-    scaled = qimage.scaled(ICON_PX, ICON_PX, Qt.AspectRatioMode.KeepAspectRatio,
-                           Qt.TransformationMode.FastTransformation)
-    return QPixmap.fromImage(scaled)
+    return thumbnail(image, ICON_PX)
 
 
 class CellDigits(QWidget):
@@ -60,16 +48,7 @@ class CellDigits(QWidget):
         super().__init__(parent)
         self.header = QLabel(PROMPT)
         self.header.setWordWrap(True)
-        self.list = QListWidget()
-        self.list.setViewMode(QListView.ViewMode.IconMode)
-        self.list.setIconSize(QSize(ICON_PX, ICON_PX))
-        self.list.setFlow(QListView.Flow.LeftToRight)
-        self.list.setWrapping(True)
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setMovement(QListView.Movement.Static)
-        self.list.setDragEnabled(False)
-        self.list.setUniformItemSizes(True)
-        self.list.setWordWrap(False)  # wrapping would squeeze the text to the icon's width
+        self.list = digit_list(ICON_PX)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.itemClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
