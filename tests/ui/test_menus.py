@@ -30,7 +30,7 @@ def test_the_menus_come_from_tables_with_a_separator_between_sections(qtbot):
     file_items = [a.text() or "—" for a in bar[0].menu().actions()]
     assert file_items == ["Open drawing…", "—", "Open model…", "—", "Quit"]
     view_items = [a.text() or "—" for a in bar[3].menu().actions()]
-    assert view_items == ["Live network", "Conv arithmetic", "Architecture explorer", "Training", "—",
+    assert view_items == ["Live network", "Conv arithmetic", "Architecture explorer", "Training", "Compare", "—",
                           "Colour scale shared per layer", "Colour scale per map", "—", "Reset layout"]
     assert all(isinstance(path, Path) for path in menus.model_actions)
 

@@ -17,6 +17,7 @@ PAGE_TIPS = {  # the window's pages, by title
     "Conv arithmetic": "Play with input size, filter, padding and stride, and see the output size worked out",
     "Architecture explorer": "Edit a network layer by layer and watch its shapes and parameter counts follow",
     "Training": "Train a network and watch its kernels form from noise, its accuracy and loss epoch by epoch",
+    "Compare": "Two networks on the same drawing: their answers, layers, evidence, CKA, test digits, sanity check",
 }
 TAB_TIPS = {  # the live page's tabs, by title
     "Ledger": "Each layer's output shape and parameter count, with the arithmetic behind them",
