@@ -9,6 +9,7 @@ drawing there (the pen moving cancels it: a cascade for a drawing already change
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from guiapp.core.compare.live_similarity import (
     drawing_row,
     row_similarity,
 )
+from guiapp.ui.compare.choice import model_name
 from guiapp.ui.compare.tabs import INSIDE, SANITY, TEST_SET
 from guiapp.ui.jobs import Jobs
 
@@ -145,14 +147,14 @@ class Analyses(QObject):
     def _on_cka(self, _generation: int, found: tuple[Any, LabelledDigits]) -> None:
         self.cka, self.digits = found
         if self.view is not None:
-            self.view.cka.show_matrix(self.cka, _name(self.a), _name(self.b))
+            self.view.cka.show_matrix(self.cka, model_name(self.a), model_name(self.b))
 
     def _on_test(self, _generation: int, found: tuple[Any, LabelledDigits]) -> None:
         self.comparison, self.digits = found
         if self.view is not None and self.a is not None:
             images = self.digits.images[:len(self.comparison.labels)]
             self.view.test_set.show_comparison(self.comparison, images, self.door.state.class_names,
-                                               _name(self.a), _name(self.b))
+                                               model_name(self.a), model_name(self.b))
 
     def _on_cascade(self, _generation: int, found: tuple[Any, np.ndarray]) -> None:
         self.cascade, image = found
@@ -223,16 +225,16 @@ class Analyses(QObject):
             jobs.shutdown()  # the thread's owner last
 
 
-def _name(inspector: Inspector | None) -> str:
-    if inspector is None:
-        return "—"
-    return inspector.path.stem if inspector.path is not None else inspector.ledger.name
+@functools.lru_cache(maxsize=1)
+def _test_digits(where: Any) -> LabelledDigits:
+    """The test digits, read (and checked) once for every job: CKA, the test set and the references."""
+    from guiapp.core.training.data import load_mnist_test
+
+    return load_mnist_test(where)
 
 
 def _digits(where: Any, count: int) -> tuple[LabelledDigits, np.ndarray]:
-    from guiapp.core.training.data import load_mnist_test
-
-    digits = load_mnist_test(where)
+    digits = _test_digits(where)
     if not 1 <= count <= len(digits.labels):
         raise ValueError(f"{count:,} test digits asked for; there are {len(digits.labels):,}")
     return digits, digits.images[:count].astype(np.float32) / 255.0

@@ -38,6 +38,13 @@ class Choice:
         return self.path.name if self.path is not None else "—"
 
 
+def model_name(inspector: Inspector | None) -> str:
+    """How a model is named on the page: its file's stem, else its network's name."""
+    if inspector is None:
+        return "—"
+    return inspector.path.stem if inspector.path is not None else inspector.ledger.name
+
+
 def parse_partner(text: str) -> Choice | str:
     """``twin``, ``twin:K`` or a model file's path (the command line's --compare) as a choice; a problem in a line."""
     kind, colon, layers = text.partition(":")

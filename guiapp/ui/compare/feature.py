@@ -30,6 +30,7 @@ from guiapp.ui.compare.choice import (
     TWIN,
     Choice,
     Partnered,
+    model_name,
     parse_partner,
     prepare,
     shipped_models,
@@ -215,7 +216,7 @@ class CompareFeature(Feature):
     def _show_a(self, inspector: Inspector | None, view: CompareView | None = None) -> None:
         view = view or self.view
         if view is not None and inspector is not None:
-            view.bar.show_a(_name(inspector))
+            view.bar.show_a(model_name(inspector))
             view.bar.set_weighted_layers(weighted_layers(inspector))
 
     def _pair(self) -> None:
@@ -225,8 +226,9 @@ class CompareFeature(Feature):
             return
         self.pairs = pair_layers(a, b)
         view.pairs.set_pairs(self.pairs)
-        view.set_titles(_name(a), self.b.choice.title(_name(a)) if self.b.choice.kind != FILE else _name(b))
-        view.bar.show_a(_name(a))
+        b_title = self.b.choice.title(model_name(a)) if self.b.choice.kind != FILE else model_name(b)
+        view.set_titles(model_name(a), b_title)
+        view.bar.show_a(model_name(a))
         notes = [line for line in (class_problem(a, b), input_note(a, b), _end_note(self.b, self.pairs)) if line]
         view.say(" · ".join(notes))
         self._name_charts(view, self.state.class_names, b.class_names)
@@ -352,9 +354,3 @@ def _end_note(b: Partnered, pairs: tuple[LayerPair, ...]) -> str | None:
         return None
     return (f"B is a moment of another network's run: open {b.path} from the Model menu as A to compare it "
             "with its run's end")
-
-
-def _name(inspector: Inspector | None) -> str:
-    if inspector is None:
-        return "—"
-    return inspector.path.stem if inspector.path is not None else inspector.ledger.name

@@ -165,9 +165,6 @@ class LayerPairsView(QScrollArea):
         return next((row for row in self.rows if (layer_a is None or row.pair.a == layer_a)
                      and (layer_b is None or row.pair.b == layer_b)), None)
 
-    def scroll_to(self, row: PairRow) -> None:
-        self.ensureWidgetVisible(row, 0, 0)
-
     def set_similarity(self, values: dict[int, float]) -> None:
         """The drawing's similarity per position (positions missing: none shown)."""
         for row in self.rows:
